@@ -1,10 +1,155 @@
-import type { CommandModule } from 'yargs';
+// `abserve bench`: one serving benchmark against an OpenAI-compatible server, with vLLM's flag
+// names where vLLM has the flag, its printed block and its saved JSON.
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { runBenchmark } from '../bench/runBenchmark.js';
+import { UserError } from '../errors.js';
+import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
+import { listModels } from '../server/probe.js';
+import { loadTokenizer, type DatasetName } from '../workload/index.js';
+import type { Endpoint } from '../workload/types.js';
+import {
+  parseGoodput,
+  parseIdRange,
+  parseJsonObject,
+  parseMetadata,
+  parseMetricPercentiles,
+  parsePercentileMetrics,
+  parseRate,
+} from './parseFlags.js';
+import { withInterrupt } from './interrupt.js';
 
-// Placeholder until the command lands.
-export const benchCommand: CommandModule = {
+function benchFlags(y: Argv) {
+  return y
+    .option('base-url', { type: 'string', describe: 'server root, e.g. http://127.0.0.1:8000' })
+    .option('host', { type: 'string', default: '127.0.0.1' })
+    .option('port', { type: 'number', default: 8000 })
+    .option('endpoint', { type: 'string', default: '/v1/completions', choices: ['/v1/completions', '/v1/chat/completions'] })
+    .option('model', { type: 'string', describe: 'model name (default: the first one /v1/models lists)' })
+    .option('api-key', { type: 'string', describe: 'bearer token (default: $OPENAI_API_KEY)' })
+    .option('tokenizer', { type: 'string', describe: 'path to a HuggingFace tokenizer.json or its folder (default: built-in)' })
+    .option('dataset-name', { type: 'string', default: 'random', choices: ['random', 'jsonl', 'sharegpt'] })
+    .option('dataset-path', { type: 'string' })
+    .option('num-prompts', { type: 'number', default: 1000 })
+    .option('num-warmups', { type: 'number', default: 0 })
+    .option('random-input-len', { type: 'number', default: 1024 })
+    .option('random-output-len', { type: 'number', default: 128 })
+    .option('random-range-ratio', { type: 'number', default: 0 })
+    .option('random-prefix-len', { type: 'number', default: 0 })
+    .option('random-token-ids', { type: 'boolean', default: false, describe: 'send prompts as token-id arrays (/v1/completions)' })
+    .option('random-id-range', { type: 'string', describe: 'LO,HI: token ids drawn from [LO, HI)' })
+    .option('sharegpt-output-len', { type: 'number' })
+    .option('request-rate', { type: 'string', default: 'inf', describe: 'requests/s or inf' })
+    .option('burstiness', { type: 'number', default: 1, describe: 'gamma shape of inter-arrival times; 1 = Poisson' })
+    .option('ramp-up-strategy', { type: 'string', choices: ['linear', 'exponential'] })
+    .option('ramp-up-start-rps', { type: 'number' })
+    .option('ramp-up-end-rps', { type: 'number' })
+    .option('max-concurrency', { type: 'number' })
+    .option('ignore-eos', { type: 'boolean', default: false })
+    .option('min-tokens', { type: 'number' })
+    .option('temperature', { type: 'number' })
+    .option('extra-body', { type: 'string', describe: 'JSON object merged into every request body' })
+    .option('percentile-metrics', { type: 'string', default: 'ttft,tpot,itl' })
+    .option('metric-percentiles', { type: 'string', default: '99' })
+    .option('goodput', { type: 'string', array: true, describe: 'SLOs as KEY:MS (ttft, tpot, e2el)' })
+    .option('seed', { type: 'number', default: 0 })
+    .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per request' })
+    .option('stall-timeout', { type: 'number', default: 60, describe: 'seconds of silence before a request fails' })
+    .option('run-timeout', { type: 'number', describe: 'seconds for the whole run; a cut-short run is saved as partial' })
+    .option('save-result', { type: 'boolean', default: false })
+    .option('result-dir', { type: 'string', describe: 'default: results/<run name>' })
+    .option('result-filename', { type: 'string' })
+    .option('label', { type: 'string' })
+    .option('metadata', { type: 'string', array: true, describe: 'KEY=VALUE pairs saved with the result' })
+    .option('disable-progress', { type: 'boolean', default: false });
+}
+
+type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchFlags>['parseAsync']>>;
+
+function positive(flag: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!(v > 0)) throw new UserError(`${flag} must be > 0: got ${v}`);
+  return v;
+}
+
+async function handler(a: BenchArgs): Promise<void> {
+  const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
+  const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
+  const models = await listModels(baseUrl, apiKey);
+  const model = a.model ?? models[0];
+  if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
+  const maxConcurrency = positive('--max-concurrency', a['max-concurrency']);
+  if (maxConcurrency !== undefined && !Number.isInteger(maxConcurrency)) {
+    throw new UserError(`--max-concurrency must be an integer: got ${maxConcurrency}`);
+  }
+  const requestRate = parseRate('--request-rate', a['request-rate']);
+  const extraBody: Record<string, unknown> = parseJsonObject('--extra-body', a['extra-body']);
+  if (a['ignore-eos']) extraBody.ignore_eos = true;
+  if (a['min-tokens'] !== undefined) extraBody.min_tokens = a['min-tokens'];
+  if (a.temperature !== undefined) extraBody.temperature = a.temperature;
+  const rampStrategy = a['ramp-up-strategy'] as 'linear' | 'exponential' | undefined;
+
+  if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
+  const tokenizer = await loadTokenizer(a.tokenizer);
+  const run = await withInterrupt((signal) =>
+    runBenchmark({
+      client: {
+        baseUrl,
+        endpoint: a.endpoint as Endpoint,
+        model,
+        apiKey,
+        extraBody,
+        requestTimeoutMs: positive('--request-timeout', a['request-timeout'])! * 1000,
+        stallTimeoutMs: positive('--stall-timeout', a['stall-timeout'])! * 1000,
+      },
+      workload: {
+        dataset: a['dataset-name'] as DatasetName,
+        path: a['dataset-path'],
+        numPrompts: a['num-prompts'],
+        inputLen: a['random-input-len'],
+        outputLen: a['random-output-len'],
+        rangeRatio: a['random-range-ratio'],
+        prefixLen: a['random-prefix-len'],
+        tokenIds: a['random-token-ids'],
+        idRange: parseIdRange(a['random-id-range']),
+        sharegptOutputLen: a['sharegpt-output-len'],
+        requestRate,
+        burstiness: a.burstiness,
+        rampUp: rampStrategy
+          ? { strategy: rampStrategy, startRps: a['ramp-up-start-rps'] ?? 0, endRps: a['ramp-up-end-rps'] ?? 0 }
+          : undefined,
+        warmupRequests: a['num-warmups'],
+        seed: a.seed,
+      },
+      tokenizer,
+      aggregate: {
+        percentileMetrics: parsePercentileMetrics(a['percentile-metrics']),
+        metricPercentiles: parseMetricPercentiles(a['metric-percentiles']),
+        goodput: parseGoodput(a.goodput),
+      },
+      maxConcurrency,
+      label: a.label,
+      metadata: parseMetadata(a.metadata),
+      runTimeoutMs: a['run-timeout'] !== undefined ? positive('--run-timeout', a['run-timeout'])! * 1000 : undefined,
+      signal,
+      progress: !a['disable-progress'],
+    }),
+  );
+
+  console.log(formatResultBlock(run.result));
+  // An interrupted run is always saved: completed requests are never thrown away.
+  if (a['save-result'] || run.result.info.partial) {
+    const name = a['result-filename']?.replace(/\.json$/, '') ?? defaultRunName(run.result);
+    const dir = a['result-dir'] ?? path.join('results', name);
+    const files = await writeRunResults(dir, run.result, run.records, { name });
+    console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
+  }
+  if (run.result.info.partial) process.exitCode = 3;
+}
+
+export const benchCommand: CommandModule<object, BenchArgs> = {
   command: 'bench',
-  describe: '(not yet implemented)',
-  handler: () => {
-    throw new Error('bench: not implemented');
-  },
+  describe: "benchmark an OpenAI-compatible server (vLLM's serving benchmark, same flags and output)",
+  builder: (y) => benchFlags(y) as unknown as Argv<BenchArgs>,
+  handler,
 };

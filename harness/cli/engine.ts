@@ -1,10 +1,73 @@
-import type { CommandModule } from 'yargs';
+// `abserve engine`: run the embedded OpenAI-compatible engine until SIGINT/SIGTERM. Prints exactly
+// one line on stdout once listening (parents spawn it and parse that line); details go to stderr.
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../errors.js';
+import { DEFAULT_MODEL, DEFAULT_PROFILE, profileNames, startEngine } from '../engine/index.js';
 
-// Placeholder until the command lands.
+function builder(y: Argv) {
+  return y
+    .option('port', { type: 'number', default: 8000, describe: 'port to listen on (0: any free port)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
+    .option('model', { type: 'string', default: DEFAULT_MODEL, describe: 'served model name' })
+    .option('profile', { type: 'string', default: DEFAULT_PROFILE, choices: profileNames(), describe: 'cost profile' })
+    .option('time-scale', { type: 'number', default: 1, describe: 'multiply every step time (0.02 = 50x faster)' })
+    .option('fixed-step-ms', { type: 'number', describe: 'every step takes exactly this many ms (overrides the profile)' })
+    .option('max-num-seqs', { type: 'number', describe: "max running sequences (default: the profile's)" })
+    .option('max-num-batched-tokens', { type: 'number', describe: "token budget per step (default: the profile's)" })
+    .option('max-model-len', { type: 'number', describe: "max prompt + output tokens (default: the profile's)" })
+    .option('disable-merge-op', {
+      type: 'boolean',
+      describe: 'pay the fallback (Triton) merge cost; default: VLLM_DISABLE_MERGE_ATTN_CUDA_OP=1 in the environment',
+    })
+    .option('reasoning-tokens', { type: 'number', default: 0, describe: 'chat: first N output tokens (or fraction < 1) as reasoning_content' })
+    .option('spin-ms', { type: 'number', default: 1, describe: 'poll the last ms of each step for timer precision (CPU cost)' });
+}
+
+type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
+
 export const engineCommand: CommandModule = {
   command: 'engine',
-  describe: '(not yet implemented)',
-  handler: () => {
-    throw new Error('engine: not implemented');
+  describe: 'run the embedded OpenAI-compatible engine (vLLM-like scheduler and cost model)',
+  builder,
+  handler: async (raw) => {
+    const a = raw as unknown as Args;
+    let engine;
+    try {
+      engine = await startEngine({
+        port: a.port,
+        host: a.host,
+        model: a.model,
+        profile: a.profile,
+        timeScale: a['time-scale'],
+        fixedStepMs: a['fixed-step-ms'],
+        maxNumSeqs: a['max-num-seqs'],
+        maxNumBatchedTokens: a['max-num-batched-tokens'],
+        maxModelLen: a['max-model-len'],
+        // Only an explicit flag overrides the environment variable.
+        disableMergeOp: a['disable-merge-op'] ? true : undefined,
+        reasoningTokens: a['reasoning-tokens'],
+        spinMs: a['spin-ms'],
+      });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' || code === 'EACCES') throw new UserError(`engine: cannot listen on ${a.host}:${a.port} (${code})`);
+      throw e;
+    }
+    const o = engine.options;
+    console.error(
+      `abserve engine: model ${o.model}, profile ${o.profile.name}, time scale ${o.timeScale}` +
+        (o.fixedStepMs !== undefined ? `, fixed step ${o.fixedStepMs} ms` : '') +
+        `, max-num-seqs ${o.maxNumSeqs}, max-num-batched-tokens ${o.maxNumBatchedTokens}, max-model-len ${o.maxModelLen}, merge op ${o.merge}`,
+    );
+    console.log(`abserve engine listening on ${engine.url}`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void engine.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
   },
 };

@@ -1,0 +1,95 @@
+// One serving benchmark, end to end: workload -> load generator -> client -> metrics. The CLI's
+// `bench`, the demo and (later) the A/B runner all go through here; printing and saving are the
+// caller's, so this stays free of I/O beyond the requests themselves.
+import { createClient, type ClientOptions } from '../client/client.js';
+import type { RequestRecord } from '../client/types.js';
+import { progressView } from '../load/progress.js';
+import { runLoad } from '../load/runLoad.js';
+import { aggregate } from '../metrics/index.js';
+import type { AggregateOptions, BenchResult } from '../metrics/types.js';
+import { buildWorkload, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
+
+export interface BenchmarkConfig {
+  client: ClientOptions;
+  workload: WorkloadOptions;
+  tokenizer: Tokenizer;
+  aggregate: AggregateOptions;
+  maxConcurrency?: number;
+  label?: string;
+  metadata?: Record<string, string>;
+  /** Whole-run limit (ms): when it passes the run stops and the result is marked partial. */
+  runTimeoutMs?: number;
+  /** External cancellation (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Show the live progress line (only drawn on a TTY anyway). */
+  progress?: boolean;
+}
+
+export interface BenchmarkRun {
+  result: BenchResult;
+  /** Measured records followed by warmup records (warmup: true), as saved in the JSONL. */
+  records: RequestRecord[];
+}
+
+export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> {
+  const specs = buildWorkload({ ...cfg.workload, endpoint: cfg.client.endpoint }, cfg.tokenizer);
+  const measured = specs.filter((s) => !s.warmup).length;
+  const client = createClient(cfg.client);
+
+  const stop = new AbortController();
+  let partialReason: string | undefined;
+  const onExternalAbort = () => {
+    partialReason ??= 'interrupted';
+    stop.abort();
+  };
+  cfg.signal?.addEventListener('abort', onExternalAbort, { once: true });
+  if (cfg.signal?.aborted) onExternalAbort();
+  const runTimer =
+    cfg.runTimeoutMs !== undefined
+      ? setTimeout(() => {
+          partialReason ??= `run timeout (${cfg.runTimeoutMs} ms) reached`;
+          stop.abort();
+        }, cfg.runTimeoutMs)
+      : undefined;
+
+  const view = cfg.progress === false ? undefined : progressView(measured, cfg.label ?? 'bench');
+  const date = new Date().toISOString();
+  try {
+    const out = await runLoad(specs, client, {
+      maxConcurrency: cfg.maxConcurrency,
+      signal: stop.signal,
+      onProgress: view ? (p) => view.update(p) : undefined,
+    });
+    const rate = cfg.workload.requestRate ?? Number.POSITIVE_INFINITY;
+    const result = aggregate(
+      out.records,
+      {
+        model: cfg.client.model,
+        endpoint: cfg.client.endpoint,
+        baseUrl: cfg.client.baseUrl,
+        label: cfg.label,
+        backend: 'openai',
+        tokenizerId: cfg.tokenizer.name,
+        numPrompts: measured,
+        requestRate: rate,
+        burstiness: cfg.workload.burstiness ?? 1,
+        maxConcurrency: cfg.maxConcurrency,
+        startedAt: out.startedAt,
+        endedAt: out.endedAt,
+        date,
+        metadata: cfg.metadata ?? {},
+        partial: out.interrupted,
+        partialReason: out.interrupted
+          ? `${partialReason ?? 'interrupted'}; ${out.records.length} of ${measured} requests completed, ${out.cancelled} cancelled`
+          : undefined,
+      },
+      cfg.aggregate,
+    );
+    return { result, records: [...out.records, ...out.warmupRecords] };
+  } finally {
+    view?.stop();
+    if (runTimer) clearTimeout(runTimer);
+    cfg.signal?.removeEventListener('abort', onExternalAbort);
+    await client.close();
+  }
+}

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
+
+describe('abserve engine (child process)', () => {
+  it('prints the listening line, serves, reads the merge env var, and exits 0 on SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'engine', '--port', '0', '--profile', 'tiny', '--model', 'm'], {
+      env: { ...process.env, VLLM_DISABLE_MERGE_ATTN_CUDA_OP: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (d: string) => {
+          out += d;
+          const m = /^abserve engine listening on (http:\/\/127\.0\.0\.1:\d+)\n/m.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`engine exited early (${code}): ${out}`)));
+      });
+      const r = await fetch(`${url}/v1/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'm', prompt: [1, 2, 3], max_tokens: 4, ignore_eos: true }),
+      });
+      expect(((await r.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(4);
+      const stats = (await (await fetch(`${url}/abserve/stats`)).json()) as { options: { merge: string } };
+      expect(stats.options.merge).toBe('fallback');
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+      expect(out.trim().split('\n')).toHaveLength(1);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../errors.js';
+import { parseGoodput, parseMetadata, parseMetricPercentiles, parsePercentileMetrics, parseRate } from './parseFlags.js';
+
+describe('flag parsers', () => {
+  it('parses rates, inf included, and rejects nonsense naming the flag', () => {
+    expect(parseRate('--request-rate', 'inf')).toBe(Infinity);
+    expect(parseRate('--request-rate', '2.5')).toBe(2.5);
+    expect(() => parseRate('--request-rate', 'fast')).toThrow(/--request-rate.*fast/);
+    expect(() => parseRate('--request-rate', '0')).toThrow(UserError);
+  });
+  it('parses goodput SLOs in vLLM form', () => {
+    expect(parseGoodput(['ttft:500', 'tpot:50'])).toEqual({ ttft: 500, tpot: 50 });
+    expect(parseGoodput(undefined)).toBeUndefined();
+    expect(() => parseGoodput(['itl:5'])).toThrow(/--goodput.*itl:5/);
+    expect(() => parseGoodput(['ttft:-1'])).toThrow(UserError);
+  });
+  it('parses metric lists and metadata', () => {
+    expect(parsePercentileMetrics('ttft,e2el')).toEqual(['ttft', 'e2el']);
+    expect(() => parsePercentileMetrics('ttft,foo')).toThrow(/foo/);
+    expect(parseMetricPercentiles('50,99.9')).toEqual([50, 99.9]);
+    expect(() => parseMetricPercentiles('100')).toThrow(/--metric-percentiles/);
+    expect(parseMetadata(['gpu=H100', 'note=a=b'])).toEqual({ gpu: 'H100', note: 'a=b' });
+    expect(() => parseMetadata(['novalue'])).toThrow(/novalue/);
+  });
+});

@@ -1,0 +1,191 @@
+// Turns parsed SSE events of an OpenAI-compatible stream into the timing fields of a RequestRecord.
+// Pure (no I/O, no clock): the stream handler feeds it (type, data, arrival time) in order.
+//
+// Definitions (design notes, "Metric definitions"):
+// - A token-bearing event is a choice with non-empty `text` (completions) or a delta with non-empty
+//   `content`, `reasoning_content` / `reasoning`, or `tool_calls` (chat). A role-only opening delta,
+//   or the empty-text finish chunk, is not a token.
+// - Tokens per event: the increase of `usage.completion_tokens` since the previous event when the
+//   server sends continuous usage stats (vLLM `continuous_usage_stats`), else 1. A detokenizer that
+//   holds back a partial character sends an empty delta whose token is then carried by the next one.
+// - A usage-only chunk (`choices: []`) sets the usage totals and may extend `endAt`.
+// - `data: [DONE]` ends the stream; an error object (or `event: error`) fails the request.
+
+export interface Accumulated {
+  tokenTimes: number[];
+  tokenCounts: number[];
+  /** Last token-bearing event or usage-only chunk. */
+  endAt: number | undefined;
+  usageCompletionTokens: number | undefined;
+  usagePromptTokens: number | undefined;
+  clientOutputTokens: number;
+  text: string;
+  reasoningText: string;
+  engineEmitTimes: number[] | undefined;
+  done: boolean;
+  /** First problem found in the stream; later events are ignored once set. */
+  error: string | undefined;
+}
+
+export class StreamAccumulator implements Accumulated {
+  tokenTimes: number[] = [];
+  tokenCounts: number[] = [];
+  endAt: number | undefined = undefined;
+  usageCompletionTokens: number | undefined = undefined;
+  usagePromptTokens: number | undefined = undefined;
+  clientOutputTokens = 0;
+  text = '';
+  reasoningText = '';
+  engineEmitTimes: number[] | undefined = undefined;
+  done = false;
+  error: string | undefined = undefined;
+  /** Set by the caller when it flushes an event that had no terminating blank line. */
+  atEof = false;
+  /** completion_tokens at the last event that carried usage (for per-event deltas). */
+  private lastUsageTokens = 0;
+
+  /** Bound once so it can be passed straight to SseParser without a closure per request. */
+  readonly onEvent = (type: string, data: string, time: number): void => {
+    if (this.error !== undefined || this.done) return;
+    if (type === 'error') {
+      this.error = `SSE error event: ${errorText(tryParse(data)) ?? clip(data)}`;
+      return;
+    }
+    if (type !== 'message') return; // unknown named events carry nothing we measure
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(data);
+    } catch {
+      this.error = `malformed JSON in SSE data${this.atEof ? ' (stream ended mid-event)' : ''}: ${clip(data)}`;
+      return;
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      this.error = `SSE data is not a JSON object: ${clip(data)}`;
+      return;
+    }
+    this.chunk(obj as Chunk, time);
+  };
+
+  private chunk(c: Chunk, time: number): void {
+    const err = errorText(c);
+    if (err !== undefined) {
+      this.error = `SSE error event: ${err}`;
+      return;
+    }
+    const usage = c.usage;
+    let usageTokens: number | undefined;
+    if (usage !== null && typeof usage === 'object') {
+      if (typeof usage.completion_tokens === 'number') {
+        usageTokens = usage.completion_tokens;
+        this.usageCompletionTokens = usageTokens;
+      }
+      if (typeof usage.prompt_tokens === 'number') this.usagePromptTokens = usage.prompt_tokens;
+    }
+    const dbg = c.abserve_debug;
+    if (dbg !== null && typeof dbg === 'object' && Array.isArray(dbg.emit_times)) {
+      this.engineEmitTimes = dbg.emit_times.filter((x): x is number => typeof x === 'number');
+    }
+
+    const choices = c.choices;
+    if (!Array.isArray(choices) || choices.length === 0) {
+      // Usage-only (or debug-only) chunk: it is the last thing the server tells us.
+      if (usageTokens !== undefined && (this.endAt === undefined || time > this.endAt)) this.endAt = time;
+      return;
+    }
+    let bearing = false;
+    for (const ch of choices) {
+      if (ch === null || typeof ch !== 'object') continue;
+      if (typeof ch.text === 'string' && ch.text.length > 0) {
+        this.text += ch.text;
+        bearing = true;
+      }
+      const d = ch.delta;
+      if (d !== null && typeof d === 'object') {
+        if (typeof d.content === 'string' && d.content.length > 0) {
+          this.text += d.content;
+          bearing = true;
+        }
+        const r = typeof d.reasoning_content === 'string' ? d.reasoning_content : d.reasoning;
+        if (typeof r === 'string' && r.length > 0) {
+          this.reasoningText += r;
+          bearing = true;
+        }
+        if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) bearing = true;
+      }
+    }
+    // A non-bearing event's usage increase (a held-back partial character) is not consumed here:
+    // the next token-bearing event carries that token's text, so it is credited there.
+    if (!bearing) return;
+    let k = 1;
+    if (usageTokens !== undefined) {
+      const delta = usageTokens - this.lastUsageTokens;
+      // A non-increasing counter is a server quirk; count the event once and let the
+      // client-vs-usage mismatch report show it.
+      if (delta >= 1) k = delta;
+      this.lastUsageTokens = usageTokens;
+    }
+    this.tokenTimes.push(time);
+    this.tokenCounts.push(k);
+    this.clientOutputTokens += k;
+    if (this.endAt === undefined || time > this.endAt) this.endAt = time;
+  }
+}
+
+// Loose shapes: every field is checked before use, since the server is outside input.
+interface Chunk {
+  choices?: unknown[] & ChoiceLike[];
+  usage?: { completion_tokens?: unknown; prompt_tokens?: unknown } | null;
+  abserve_debug?: { emit_times?: unknown[] } | null;
+  error?: unknown;
+  object?: unknown;
+  message?: unknown;
+}
+interface ChoiceLike {
+  text?: unknown;
+  delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown; tool_calls?: unknown } | null;
+}
+
+/**
+ * The message of an error object in either common shape, or undefined when `v` is not one:
+ * OpenAI `{error: {message, type, code}}` / `{error: "text"}`, vLLM `{object: "error", message}`.
+ */
+export function errorText(v: unknown): string | undefined {
+  if (v === null || typeof v !== 'object') return undefined;
+  const o = v as { error?: unknown; object?: unknown; message?: unknown; type?: unknown; code?: unknown };
+  if (o.error !== undefined && o.error !== null) {
+    const e = o.error;
+    if (typeof e === 'string') return e;
+    if (typeof e === 'object') {
+      const ee = e as { message?: unknown; type?: unknown; code?: unknown };
+      const parts: string[] = [];
+      if (typeof ee.message === 'string') parts.push(ee.message);
+      const tag = [ee.type, ee.code].filter((x) => typeof x === 'string' || typeof x === 'number').join('/');
+      if (tag) parts.push(`(${tag})`);
+      return parts.length > 0 ? parts.join(' ') : JSON.stringify(e);
+    }
+    return String(e);
+  }
+  if (o.object === 'error') {
+    const tag = [o.type, o.code].filter((x) => typeof x === 'string' || typeof x === 'number').join('/');
+    const msg = typeof o.message === 'string' ? o.message : JSON.stringify(o);
+    return tag ? `${msg} (${tag})` : msg;
+  }
+  return undefined;
+}
+
+export function tryParse(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keep error messages readable when the offending payload is huge. */
+export function clip(s: string, max = 300): string {
+  return s.length > max ? `${s.slice(0, max)}... (${s.length} chars)` : s;
+}

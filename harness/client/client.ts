@@ -1,0 +1,90 @@
+// Streaming OpenAI-compatible client: one undici connection pool per target, one RequestRecord per
+// request. This is the only entry point the load generator needs.
+//
+//   const client = createClient({ baseUrl, endpoint, model, requestTimeoutMs, stallTimeoutMs });
+//   const rec = await client.send(spec, scheduledAt, runSignal); // never rejects for server trouble
+//   await client.close();
+//
+// - send() resolves with success=false (and `error`) for HTTP errors, SSE error events, malformed
+//   JSON, streams without tokens, stalls, timeouts, refused/reset connections and run aborts.
+//   It throws only for caller bugs (a token-id prompt on the chat endpoint).
+// - sentAt is stamped right before undici writes the request head, so connection setup and waiting
+//   for a free pooled connection count as queue time (sentAt - scheduledAt), not as TTFT.
+// - Timeouts: requestTimeoutMs bounds the whole request (including time queued in the pool);
+//   stallTimeoutMs bounds connecting, waiting for response headers, and every silence between body
+//   bytes (keep-alive comments count as bytes). A dead or stalled server therefore never hangs a run.
+// - Uses undici's low-level dispatch() handler API: response bytes reach us straight from the HTTP
+//   parser with no stream/EventEmitter layer in between (see exchange.ts for the hot path).
+
+import { Pool } from 'undici';
+import type { RequestSpec } from '../workload/types.js';
+import { Exchange, ParseBatcher } from './exchange.js';
+import { checkTimeouts, requestBody, requestHeaders, resolveTarget, type ClientOptions } from './options.js';
+import type { RequestRecord } from './types.js';
+
+export type { ClientOptions } from './options.js';
+
+export interface StreamingClient {
+  /**
+   * Send one request now and stream its response. `scheduledAt` is the absolute clock time (now())
+   * the schedule wanted it sent; `signal` cancels it (e.g. the whole run on Ctrl-C).
+   */
+  send(spec: RequestSpec, scheduledAt: number, signal?: AbortSignal): Promise<RequestRecord>;
+  /** Requests sent and not yet resolved. */
+  readonly inFlight: number;
+  /** Close the pool; requests still in flight are cut off and resolve as failed. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+export function createClient(opts: ClientOptions): StreamingClient {
+  const target = resolveTarget(opts.baseUrl, opts.endpoint);
+  checkTimeouts(opts);
+  const headers = requestHeaders(opts.apiKey);
+  const pool = new Pool(target.origin, {
+    connections: opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    // One request per connection at a time: a pipelined stream would wait behind another's tokens.
+    pipelining: 1,
+    connectTimeout: opts.stallTimeoutMs,
+    headersTimeout: opts.stallTimeoutMs,
+    bodyTimeout: opts.stallTimeoutMs,
+    // Bodies of streaming responses are unbounded in time, not in size; no limit needed.
+  });
+  const settings = {
+    requestTimeoutMs: opts.requestTimeoutMs,
+    stallTimeoutMs: opts.stallTimeoutMs,
+    batcher: opts.parse === 'end' ? null : new ParseBatcher(),
+  };
+  const live = new Set<Exchange>();
+  let closed = false;
+
+  return {
+    get inFlight() {
+      return live.size;
+    },
+
+    send(spec, scheduledAt, signal) {
+      const body = requestBody(opts, spec); // serialize before the send stamp
+      const x = new Exchange(spec, scheduledAt, settings, signal);
+      if (x.isFinished) return x.done; // signal already aborted
+      if (closed) {
+        x.fail(new Error('client closed'));
+        return x.done;
+      }
+      live.add(x);
+      try {
+        pool.dispatch({ path: target.path, method: 'POST', headers, body }, x);
+      } catch (e) {
+        x.fail(e);
+      }
+      return x.done.finally(() => live.delete(x));
+    },
+
+    async close() {
+      closed = true;
+      if (live.size > 0) await pool.destroy();
+      else await pool.close();
+    },
+  };
+}

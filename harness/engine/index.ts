@@ -1,0 +1,8 @@
+// Public surface of the embedded engine.
+export { startEngine, type EngineHandle } from './server.js';
+export { resolveOptions, envDisablesMergeOp, DEFAULT_MODEL, type EngineOptions, type ResolvedOptions } from './options.js';
+export { PROFILES, DEFAULT_PROFILE, getProfile, profileNames, type CostProfile } from './profiles.js';
+export { stepCost, type MergeImpl, type CostOptions, type StepCost } from './costModel.js';
+export { Scheduler, summarize, type StepPlan, type StepSummary, type SchedulerConfig } from './scheduler.js';
+export { simulateClosedLoop, summarizeSim, type SimRequest, type SimResult, type SimSummary } from './simulate.js';
+export type { EngineStats } from './stepper.js';

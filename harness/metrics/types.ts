@@ -1,0 +1,160 @@
+// Shapes produced by metrics.aggregate(): plain, JSON-serialisable data (histograms travel as
+// compressed base64 strings), so a BenchResult can be saved, reloaded and compared without the
+// records or any live object.
+
+export type PercentileMetric = 'ttft' | 'tpot' | 'itl' | 'e2el';
+
+/** What the run was; everything here comes from the caller, nothing is derived. */
+export interface RunInfo {
+  model: string;
+  endpoint: string;
+  baseUrl: string;
+  label?: string;
+  /** Also written as vLLM's `backend` / `tokenizer_id` when given. */
+  backend?: string;
+  tokenizerId?: string;
+  numPrompts: number;
+  /** Requests per second; Infinity for `inf`. */
+  requestRate: number;
+  burstiness: number;
+  maxConcurrency?: number;
+  /** Clock ms (harness/clock) of the first measured send. */
+  startedAt: number;
+  /** Clock ms of the last measured completion. Duration = endedAt - startedAt. */
+  endedAt: number;
+  /** ISO 8601 wall-clock date of the run. */
+  date: string;
+  metadata: Record<string, string>;
+  /** True when the run was cut short (Ctrl-C, server crash, run timeout). */
+  partial: boolean;
+  partialReason?: string;
+}
+
+/** Service level objectives in ms, as `--goodput ttft:MS tpot:MS e2el:MS`. */
+export interface GoodputSlo {
+  ttft?: number;
+  tpot?: number;
+  e2el?: number;
+}
+
+export interface AggregateOptions {
+  percentileMetrics?: PercentileMetric[];
+  metricPercentiles?: number[];
+  goodput?: GoodputSlo;
+}
+
+export interface ResolvedOptions {
+  percentileMetrics: PercentileMetric[];
+  metricPercentiles: number[];
+  /** Undefined when no SLO was given (vLLM then prints no goodput line and saves null). */
+  goodput?: GoodputSlo;
+}
+
+/** numpy-identical statistics over exact values, all in ms. Empty input gives zeros, as vLLM's `x or 0`. */
+export interface Summary {
+  count: number;
+  mean: number;
+  median: number;
+  std: number;
+  min: number;
+  max: number;
+  percentiles: { p: number; value: number }[];
+}
+
+/** Metrics of one request, derived from its RequestRecord alone. Times in ms; null = not defined. */
+export interface RequestMetrics {
+  index: number;
+  success: boolean;
+  error?: string;
+  httpStatus?: number;
+  /** Prompt length the workload intended (vLLM's prompt_len). */
+  promptTokens: number;
+  serverPromptTokens?: number;
+  /** usage.completion_tokens ?? client count; 0 for failed requests (as vLLM's output_lens). */
+  outputTokens: number;
+  clientOutputTokens: number;
+  serverOutputTokens?: number;
+  /** Clock ms, copied so per-request data stands alone. */
+  scheduledAt: number;
+  sentAt: number;
+  endAt: number | null;
+  queueMs: number;
+  ttftMs: number | null;
+  /** (E2EL - TTFT) / (outputTokens - 1); null when outputTokens <= 1. */
+  tpotMs: number | null;
+  e2elMs: number | null;
+  ttftFromScheduleMs: number | null;
+  e2elFromScheduleMs: number | null;
+  /** Gaps between successive token-bearing events (vLLM's per-request `itl`). */
+  itlsMs: number[];
+  /** Per-token gaps: a later event carrying k tokens contributes k gaps of gap/k. */
+  itlsPerTokenMs: number[];
+  text: string;
+  reasoningText: string;
+}
+
+export type HistogramName =
+  | 'ttft'
+  | 'tpot'
+  | 'itl'
+  | 'itlPerToken'
+  | 'e2el'
+  | 'queue'
+  | 'ttftFromSchedule'
+  | 'e2elFromSchedule';
+
+export interface TokenMismatch {
+  index: number;
+  kind: 'output' | 'prompt';
+  /** What the server's usage said. */
+  server: number;
+  /** What the client counted (output) or the workload intended (prompt). */
+  client: number;
+}
+
+export interface Failure {
+  index: number;
+  error: string;
+  httpStatus?: number;
+}
+
+export interface BenchResult {
+  info: RunInfo;
+  options: ResolvedOptions;
+  durationS: number;
+  completed: number;
+  failed: number;
+  totalInputTokens: number;
+  totalOutputTokens: number;
+  requestThroughput: number;
+  /** Good requests per second; null without SLOs. */
+  requestGoodput: number | null;
+  goodCompleted: number | null;
+  outputThroughput: number;
+  totalTokenThroughput: number;
+  /** Highest 1 s bucket of output tokens (tokens placed at their event times). */
+  maxOutputTokensPerS: number;
+  /** Highest 1 s bucket of requests in flight. */
+  maxConcurrentRequests: number;
+  /** Exact peak of requests in flight (sweep line over [sentAt, endAt)). */
+  peakConcurrencyExact: number;
+  /** The 1 s series behind the two peaks, from the first successful send. */
+  tokensPerSecond: number[];
+  concurrencyPerSecond: number[];
+  /** vLLM's four metrics. ITL is chunk-weighted (all event gaps pooled). */
+  ttft: Summary;
+  tpot: Summary;
+  itl: Summary;
+  e2el: Summary;
+  /** Our additions. */
+  itlPerToken: Summary;
+  queue: Summary;
+  ttftFromSchedule: Summary;
+  e2elFromSchedule: Summary;
+  /** HdrHistogram, microseconds, 3 significant digits, compressed base64. */
+  histograms: Record<HistogramName, string>;
+  mismatches: { output: number; prompt: number; list: TokenMismatch[] };
+  failures: Failure[];
+  /** Measured (non-warmup) requests in index order. */
+  requests: RequestMetrics[];
+}

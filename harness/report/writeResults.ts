@@ -1,0 +1,60 @@
+// A run's files: <dir>/<name>.json (vLLM fields + abserve additions) and <dir>/<name>.requests.jsonl
+// (one raw record per line with its derived metrics), both written atomically.
+import * as path from 'node:path';
+import type { RequestRecord } from '../client/types.js';
+import { deriveRequest } from '../metrics/perRequest.js';
+import type { BenchResult } from '../metrics/types.js';
+import { atomicWriteFile } from './atomicWrite.js';
+import { toVllmJson, vllmDate } from './vllmJson.js';
+
+export interface WriteOptions {
+  /** File name without extension; default vLLM's `{label}-{rate}qps[-concurrency{N}]-{model}-{date}`. */
+  name?: string;
+  /** JSON indentation; vLLM writes compact JSON (default 0). */
+  indent?: number;
+}
+
+export interface WrittenFiles {
+  json: string;
+  requestsJsonl: string;
+}
+
+// Python's str(float): integral values keep ".0" (vLLM names files like "openai-4.0qps-...").
+function pyFloatStr(x: number): string {
+  if (x === Infinity) return 'inf';
+  return Number.isInteger(x) ? x.toFixed(1) : String(x);
+}
+
+/** vLLM's compute_result_filename, without the extension. */
+export function defaultRunName(r: BenchResult): string {
+  const { info } = r;
+  const label = info.label ?? info.backend ?? (info.endpoint.includes('chat') ? 'openai-chat' : 'openai');
+  const conc = info.maxConcurrency !== undefined ? `-concurrency${info.maxConcurrency}` : '';
+  const model = info.model.split('/').pop() ?? info.model;
+  return `${label}-${pyFloatStr(info.requestRate)}qps${conc}-${model}-${vllmDate(info.date)}`;
+}
+
+function* jsonlLines(records: readonly RequestRecord[]): Iterable<string> {
+  for (const rec of records) {
+    // The raw record already carries the texts; the derived part repeats only numbers.
+    const { text: _t, reasoningText: _r, ...metrics } = deriveRequest(rec);
+    yield JSON.stringify({ ...rec, metrics }) + '\n';
+  }
+}
+
+export async function writeRunResults(
+  dir: string,
+  result: BenchResult,
+  records: readonly RequestRecord[],
+  opts: WriteOptions = {},
+): Promise<WrittenFiles> {
+  const name = opts.name ?? defaultRunName(result);
+  const files: WrittenFiles = {
+    json: path.join(dir, `${name}.json`),
+    requestsJsonl: path.join(dir, `${name}.requests.jsonl`),
+  };
+  // Requests first: the JSON is the run's summary and should never point at missing detail.
+  await atomicWriteFile(files.requestsJsonl, jsonlLines(records));
+  await atomicWriteFile(files.json, JSON.stringify(toVllmJson(result), null, opts.indent ?? 0) + '\n');
+  return files;
+}

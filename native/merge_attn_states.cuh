@@ -1,0 +1,347 @@
+// merge_attn_states CUDA kernels, templated on dtype and vector width (in the manner of
+// FlashInfer's cascade.cuh). Semantics: mas_common.h / shared/docs/kernel.md.
+//
+//   optimized : block = (BX threads per row) x (BY rows); each thread moves 16-byte packs of one
+//               row; D known at compile time for 64/128/256 (one pack per thread, no loop), a
+//               generic path for other D; any H (H never enters the block shape); 64-bit offsets;
+//               output LSE written by the row's first thread.
+//   merge_s   : the same layout for S partial results in one pass.
+//   baseline  : one thread per 16-byte pack over a flat index, 128-thread blocks, run-time
+//               divisions (the design of vLLM's CUDA kernel), with the full semantics.
+//   naive     : a chain of elementwise kernels through float32 temporaries (like a PyTorch
+//               expression chain).
+#pragma once
+#include <cuda_runtime.h>
+#include <cuda_fp16.h>
+#include <cuda_bf16.h>
+#include <cstdint>
+#include "mas_common.h"
+
+namespace mas { namespace cuda {
+
+// ---- packs of VEC elements with conversions to float ------------------------------------------
+template <DType DT> struct Dev;
+template <> struct Dev<DType::F32> {
+  using T = float;
+  static __device__ __forceinline__ void to_f(const T* v, float* f, int n) {
+    for (int i = 0; i < n; ++i) f[i] = v[i];
+  }
+  static __device__ __forceinline__ void from_f(const float* f, T* v, int n) {
+    for (int i = 0; i < n; ++i) v[i] = f[i];
+  }
+};
+template <> struct Dev<DType::F16> {
+  using T = __half;
+  static __device__ __forceinline__ void to_f(const T* v, float* f, int n) {
+#pragma unroll
+    for (int i = 0; i + 1 < n; i += 2) {
+      float2 x = __half22float2(*reinterpret_cast<const __half2*>(v + i));
+      f[i] = x.x;
+      f[i + 1] = x.y;
+    }
+    if (n & 1) f[n - 1] = __half2float(v[n - 1]);
+  }
+  static __device__ __forceinline__ void from_f(const float* f, T* v, int n) {
+#pragma unroll
+    for (int i = 0; i + 1 < n; i += 2)
+      *reinterpret_cast<__half2*>(v + i) = __floats2half2_rn(f[i], f[i + 1]);
+    if (n & 1) v[n - 1] = __float2half_rn(f[n - 1]);
+  }
+};
+template <> struct Dev<DType::BF16> {
+  using T = __nv_bfloat16;
+  static __device__ __forceinline__ void to_f(const T* v, float* f, int n) {
+#pragma unroll
+    for (int i = 0; i + 1 < n; i += 2) {
+      float2 x = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(v + i));
+      f[i] = x.x;
+      f[i + 1] = x.y;
+    }
+    if (n & 1) f[n - 1] = __bfloat162float(v[n - 1]);
+  }
+  static __device__ __forceinline__ void from_f(const float* f, T* v, int n) {
+#pragma unroll
+    for (int i = 0; i + 1 < n; i += 2)
+      *reinterpret_cast<__nv_bfloat162*>(v + i) = __floats2bfloat162_rn(f[i], f[i + 1]);
+    if (n & 1) v[n - 1] = __float2bfloat16_rn(f[n - 1]);
+  }
+};
+
+template <class T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
+  T v[VEC];
+};
+
+// Cache policy: 0 = default loads/stores, 1 = streaming (evict-first) loads/stores.
+template <int CACHE, class P>
+__device__ __forceinline__ P ld_pack(const P* p) {
+  if constexpr (sizeof(P) == 16) {
+    uint4 r = CACHE == 1 ? __ldcs(reinterpret_cast<const uint4*>(p))
+                         : *reinterpret_cast<const uint4*>(p);
+    return *reinterpret_cast<P*>(&r);
+  } else {
+    return *p;
+  }
+}
+template <int CACHE, class P>
+__device__ __forceinline__ void st_pack(P* p, const P& v) {
+  if constexpr (sizeof(P) == 16) {
+    if (CACHE == 1) __stcs(reinterpret_cast<uint4*>(p), *reinterpret_cast<const uint4*>(&v));
+    else *reinterpret_cast<uint4*>(p) = *reinterpret_cast<const uint4*>(&v);
+  } else {
+    *p = v;
+  }
+}
+
+// Unsigned 32-bit division by a run-time constant (valid for n < 2^31).
+struct FastDiv {
+  uint32_t d = 1, m = 0, s = 0;
+  FastDiv() = default;
+  explicit FastDiv(uint32_t div) : d(div) {
+    s = 0;
+    while ((uint64_t(1) << s) < div) ++s;
+    m = uint32_t(((uint64_t(1) << 32) * ((uint64_t(1) << s) - div)) / div + 1);
+  }
+  __device__ __forceinline__ uint32_t div(uint32_t n) const {
+    return (__umulhi(n, m) + n) >> s;
+  }
+};
+
+struct OptParams {
+  const void* prefix;
+  const void* suffix;
+  void* out;
+  const float* prefix_lse;
+  const float* suffix_lse;
+  float* out_lse;
+  int64_t p_tok, p_head, s_tok, s_head, o_tok, o_head;
+  uint32_t T, H, rows, ppr;  // ppr: packs per row (generic path)
+  FastDiv divH;
+};
+
+// Threads per row for a compile-time D (one pack each up to 256 threads).
+template <int VEC, int DC> struct RowShape {
+  static constexpr int PPR = DC > 0 ? DC / VEC : 0;
+  static constexpr int BX = DC > 0 ? (PPR < 256 ? PPR : 256) : 32;
+  static constexpr int BY = 256 / BX;
+};
+
+template <DType DT, int VEC, int DC, int CACHE>
+__global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
+  using D_ = Dev<DT>;
+  using T = typename D_::T;
+  using P = Pack<T, VEC>;
+  constexpr int BX = RowShape<VEC, DC>::BX;
+  constexpr int BY = RowShape<VEC, DC>::BY;
+  const uint32_t row = blockIdx.x * BY + threadIdx.y;
+  if (row >= p.rows) return;
+  const uint32_t t = p.divH.div(row), h = row - t * p.H;
+  const uint32_t li = h * p.T + t;
+  const RowWeights w = row_weights(__ldg(p.prefix_lse + li), __ldg(p.suffix_lse + li));
+  if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
+  const T* x = static_cast<const T*>(p.prefix) + (int64_t(t) * p.p_tok + int64_t(h) * p.p_head);
+  const T* y = static_cast<const T*>(p.suffix) + (int64_t(t) * p.s_tok + int64_t(h) * p.s_head);
+  T* o = static_cast<T*>(p.out) + (int64_t(t) * p.o_tok + int64_t(h) * p.o_head);
+  const uint32_t ppr = DC > 0 ? uint32_t(RowShape<VEC, DC>::PPR) : p.ppr;
+#pragma unroll
+  for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
+    P r;
+    if (w.kind == 1) {
+      float z[VEC];
+#pragma unroll
+      for (int i = 0; i < VEC; ++i) z[i] = 0.f;
+      D_::from_f(z, r.v, VEC);
+    } else {
+      const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
+      const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
+      float fa[VEC], fb[VEC];
+      D_::to_f(a.v, fa, VEC);
+      D_::to_f(b.v, fb, VEC);
+#pragma unroll
+      for (int i = 0; i < VEC; ++i) fa[i] = fa[i] * w.wp + fb[i] * w.ws;
+      D_::from_f(fa, r.v, VEC);
+    }
+    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
+  }
+}
+
+struct SParams {
+  const void* parts;
+  const float* lses;
+  void* out;
+  float* out_lse;
+  int64_t part_stride;  // T*H*D
+  uint32_t S, T, H, D, rows, ppr;
+  FastDiv divH;
+};
+
+template <DType DT, int VEC, int DC>
+__global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
+  using D_ = Dev<DT>;
+  using T = typename D_::T;
+  using P = Pack<T, VEC>;
+  constexpr int BX = RowShape<VEC, DC>::BX;
+  constexpr int BY = RowShape<VEC, DC>::BY;
+  const uint32_t row = blockIdx.x * BY + threadIdx.y;
+  if (row >= p.rows) return;
+  const uint32_t t = p.divH.div(row), h = row - t * p.H;
+  const uint32_t li = h * p.T + t;
+  const int64_t lstride = int64_t(p.T) * p.H;
+  const float inf = __int_as_float(0x7f800000);
+  float m = -inf;
+  bool nan = false;
+  for (uint32_t s = 0; s < p.S; ++s) {
+    float l = __ldg(p.lses + s * lstride + li);
+    nan |= l != l;
+    l = l == inf ? -inf : l;
+    m = fmaxf(m, l);
+  }
+  float sum = 0.f;
+  if (!nan && m != -inf)
+    for (uint32_t s = 0; s < p.S; ++s) {
+      float l = __ldg(p.lses + s * lstride + li);
+      l = l == inf ? -inf : l;
+      sum += expf(l - m);
+    }
+  const int kind = nan ? 2 : (m == -inf ? 1 : 0);
+  const float inv = kind == 0 ? 1.f / sum : __int_as_float(0x7fc00000);
+  if (threadIdx.x == 0 && p.out_lse)
+    p.out_lse[li] = kind == 0 ? logf(sum) + m : (kind == 1 ? -inf : __int_as_float(0x7fc00000));
+  const int64_t base = int64_t(t) * p.H * p.D + int64_t(h) * p.D;
+  const T* x = static_cast<const T*>(p.parts) + base;
+  T* o = static_cast<T*>(p.out) + base;
+  const uint32_t ppr = DC > 0 ? uint32_t(RowShape<VEC, DC>::PPR) : p.ppr;
+#pragma unroll
+  for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
+    float acc[VEC];
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) acc[i] = 0.f;
+    if (kind != 1) {
+      uint32_t s = 0;
+      // Two parts per step: two independent 16-byte loads in flight.
+      for (; s + 2 <= p.S; s += 2) {
+        const P a = reinterpret_cast<const P*>(x + int64_t(s) * p.part_stride)[k];
+        const P b = reinterpret_cast<const P*>(x + int64_t(s + 1) * p.part_stride)[k];
+        float la = __ldg(p.lses + s * lstride + li), lb = __ldg(p.lses + (s + 1) * lstride + li);
+        la = la == inf ? -inf : la;
+        lb = lb == inf ? -inf : lb;
+        const float wa = kind == 0 ? expf(la - m) * inv : inv;
+        const float wb = kind == 0 ? expf(lb - m) * inv : inv;
+        float fa[VEC], fb[VEC];
+        D_::to_f(a.v, fa, VEC);
+        D_::to_f(b.v, fb, VEC);
+#pragma unroll
+        for (int i = 0; i < VEC; ++i) acc[i] += fa[i] * wa + fb[i] * wb;
+      }
+      if (s < p.S) {
+        const P a = reinterpret_cast<const P*>(x + int64_t(s) * p.part_stride)[k];
+        float la = __ldg(p.lses + s * lstride + li);
+        la = la == inf ? -inf : la;
+        const float wa = kind == 0 ? expf(la - m) * inv : inv;
+        float fa[VEC];
+        D_::to_f(a.v, fa, VEC);
+#pragma unroll
+        for (int i = 0; i < VEC; ++i) acc[i] += fa[i] * wa;
+      }
+    }
+    P r;
+    D_::from_f(acc, r.v, VEC);
+    reinterpret_cast<P*>(o)[k] = r;
+  }
+}
+
+// Baseline: one thread per pack over a flat 64-bit index, 128 threads a block.
+template <DType DT, int VEC>
+__global__ void __launch_bounds__(128) merge_baseline_kernel(const OptParams p, int64_t total) {
+  using D_ = Dev<DT>;
+  using T = typename D_::T;
+  using P = Pack<T, VEC>;
+  const int64_t gi = int64_t(blockIdx.x) * 128 + threadIdx.x;
+  if (gi >= total) return;
+  const int64_t row = gi / p.ppr;
+  const uint32_t k = uint32_t(gi % p.ppr);
+  const uint32_t t = uint32_t(row / p.H), h = uint32_t(row % p.H);
+  const uint32_t li = h * p.T + t;
+  const RowWeights w = row_weights(p.prefix_lse[li], p.suffix_lse[li]);
+  if (k == 0 && p.out_lse) p.out_lse[li] = w.lse;
+  const T* x = static_cast<const T*>(p.prefix) + (int64_t(t) * p.p_tok + int64_t(h) * p.p_head);
+  const T* y = static_cast<const T*>(p.suffix) + (int64_t(t) * p.s_tok + int64_t(h) * p.s_head);
+  T* o = static_cast<T*>(p.out) + (int64_t(t) * p.o_tok + int64_t(h) * p.o_head);
+  P r;
+  float fa[VEC], fb[VEC];
+  if (w.kind == 1) {
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) fa[i] = 0.f;
+  } else {
+    const P a = reinterpret_cast<const P*>(x)[k];
+    const P b = reinterpret_cast<const P*>(y)[k];
+    D_::to_f(a.v, fa, VEC);
+    D_::to_f(b.v, fb, VEC);
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) fa[i] = fa[i] * w.wp + fb[i] * w.ws;
+  }
+  D_::from_f(fa, r.v, VEC);
+  reinterpret_cast<P*>(o)[k] = r;
+}
+
+// ---- naive: elementwise kernels through float32 temporaries ------------------------------------
+// rows-sized temporaries: pf, sf (fixed LSEs), m, wp, ws, sum, sp, ss; element-sized: tp, ts.
+struct NaiveTemps {
+  float *pf, *sf, *m, *wp, *ws, *sum, *sp, *ss, *tp, *ts;
+};
+
+static __global__ void naive_fix_inf(const float* in, float* out, int64_t n) {
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) {
+    float v = in[i];
+    out[i] = v == __int_as_float(0x7f800000) ? -__int_as_float(0x7f800000) : v;
+  }
+}
+static __global__ void naive_max(const float* a, const float* b, float* m, int64_t n) {
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) {
+    float x = a[i], y = b[i];
+    m[i] = (x != x || y != y) ? __int_as_float(0x7fc00000) : fmaxf(x, y);
+  }
+}
+// exp(x - m), 0 where m == -inf (both empty)
+static __global__ void naive_exp_sub(const float* x, const float* m, float* out, int64_t n) {
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = m[i] == -__int_as_float(0x7f800000) ? 0.f : expf(x[i] - m[i]);
+}
+static __global__ void naive_add(const float* a, const float* b, float* out, int64_t n) {
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = a[i] + b[i];
+}
+static __global__ void naive_log_add(const float* sum, const float* m, float* out, int64_t n) {
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = m[i] == -__int_as_float(0x7f800000) ? m[i] : logf(sum[i]) + m[i];
+}
+static __global__ void naive_div(const float* a, const float* sum, float* out, int64_t n) {
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i < n) out[i] = sum[i] == 0.f ? 0.f : a[i] / sum[i];
+}
+// tmp[t,h,d] = float(x[t,h,d]) * scale[h,t]; element i of a contiguous [T,H,D] temp.
+template <DType DT>
+__global__ void naive_scale(const void* x, int64_t tok, int64_t head, const float* scale,
+                            float* tmp, int64_t T, int64_t H, int64_t D) {
+  using T_ = typename Dev<DT>::T;
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= T * H * D) return;
+  int64_t d = i % D, r = i / D, h = r % H, t = r / H;
+  float v;
+  Dev<DT>::to_f(static_cast<const T_*>(x) + t * tok + h * head + d, &v, 1);
+  tmp[i] = v * scale[h * T + t];
+}
+// out = cast(tp + ts), zero for empty rows (like torch.where(empty, 0, out)).
+template <DType DT>
+__global__ void naive_sum_cast(const float* tp, const float* ts, const float* m, void* out,
+                               int64_t tok, int64_t head, int64_t T, int64_t H, int64_t D) {
+  using T_ = typename Dev<DT>::T;
+  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if (i >= T * H * D) return;
+  int64_t d = i % D, r = i / D, h = r % H, t = r / H;
+  float v = m[h * T + t] == -__int_as_float(0x7f800000) ? 0.f : tp[i] + ts[i];
+  Dev<DT>::from_f(&v, static_cast<T_*>(out) + t * tok + h * head + d, 1);
+}
+
+}}  // namespace mas::cuda
