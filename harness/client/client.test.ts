@@ -363,6 +363,17 @@ describe('streaming client', () => {
     expect(seen.has('role-first')).toBe(false);
   });
 
+  it('times out a request still queued for a pooled connection, and closes without waiting', async () => {
+    const client = createClient({ baseUrl: base, endpoint: '/v1/completions', model: 'stall', requestTimeoutMs: 300, stallTimeoutMs: 20_000, maxConnections: 1 });
+    const t0 = now();
+    const [a, b] = await Promise.all([client.send(spec(), t0), client.send(spec({ index: 1 }), t0)]);
+    expect(a.error).toBe('timed out after 300 ms (request timeout)');
+    expect(b.error).toBe('timed out after 300 ms (request timeout)');
+    expect(b.tokenTimes).toHaveLength(0); // never reached the server's single connection
+    await client.close();
+    expect(now() - t0).toBeLessThan(5_000);
+  });
+
   it('runs many concurrent streams through one client', async () => {
     const client = createClient({ baseUrl: base, endpoint: '/v1/completions', model: 'multi', requestTimeoutMs: 10_000, stallTimeoutMs: 5_000, maxConnections: 16 });
     try {
@@ -382,5 +393,12 @@ describe('streaming client', () => {
     expect(mk('localhost:8000')).toThrow(/--base-url: "localhost:8000"/);
     expect(mk('not a url')).toThrow(/--base-url: "not a url" is not a valid URL/);
     expect(mk('http://u:p@h:1')).toThrow(UserError);
+    expect(() => createClient({ baseUrl: base, endpoint: '/v1/chat' as never, model: 'm', requestTimeoutMs: 1, stallTimeoutMs: 1 })).toThrow(/--endpoint/);
+  });
+
+  it('refuses a token-id prompt on the chat endpoint (a caller bug, thrown at once)', async () => {
+    const client = createClient({ baseUrl: base, endpoint: '/v1/chat/completions', model: 'm', requestTimeoutMs: 1000, stallTimeoutMs: 1000 });
+    expect(() => client.send(spec({ prompt: [1, 2] }), now())).toThrow(TypeError);
+    await client.close();
   });
 });

@@ -7,7 +7,7 @@
 //
 // - send() resolves with success=false (and `error`) for HTTP errors, SSE error events, malformed
 //   JSON, streams without tokens, stalls, timeouts, refused/reset connections and run aborts.
-//   It throws only for caller bugs (a token-id prompt on the chat endpoint).
+//   It throws (synchronously) only for caller bugs: a token-id prompt on the chat endpoint.
 // - sentAt is stamped right before undici writes the request head, so connection setup and waiting
 //   for a free pooled connection count as queue time (sentAt - scheduledAt), not as TTFT.
 // - Timeouts: requestTimeoutMs bounds the whole request (including time queued in the pool);
@@ -83,8 +83,9 @@ export function createClient(opts: ClientOptions): StreamingClient {
 
     async close() {
       closed = true;
-      if (live.size > 0) await pool.destroy();
-      else await pool.close();
+      // destroy, not close: close() would wait for requests abandoned while queued in the pool
+      // (already resolved as timed out / aborted) to reach a connection, up to a connect timeout.
+      await pool.destroy();
     },
   };
 }
