@@ -29,6 +29,8 @@ export interface BenchmarkRun {
   result: BenchResult;
   /** Measured records followed by warmup records (warmup: true), as saved in the JSONL. */
   records: RequestRecord[];
+  /** CPU this process spent while the measured requests ran (us): the client's own cost. */
+  clientCpuUs: number;
 }
 
 export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> {
@@ -85,7 +87,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
       },
       cfg.aggregate,
     );
-    return { result, records: [...out.records, ...out.warmupRecords] };
+    return { result, records: [...out.records, ...out.warmupRecords], clientCpuUs: out.cpuUs };
   } finally {
     view?.stop();
     if (runTimer) clearTimeout(runTimer);

@@ -20,7 +20,7 @@ function builder(y: Argv) {
       describe: 'pay the fallback (Triton) merge cost; default: VLLM_DISABLE_MERGE_ATTN_CUDA_OP=1 in the environment',
     })
     .option('reasoning-tokens', { type: 'number', default: 0, describe: 'chat: first N output tokens (or fraction < 1) as reasoning_content' })
-    .option('spin-ms', { type: 'number', default: 1, describe: 'poll the last ms of each step for timer precision (CPU cost)' });
+    .option('spin-ms', { type: 'number', describe: 'poll the last ms of each step for timer precision (CPU cost); default min(1, step/4)' });
 }
 
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;

@@ -22,6 +22,8 @@ export interface Accumulated {
   text: string;
   reasoningText: string;
   engineEmitTimes: number[] | undefined;
+  engineReceivedAt: number | undefined;
+  engineTimeOrigin: number | undefined;
   done: boolean;
   /** First problem found in the stream; later events are ignored once set. */
   error: string | undefined;
@@ -37,6 +39,8 @@ export class StreamAccumulator implements Accumulated {
   text = '';
   reasoningText = '';
   engineEmitTimes: number[] | undefined = undefined;
+  engineReceivedAt: number | undefined = undefined;
+  engineTimeOrigin: number | undefined = undefined;
   done = false;
   error: string | undefined = undefined;
   /** Set by the caller when it flushes an event that had no terminating blank line. */
@@ -88,6 +92,8 @@ export class StreamAccumulator implements Accumulated {
     const dbg = c.abserve_debug;
     if (dbg !== null && typeof dbg === 'object' && Array.isArray(dbg.emit_times)) {
       this.engineEmitTimes = dbg.emit_times.filter((x): x is number => typeof x === 'number');
+      if (typeof dbg.received_at === 'number') this.engineReceivedAt = dbg.received_at;
+      if (typeof dbg.time_origin === 'number') this.engineTimeOrigin = dbg.time_origin;
     }
 
     const choices = c.choices;
@@ -139,7 +145,7 @@ export class StreamAccumulator implements Accumulated {
 interface Chunk {
   choices?: unknown[] & ChoiceLike[];
   usage?: { completion_tokens?: unknown; prompt_tokens?: unknown } | null;
-  abserve_debug?: { emit_times?: unknown[] } | null;
+  abserve_debug?: { emit_times?: unknown[]; received_at?: unknown; time_origin?: unknown } | null;
   error?: unknown;
   object?: unknown;
   message?: unknown;

@@ -245,6 +245,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (error !== undefined) r.error = error;
     if (this.status !== 0) r.httpStatus = this.status;
     if (a.engineEmitTimes !== undefined) r.engineEmitTimes = a.engineEmitTimes;
+    if (a.engineReceivedAt !== undefined) r.engineReceivedAt = a.engineReceivedAt;
+    if (a.engineTimeOrigin !== undefined) r.engineTimeOrigin = a.engineTimeOrigin;
     return r;
   }
 }

@@ -35,4 +35,7 @@ export interface RequestRecord {
    * `npm run bench:client` to measure the client's timestamp error.
    */
   engineEmitTimes?: number[];
+  /** Engine clock time the request arrived, and the engine process's performance.timeOrigin. */
+  engineReceivedAt?: number;
+  engineTimeOrigin?: number;
 }

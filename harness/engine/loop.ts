@@ -3,10 +3,12 @@
 //
 // Timing: step ends are absolute deadlines (next = previous deadline + step time), so timer
 // lateness never accumulates into drift. setTimeout carries the bulk of each wait; only the last
-// `spinMs` (at most a quarter of the step) are polled with setImmediate, which still lets socket
-// I/O run, because libuv timers have millisecond granularity and fire up to ~1 ms late. Spinning
-// trades CPU for precision; the load generator shares the box, so the window stays small. If the loop falls far behind (GC, overload), it
-// re-bases on the current time instead of bursting steps to catch up, and counts a late step.
+// ms (default 1 ms, at most a quarter of the step) are polled with setImmediate, which still lets
+// socket I/O run, because libuv timers have millisecond granularity and fire up to ~1 ms late.
+// Spinning trades CPU for precision; the load generator shares the box, so the window stays small.
+// Steps under ~4 ms therefore jitter by up to ~1 ms (the mean rate stays exact). If the loop falls
+// far behind (GC, overload), it re-bases on the current time instead of bursting steps to catch
+// up, and counts a late step.
 import { now } from '../clock.js';
 import type { CostOptions } from './costModel.js';
 import type { CostProfile } from './profiles.js';
@@ -22,7 +24,10 @@ export interface LoopOptions {
   profile: CostProfile;
   limits: SchedulerConfig;
   cost: CostOptions;
-  /** Poll the last this-many ms of each wait (default 1). 0: setTimeout only. */
+  /**
+   * Poll the last this-many ms of each wait with setImmediate; 0: setTimeout only. Default:
+   * 1 ms but at most a quarter of the step, so fast (time-scaled) steps don't burn a core.
+   */
   spinMs?: number;
   /** A step ending later than this behind schedule re-bases the clock (default 20 ms). */
   maxLagMs?: number;
@@ -37,12 +42,12 @@ export class EngineLoop {
   private active = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
-  private readonly spinMs: number;
+  private readonly spinMs: number | undefined;
   private readonly maxLagMs: number;
 
   constructor(private readonly opts: LoopOptions) {
     this.scheduler = new Scheduler(opts.limits);
-    this.spinMs = opts.spinMs ?? 1;
+    this.spinMs = opts.spinMs;
     this.maxLagMs = opts.maxLagMs ?? 20;
   }
 
@@ -96,10 +101,10 @@ export class EngineLoop {
   private wait(step: PlannedStep, due: number, fromBegin = false): void {
     if (this.stopped) return;
     const remaining = due - now();
-    // Spin at most a quarter of the step, so fast (time-scaled) steps don't burn a core.
-    const sleep = remaining - Math.min(this.spinMs, 0.25 * step.durationMs);
+    const spin = this.spinMs ?? Math.min(1, 0.25 * step.durationMs);
+    const sleep = remaining - spin;
     // Sleep when a timer can help (>= 1 ms of it, or always when spinning is off); poll the rest.
-    if (sleep > 0 && (sleep >= 1 || this.spinMs === 0)) {
+    if (sleep > 0 && (sleep >= 1 || spin === 0)) {
       this.timer = setTimeout(() => this.wait(step, due), sleep);
     } else if (remaining > 0 || fromBegin) {
       setImmediate(() => this.wait(step, due));

@@ -32,7 +32,7 @@ export interface EngineOptions {
    * (0 < x < 1), stream as `reasoning_content` before `content`. 0/undefined: off.
    */
   reasoningTokens?: number;
-  /** Timer precision vs CPU: poll the last this-many ms of each step with setImmediate (default 1). */
+  /** Timer precision vs CPU: poll the last this-many ms of each step (default min(1, step/4)). */
   spinMs?: number;
 }
 
@@ -48,7 +48,7 @@ export interface ResolvedOptions {
   maxModelLen: number;
   merge: MergeImpl;
   reasoningTokens: number;
-  spinMs: number;
+  spinMs: number | undefined;
 }
 
 export const DEFAULT_MODEL = 'abserve-engine';
@@ -84,8 +84,8 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
   );
   const port = o.port ?? 0;
   check('port', port, Number.isInteger(port) && port >= 0 && port <= 65535, 'an integer in 0..65535');
-  const spinMs = o.spinMs ?? 1;
-  check('spinMs', spinMs, Number.isFinite(spinMs) && spinMs >= 0, 'a number >= 0');
+  const spinMs = o.spinMs;
+  if (spinMs !== undefined) check('spinMs', spinMs, Number.isFinite(spinMs) && spinMs >= 0, 'a number >= 0');
   const disable = o.disableMergeOp ?? envDisablesMergeOp(o.env ?? process.env);
   return {
     port,

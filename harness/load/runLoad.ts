@@ -40,6 +40,8 @@ export interface LoadOutcome {
   interrupted: boolean;
   /** Requests never sent or cut off in flight by the cancellation. */
   cancelled: number;
+  /** CPU time (user + system, microseconds) this process spent during the measured phase. */
+  cpuUs: number;
 }
 
 export async function runLoad(
@@ -80,6 +82,7 @@ export async function runLoad(
   let cancelled = 0;
   let endedAt = 0;
   const t0 = now() + (opts.startDelayMs ?? 5);
+  const cpu0 = process.cpuUsage();
 
   const sendOne = async (spec: RequestSpec, scheduledAt: number): Promise<void> => {
     await limiter.acquire();
@@ -118,6 +121,7 @@ export async function runLoad(
     tasks.push(sendOne(spec, scheduledAt));
   }
   await Promise.all(tasks);
+  const cpu = process.cpuUsage(cpu0);
   signal?.removeEventListener('abort', onAbort);
 
   records.sort((a, b) => a.index - b.index);
@@ -129,5 +133,6 @@ export async function runLoad(
     endedAt: endedAt || now(),
     interrupted: Boolean(signal?.aborted) && cancelled > 0,
     cancelled,
+    cpuUs: cpu.user + cpu.system,
   };
 }
