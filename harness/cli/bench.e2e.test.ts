@@ -1,0 +1,114 @@
+// `abserve bench` as a user runs it: a child process against the embedded engine on loopback.
+import { execa } from 'execa';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, type EngineHandle } from '../engine/index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
+const abserve = (args: string[]) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
+
+let engine: EngineHandle;
+let dir: string;
+
+beforeAll(async () => {
+  engine = await startEngine({ port: 0, profile: 'tiny' });
+  dir = await mkdtemp(path.join(tmpdir(), 'abserve-bench-'));
+});
+afterAll(async () => engine.close());
+
+describe('abserve bench against the embedded engine', () => {
+  it('prints the vLLM block and saves vLLM-named JSON plus per-request JSONL', async () => {
+    const out = path.join(dir, 'run1');
+    const r = await abserve([
+      'bench', '--base-url', engine.url, '--num-prompts', '12', '--random-input-len', '64',
+      '--random-output-len', '16', '--ignore-eos', '--max-concurrency', '4', '--request-rate', '200',
+      '--percentile-metrics', 'ttft,tpot,itl,e2el', '--metric-percentiles', '50,99', '--goodput', 'ttft:10000',
+      '--save-result', '--result-dir', out, '--label', 'e2e', '--metadata', 'gpu=none',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const start = lines.indexOf('============ Serving Benchmark Result ============');
+    expect(start).toBeGreaterThan(-1);
+    expect(lines[start + 1]).toMatch(/^Successful requests: {21}12 {8}$/);
+    expect(r.stdout).toMatch(/^Total generated tokens: +192 +$/m);
+    expect(r.stdout).toMatch(/^Request goodput \(req\/s\): +\d+\.\d\d +$/m);
+    expect(r.stdout).toMatch(/^P50 TTFT \(ms\): +\d+\.\d\d +$/m);
+    expect(r.stdout).toMatch(/^-+End-to-end Latency-+$/m);
+
+    const files = await readdir(out);
+    const json = files.find((f) => f.endsWith('.json'))!;
+    const saved = JSON.parse(await readFile(path.join(out, json), 'utf8'));
+    expect(saved.completed).toBe(12);
+    expect(saved.failed).toBe(0);
+    expect(saved.total_output_tokens).toBe(192);
+    expect(saved.max_concurrency).toBe(4);
+    expect(saved.request_rate).toBe(200);
+    expect(saved.label).toBe('e2e');
+    expect(saved.gpu).toBe('none');
+    expect(saved.output_lens).toEqual(Array(12).fill(16));
+    expect(saved.ttfts).toHaveLength(12);
+    expect(typeof saved.p50_e2el_ms).toBe('number');
+    expect(typeof saved.abserve.histograms.ttft).toBe('string');
+    expect(saved.abserve.partial).toBe(false);
+    const jsonl = (await readFile(path.join(out, files.find((f) => f.endsWith('.requests.jsonl'))!), 'utf8'))
+      .trim().split('\n').map((l) => JSON.parse(l));
+    expect(jsonl).toHaveLength(12);
+    expect(jsonl.every((x) => x.success && x.tokenTimes.length === 16)).toBe(true);
+  });
+
+  it('chat endpoint with text prompts: prompt lengths match the server exactly', async () => {
+    const r = await abserve([
+      'bench', '--base-url', engine.url, '--endpoint', '/v1/chat/completions', '--num-prompts', '6',
+      '--random-input-len', '40', '--random-output-len', '8', '--random-range-ratio', '0.5', '--ignore-eos',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Successful requests: +6 +$/m);
+    expect(r.stdout).toMatch(/^Prompt token count mismatches: +0 +$/m);
+  });
+
+  it('a run cut short by --run-timeout is saved and says it is partial', async () => {
+    const slow = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 20 });
+    try {
+      const out = path.join(dir, 'partial');
+      const r = await abserve([
+        'bench', '--base-url', slow.url, '--num-prompts', '40', '--random-input-len', '8',
+        '--random-output-len', '10', '--ignore-eos', '--max-concurrency', '2', '--run-timeout', '1.5',
+        '--result-dir', out,
+      ]);
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout + r.stderr).toMatch(/partial/i);
+      const json = (await readdir(out)).find((f) => f.endsWith('.json'))!;
+      const saved = JSON.parse(await readFile(path.join(out, json), 'utf8'));
+      expect(saved.abserve.partial).toBe(true);
+      expect(saved.completed).toBeGreaterThan(0);
+      expect(saved.completed).toBeLessThan(40);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a dead server gives a clear error, not a stack trace, and does not hang', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const r = await abserve(['bench', '--base-url', `http://127.0.0.1:${port}`, '--num-prompts', '2']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--base-url .*cannot reach/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('bad flag values name the flag and the value', async () => {
+    const r = await abserve(['bench', '--base-url', engine.url, '--random-range-ratio', '1.5']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--random-range-ratio must be in \[0, 1\): got 1.5/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
