@@ -17,14 +17,17 @@ export interface TimestampErrors {
   unpaired: number;
   ttftErrMs: number[];
   itlErrMs: number[];
+  /** Every token event's lag above the run's floor: how late its stamp is. */
+  eventErrMs: number[];
 }
 
 export function timestampErrors(
   records: readonly RequestRecord[],
   clientOrigin: number = performance.timeOrigin,
 ): TimestampErrors {
-  const out: TimestampErrors = { paired: 0, unpaired: 0, ttftErrMs: [], itlErrMs: [] };
+  const out: TimestampErrors = { paired: 0, unpaired: 0, ttftErrMs: [], itlErrMs: [], eventErrMs: [] };
   const firstLags: number[] = [];
+  const lags: number[] = [];
   let floor = Number.POSITIVE_INFINITY;
   for (const r of records) {
     const emits = r.engineEmitTimes;
@@ -34,13 +37,18 @@ export function timestampErrors(
     }
     out.paired++;
     const shift = clientOrigin - (r.engineTimeOrigin ?? clientOrigin);
-    for (let i = 0; i < emits.length; i++) floor = Math.min(floor, r.tokenTimes[i] - emits[i] + shift);
+    for (let i = 0; i < emits.length; i++) {
+      const lag = r.tokenTimes[i] - emits[i] + shift;
+      lags.push(lag);
+      floor = Math.min(floor, lag);
+    }
     firstLags.push(r.tokenTimes[0] - emits[0] + shift);
     for (let i = 1; i < emits.length; i++) {
       out.itlErrMs.push(r.tokenTimes[i] - r.tokenTimes[i - 1] - (emits[i] - emits[i - 1]));
     }
   }
   out.ttftErrMs = firstLags.map((l) => l - floor);
+  out.eventErrMs = lags.map((l) => l - floor);
   return out;
 }
 

@@ -6,6 +6,8 @@ import { runBenchmark } from '../bench/runBenchmark.js';
 import { absPercentiles, timestampErrors } from '../bench/timestampError.js';
 import { spawnEngine } from '../server/engineProcess.js';
 import { builtinTokenizer } from '../workload/index.js';
+import { UserError } from '../errors.js';
+import type { StampMode } from '../client/phaseClock.js';
 
 // Per stream count: step time and output length, so the engine (one core) keeps up with its
 // writes and each case takes a few seconds.
@@ -17,7 +19,10 @@ const CASES = [
 ];
 
 function builder(y: Argv) {
-  return y.option('streams', { type: 'string', describe: 'comma list of stream counts to run (default: 1,64,256,1024)' });
+  return y
+    .option('streams', { type: 'string', describe: 'comma list of stream counts to run (default: 1,64,256,1024)' })
+    .option('parse', { type: 'string', default: 'batch', choices: ['batch', 'end'], describe: 'when SSE is parsed: per event-loop turn, or at the end of each response' })
+    .option('stamp', { type: 'string', default: 'phase,read', describe: "socket-read stamping modes to compare: phase, read" });
 }
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
@@ -26,9 +31,13 @@ const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 async function handler(a: Args): Promise<void> {
   const only = a.streams?.split(',').map(Number);
   const cases = only ? CASES.filter((c) => only.includes(c.streams)) : CASES;
-  const header = ['streams', 'step ms', 'events', 'events/s', 'cpu us/ev', 'ev/s/core', '1st-token err p50', 'p99', 'itl err p50', 'p99', 'unpaired'];
+  const header = ['streams', 'stamp', 'step ms', 'events', 'events/s', 'cpu us/ev', 'ev/s/core', 'event err p50', 'p99', '1st-token err p50', 'p99', 'itl err p50', 'p99', 'unpaired'];
   const rows: string[][] = [];
-  for (const c of cases) {
+  const modes = a.stamp.split(',').map((m) => {
+    if (m !== 'phase' && m !== 'read') throw new UserError(`--stamp: "${m}" must be phase or read`);
+    return m as StampMode;
+  });
+  for (const c of cases) for (const stamp of modes) {
     const engine = await spawnEngine([
       '--profile', 'tiny', '--fixed-step-ms', String(c.stepMs),
       '--max-num-seqs', String(Math.max(64, c.streams)), '--max-num-batched-tokens', '65536',
@@ -37,7 +46,7 @@ async function handler(a: Args): Promise<void> {
       const run = await runBenchmark({
         client: {
           baseUrl: engine.url, endpoint: '/v1/completions', model: 'abserve-engine',
-          extraBody: { ignore_eos: true }, requestTimeoutMs: 120_000, stallTimeoutMs: 30_000, debug: true,
+          extraBody: { ignore_eos: true }, requestTimeoutMs: 120_000, stallTimeoutMs: 30_000, debug: true, stamp, parse: a.parse as 'batch' | 'end',
         },
         workload: { numPrompts: c.streams, inputLen: 8, outputLen: c.tokens, tokenIds: true, seed: 1, warmupRequests: Math.min(c.streams, 16) },
         tokenizer: builtinTokenizer(),
@@ -51,12 +60,13 @@ async function handler(a: Args): Promise<void> {
       const errs = timestampErrors(measured);
       const [t50, t99] = absPercentiles(errs.ttftErrMs, [50, 99]);
       const [i50, i99] = absPercentiles(errs.itlErrMs, [50, 99]);
+      const [e50, e99] = absPercentiles(errs.eventErrMs, [50, 99]);
       rows.push([
-        String(c.streams), String(c.stepMs), String(events), f(events / run.result.durationS, 0),
-        f(cpuUsPerEvent, 2), f(1e6 / cpuUsPerEvent, 0), f(t50), f(t99), f(i50), f(i99),
+        String(c.streams), stamp, String(c.stepMs), String(events), f(events / run.result.durationS, 0),
+        f(cpuUsPerEvent, 2), f(1e6 / cpuUsPerEvent, 0), f(e50), f(e99), f(t50), f(t99), f(i50), f(i99),
         String(errs.unpaired + run.result.failed),
       ]);
-      console.error(`done: ${c.streams} streams`);
+      console.error(`done: ${c.streams} streams, ${stamp} stamps`);
     } finally {
       await engine.stop();
     }

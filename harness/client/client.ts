@@ -21,6 +21,7 @@ import type { RequestSpec } from '../workload/types.js';
 import { Exchange, ParseBatcher } from './exchange.js';
 import { checkTimeouts, requestBody, requestHeaders, resolveTarget, type ClientOptions } from './options.js';
 import type { RequestRecord } from './types.js';
+import { stampFn } from './phaseClock.js';
 
 export type { ClientOptions } from './options.js';
 
@@ -55,6 +56,7 @@ export function createClient(opts: ClientOptions): StreamingClient {
     requestTimeoutMs: opts.requestTimeoutMs,
     stallTimeoutMs: opts.stallTimeoutMs,
     batcher: opts.parse === 'end' ? null : new ParseBatcher(),
+    stamp: stampFn(opts.stamp),
   };
   const live = new Set<Exchange>();
   let closed = false;

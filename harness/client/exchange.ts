@@ -52,6 +52,8 @@ export interface ExchangeSettings {
   stallTimeoutMs: number;
   /** Null: parse only at the end of the response. */
   batcher: ParseBatcher | null;
+  /** Arrival stamp of a socket read (see phaseClock.ts). */
+  stamp: () => number;
 }
 
 export class Exchange implements Dispatcher.DispatchHandler {
@@ -130,7 +132,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseData(_c: Controller, chunk: Buffer): void {
     // HOT PATH: stamp and keep. Keep this function tiny.
-    const t = now();
+    const t = this.cfg.stamp();
     if (this.streaming) {
       this.chunks.push(chunk);
       this.times.push(t);

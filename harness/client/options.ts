@@ -2,6 +2,7 @@
 
 import { UserError } from '../errors.js';
 import type { Endpoint, RequestSpec } from '../workload/types.js';
+import type { StampMode } from './phaseClock.js';
 
 export interface ClientOptions {
   /** Server root, e.g. http://127.0.0.1:8000 (a trailing /v1 is tolerated and dropped). */
@@ -30,6 +31,8 @@ export interface ClientOptions {
    * in-flight response in memory). Timestamps are identical either way.
    */
   parse?: 'batch' | 'end';
+  /** How socket reads are stamped: 'phase' (default) or 'read' (see phaseClock.ts). */
+  stamp?: StampMode;
 }
 
 export interface Target {
