@@ -81,17 +81,17 @@ class Pool {
     if (e > b) fn(b, e);
   }
   void ensure(int workers) {
-    while (int(threads_) < workers) {
-      int id = int(threads_++);
-      std::thread([this, id] { loop(id); }).detach();
-    }
-  }
-  void loop(int id) {
-    uint64_t seen = 0;
+    uint64_t g;
     {
       std::lock_guard<std::mutex> lk(mu_);
-      seen = gen_;
+      g = gen_;  // the job about to be posted is gen_ + 1: a new worker must not skip it
     }
+    while (int(threads_) < workers) {
+      int id = int(threads_++);
+      std::thread([this, id, g] { loop(id, g); }).detach();
+    }
+  }
+  void loop(int id, uint64_t seen) {
     for (;;) {
       const std::function<void(int64_t, int64_t)>* fn;
       {
