@@ -75,7 +75,7 @@ std::string edge_check_json(const std::string& impl, DType dt, int64_t D) {
   const size_t e = size_t(dtype_size(dt));
   const int64_t thd = T * H * D, rows = T * H;
   std::vector<char> parts(size_t(S * thd) * e), out(size_t(thd) * e);
-  std::vector<float> lses(size_t(S * rows)), out_lse{std::vector<float>(size_t(rows))};
+  std::vector<float> lses(size_t(S * rows)), out_lse(size_t(rows), 0.f);
   std::mt19937_64 rng(12345);
   fill_host(dt, parts.data(), S * thd, rng, -2.f, 2.f);
   for (int64_t t = 0; t < T; ++t)
@@ -217,7 +217,7 @@ std::string cpu_case(const Options& o, DType dt, const Shape& s) {
   const size_t e = size_t(dtype_size(dt));
   const int64_t thd = s.T * s.H * s.D, rows = s.T * s.H;
   std::vector<char> parts(size_t(2 * thd) * e), out(size_t(thd) * e);
-  std::vector<float> lses(size_t(2 * rows)), out_lse{std::vector<float>(size_t(rows))};
+  std::vector<float> lses(size_t(2 * rows)), out_lse(size_t(rows), 0.f);
   std::mt19937_64 rng(uint64_t(s.T * 131 + s.H * 7 + s.D));
   fill_host(dt, parts.data(), 2 * thd, rng, -2.f, 2.f);
   std::uniform_real_distribution<float> u(-8.f, 8.f);

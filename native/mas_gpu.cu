@@ -442,7 +442,7 @@ class CudaCase final : public Case {
     MAS_TRY(launch(impl));
     MAS_TRY(cudaStreamSynchronize(st_));
     std::vector<char> out(size_t(thd_) * e);
-    std::vector<float> out_lse{std::vector<float>(size_t(rows_))};
+    std::vector<float> out_lse(size_t(rows_), 0.f);
     MAS_TRY(cudaMemcpy(out.data(), out_.p, out.size(), cudaMemcpyDeviceToHost));
     MAS_TRY(cudaMemcpy(out_lse.data(), out_lse_.p, out_lse.size() * 4, cudaMemcpyDeviceToHost));
     if (impl == MERGE_S) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SseParser } from './sse.js';
+import { Rng } from '../workload/rng.js';
 
 interface Ev {
   type: string;
@@ -7,16 +8,10 @@ interface Ev {
   time: number;
 }
 
-/** Small seeded PRNG (mulberry32) so every failure is reproducible from its seed. */
+/** Seeded floats in [0, 1), from the workload's generator (one PRNG in the project). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed, 'sse-test');
+  return () => r.uniform();
 }
 
 const WORDS = ['hello', ' world', '你好', '世界', '😀', '👍🏽', 'é', '∑', ' ', 'a:b', 'data:', '\\n', '"q"', 'x'];

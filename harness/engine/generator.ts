@@ -2,6 +2,8 @@
 // its seed (or a hash of its prompt), so two runs of the same workload produce identical streams.
 // Tokens are words of the built-in tokenizer, so re-encoding the streamed text gives back exactly
 // the token count (the client's own count matches usage.completion_tokens).
+import { Rng } from '../workload/rng.js';
+
 /** FNV-1a over the prompt token ids: the per-request seed when the request gives none. */
 export function hashTokens(ids: readonly number[]): number {
   let h = 0x811c9dc5;
@@ -14,16 +16,10 @@ export function hashTokens(ids: readonly number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32: tiny, fast, good enough for pseudo-text. Returns floats in [0, 1). */
+/** Seeded floats in [0, 1), from the workload's generator (one PRNG in the project). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed, 'engine');
+  return () => r.uniform();
 }
 
 export interface LengthRequest {
