@@ -342,9 +342,12 @@ class CudaCase final : public Case {
   }
   cudaError_t launch(int impl) {
     if (impl == COPY) {
-      // Same bytes as the two-way merge: copy half of them (each byte read once, written once).
+      // Same bytes as the two-way merge: copy half of them (each byte read once, written once),
+      // between the two halves of a dedicated buffer (the inputs can be smaller than half: D*e < 12).
       size_t half = size_t(bytes(OPTIMIZED) / 2);
-      return cudaMemcpyAsync(copy_dst(), parts_.p, half, cudaMemcpyDeviceToDevice, st_);
+      char* buf = static_cast<char*>(copy_dst());
+      if (!buf) return cudaErrorMemoryAllocation;
+      return cudaMemcpyAsync(buf + half, buf, half, cudaMemcpyDeviceToDevice, st_);
     }
     if (impl == MERGE_S) return dispatch_s(sway(), st_);
     if (impl == NAIVE && !naive_ready_) {
@@ -356,9 +359,12 @@ class CudaCase final : public Case {
   }
   void* copy_dst() {
     size_t half = size_t(bytes(OPTIMIZED) / 2);
-    if (copy_.n < half) {
+    if (copy_.n < 2 * half) {
       copy_.reset();
-      if (copy_.alloc(half)) return nullptr;
+      if (copy_.alloc(2 * half)) {
+        copy_.reset();
+        return nullptr;
+      }
     }
     return copy_.p;
   }

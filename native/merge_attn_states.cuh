@@ -136,30 +136,41 @@ __global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
   if (row >= p.rows) return;
   const uint32_t t = p.divH.div(row), h = row - t * p.H;
   const uint32_t li = h * p.T + t;
-  const RowWeights w = row_weights(__ldg(p.prefix_lse + li), __ldg(p.suffix_lse + li));
-  if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
   const T* x = static_cast<const T*>(p.prefix) + (int64_t(t) * p.p_tok + int64_t(h) * p.p_head);
   const T* y = static_cast<const T*>(p.suffix) + (int64_t(t) * p.s_tok + int64_t(h) * p.s_head);
   T* o = static_cast<T*>(p.out) + (int64_t(t) * p.o_tok + int64_t(h) * p.o_head);
   const uint32_t ppr = DC > 0 ? uint32_t(RowShape<VEC, DC>::PPR) : p.ppr;
+  if (DC > 0 && RowShape<VEC, DC>::PPR <= BX) {
+    // Fast path (one pack per thread): issue the data loads and the LSE loads together, so the
+    // two memory latencies overlap instead of the data loads waiting on the weights.
+    const uint32_t k = threadIdx.x;
+    const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
+    const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
+    const RowWeights w = row_weights(__ldg(p.prefix_lse + li), __ldg(p.suffix_lse + li));
+    if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
+    float fa[VEC], fb[VEC];
+    D_::to_f(a.v, fa, VEC);
+    D_::to_f(b.v, fb, VEC);
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) fa[i] = w.kind == 1 ? 0.f : fa[i] * w.wp + fb[i] * w.ws;
+    P r;
+    D_::from_f(fa, r.v, VEC);
+    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
+    return;
+  }
+  const RowWeights w = row_weights(__ldg(p.prefix_lse + li), __ldg(p.suffix_lse + li));
+  if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
 #pragma unroll
   for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
+    const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
+    const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
+    float fa[VEC], fb[VEC];
+    D_::to_f(a.v, fa, VEC);
+    D_::to_f(b.v, fb, VEC);
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) fa[i] = w.kind == 1 ? 0.f : fa[i] * w.wp + fb[i] * w.ws;
     P r;
-    if (w.kind == 1) {
-      float z[VEC];
-#pragma unroll
-      for (int i = 0; i < VEC; ++i) z[i] = 0.f;
-      D_::from_f(z, r.v, VEC);
-    } else {
-      const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
-      const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
-      float fa[VEC], fb[VEC];
-      D_::to_f(a.v, fa, VEC);
-      D_::to_f(b.v, fb, VEC);
-#pragma unroll
-      for (int i = 0; i < VEC; ++i) fa[i] = fa[i] * w.wp + fb[i] * w.ws;
-      D_::from_f(fa, r.v, VEC);
-    }
+    D_::from_f(fa, r.v, VEC);
     st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
   }
 }

@@ -4,6 +4,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
 import { absPercentiles, timestampErrors } from '../bench/timestampError.js';
+import { parseCostUs } from '../bench/parseCost.js';
 import { spawnEngine } from '../server/engineProcess.js';
 import { builtinTokenizer } from '../workload/index.js';
 import { UserError } from '../errors.js';
@@ -78,6 +79,11 @@ async function handler(a: Args): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log('cpu us/ev: client process CPU during the measured phase (load generator, client, parsing) / token events;');
   console.log('ev/s/core: events one core could take at that cost. Engine runs in its own process on the same box.');
+  const parseUs = parseCostUs();
+  console.log(
+    `parse path alone (SSE + JSON + accumulate, no socket): ${parseUs.toFixed(2)} us/event = ` +
+      `${f(1e6 / parseUs, 0)} events/s/core; the rest of cpu us/ev is undici's HTTP parsing and the kernel's reads`,
+  );
 }
 
 export const benchClientCommand: CommandModule<object, Args> = {

@@ -1,0 +1,82 @@
+// GPU correctness: runs where a GPU is usable, prints why it is skipped elsewhere.
+import { describe, expect, it } from 'vitest';
+import { allocDType, DTYPES } from './dtype.js';
+import { edgeCheck } from './edge.js';
+import { DeviceBuffers, deviceInfo, mergeAttnStates, mergeAttnStatesS, referenceMerge, referenceMergeS, type GpuImpl } from './merge.js';
+import { countMismatches, randomInputs, randomSInputs } from './testutil.js';
+import { loadNative } from './native.js';
+
+const info = deviceInfo();
+const noGpu = info.device !== 'gpu';
+if (noGpu) console.log(`[micro] GPU tests skipped: ${info.reason}`);
+const IMPLS: GpuImpl[] = ['naive', 'baseline', 'optimized'];
+
+describe('GPU implementations', () => {
+  it.skipIf(noGpu)(`device is named (${info.gpuName ?? 'none'})`, () => {
+    expect(info.gpuName).toBeTruthy();
+  });
+  for (const dtype of DTYPES)
+    it.skipIf(noGpu)(`every +-inf / NaN combination, ${dtype}`, () => {
+      for (const impl of IMPLS)
+        for (const D of [64, 128, 256, 72, 5]) {
+          const r = edgeCheck(impl, dtype, D);
+          expect(r.pass, `${impl} D=${D} ${JSON.stringify(r.diff)}`).toBe(true);
+        }
+      const { addon } = loadNative();
+      for (const impl of ['naive', 'baseline', 'optimized', 'optimized-cs', 'merge-s'])
+        expect((JSON.parse(addon!.edgeCheck(impl, DTYPES.indexOf(dtype), 128)) as { pass: boolean }).pass, impl).toBe(true);
+    });
+  for (const dtype of DTYPES)
+    it.skipIf(noGpu)(`random shapes, odd T, generic D, H up to 256, strided views: ${dtype}`, () => {
+      const shapes: Array<[number, number, number]> = [[1, 32, 128], [7, 3, 128], [13, 5, 256], [33, 2, 80], [5, 4, 5], [3, 256, 128], [17, 128, 64], [9, 7, 264]];
+      let seed = 1;
+      for (const [T, H, D] of shapes) {
+        const inp = randomInputs(dtype, T, H, D, seed++);
+        const ref = referenceMerge(inp);
+        for (const impl of IMPLS) {
+          const r = mergeAttnStates(inp, { impl });
+          expect(r.device).toBe('gpu');
+          expect(countMismatches(dtype, T, H, D, r.out, r.outLse, ref), `${impl} ${T}x${H}x${D}`).toBe(0);
+        }
+      }
+      const strides = { prefix: { token: 4 * 136, head: 136 }, suffix: { token: 3 * 128 + 8, head: 128 }, out: { token: 3 * 144, head: 144 } };
+      const inp = randomInputs(dtype, 11, 3, 128, 77, strides);
+      const ref = referenceMerge(inp);
+      for (const impl of IMPLS) {
+        const out = allocDType(dtype, 10 * 432 + 2 * 144 + 128);
+        const r = mergeAttnStates(inp, { impl, out });
+        expect(countMismatches(dtype, 11, 3, 128, r.out, r.outLse, ref, strides.out), `${impl} strided`).toBe(0);
+      }
+    });
+  for (const dtype of DTYPES)
+    it.skipIf(noGpu)(`S-way merge on the GPU: ${dtype}`, () => {
+      for (const [S, T, H, D] of [[3, 5, 2, 64], [4, 7, 3, 128], [5, 3, 1, 72], [8, 2, 130, 256]] as const) {
+        const inp = randomSInputs(dtype, S, T, H, D, S + T);
+        inp.lses[0] = NaN;
+        for (let s = 0; s < S; s++) inp.lses[s * H * T + 1] = s % 2 ? Infinity : -Infinity;
+        const ref = referenceMergeS(inp);
+        const r = mergeAttnStatesS(inp, { impl: 'optimized' });
+        expect(countMismatches(dtype, T, H, D, r.out, r.outLse, ref), `S=${S}`).toBe(0);
+      }
+    });
+  it.skipIf(noGpu)('device-resident buffers: run many, check against float64 on a large shape', () => {
+    for (const dtype of DTYPES) {
+      const b = new DeviceBuffers(dtype, 2, 1024, 32, 128);
+      try {
+        b.fillRandom(3);
+        for (const impl of ['naive', 'baseline', 'optimized', 'optimized-cs'] as const) {
+          const d = b.check(impl);
+          expect(d.exceedOut + d.exceedLse + d.specialMismatch, `${impl} ${dtype}`).toBe(0);
+          expect(d.checked).toBe(1024 * 32 * 129);
+        }
+        for (let i = 0; i < 50; i++) b.run('optimized');
+        b.sync();
+        expect(b.timeCold('optimized', 3).length).toBe(3);
+        expect(b.timeSteady('copy', 10, 2)).toBeGreaterThan(0);
+      } finally {
+        b.free();
+      }
+      expect(() => b.run('optimized')).toThrow(/freed/);
+    }
+  });
+});
