@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
 import { absPercentiles, timestampErrors } from '../bench/timestampError.js';
 import { parseCostUs } from '../bench/parseCost.js';
+import { rawReadCost } from '../bench/rawReadCost.js';
 import { spawnEngine } from '../server/engineProcess.js';
 import { builtinTokenizer } from '../workload/index.js';
 import { UserError } from '../errors.js';
@@ -32,7 +33,7 @@ const f = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 async function handler(a: Args): Promise<void> {
   const only = a.streams?.split(',').map(Number);
   const cases = only ? CASES.filter((c) => only.includes(c.streams)) : CASES;
-  const header = ['streams', 'stamp', 'step ms', 'events', 'events/s', 'cpu us/ev', 'ev/s/core', 'event err p50', 'p99', '1st-token err p50', 'p99', 'itl err p50', 'p99', 'unpaired'];
+  const header = ['streams', 'stamp', 'step ms', 'events', 'events/s', 'cpu us/ev', 'ev/s/core', 'raw us/read', 'x raw', 'event err p50', 'p99', '1st-token err p50', 'p99', 'itl err p50', 'p99', 'unpaired'];
   const rows: string[][] = [];
   const modes = a.stamp.split(',').map((m) => {
     if (m !== 'phase' && m !== 'read') throw new UserError(`--stamp: "${m}" must be phase or read`);
@@ -67,6 +68,11 @@ async function handler(a: Args): Promise<void> {
         f(cpuUsPerEvent, 2), f(1e6 / cpuUsPerEvent, 0), f(e50), f(e99), f(t50), f(t99), f(i50), f(i99),
         String(errs.unpaired + run.result.failed),
       ]);
+      const raw = await rawReadCost(engine.url, c.streams, {
+        model: 'abserve-engine', prompt: Array.from({ length: 8 }, (_, i) => i + 1), max_tokens: c.tokens,
+        ignore_eos: true, stream: true, stream_options: { include_usage: true, continuous_usage_stats: true },
+      });
+      rows[rows.length - 1].splice(7, 0, f(raw.cpuUsPerRead, 2), f(cpuUsPerEvent / raw.cpuUsPerRead, 2));
       console.error(`done: ${c.streams} streams, ${stamp} stamps`);
     } finally {
       await engine.stop();
@@ -79,6 +85,7 @@ async function handler(a: Args): Promise<void> {
   for (const r of rows) console.log(line(r));
   console.log('cpu us/ev: client process CPU during the measured phase (load generator, client, parsing) / token events;');
   console.log('ev/s/core: events one core could take at that cost. Engine runs in its own process on the same box.');
+  console.log('raw us/read: CPU per read of plain TCP sockets streaming the same responses (Node + kernel floor); x raw: client / floor.');
   const parseUs = parseCostUs();
   console.log(
     `parse path alone (SSE + JSON + accumulate, no socket): ${parseUs.toFixed(2)} us/event = ` +
