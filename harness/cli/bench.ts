@@ -6,7 +6,7 @@ import { runBenchmark } from '../bench/runBenchmark.js';
 import { UserError } from '../errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
 import { listModels } from '../server/probe.js';
-import { loadTokenizer, type DatasetName } from '../workload/index.js';
+import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
 import type { Endpoint } from '../workload/types.js';
 import {
   parseGoodput,
@@ -73,64 +73,65 @@ function positive(flag: string, v: number | undefined): number | undefined {
 }
 
 async function handler(a: BenchArgs): Promise<void> {
+  // Every flag is checked before the server is contacted: a typo fails fast and says which flag.
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
-  const models = await listModels(baseUrl, apiKey);
-  const model = a.model ?? models[0];
-  if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
   const maxConcurrency = positive('--max-concurrency', a['max-concurrency']);
   if (maxConcurrency !== undefined && !Number.isInteger(maxConcurrency)) {
     throw new UserError(`--max-concurrency must be an integer: got ${maxConcurrency}`);
   }
-  const requestRate = parseRate('--request-rate', a['request-rate']);
   const extraBody: Record<string, unknown> = parseJsonObject('--extra-body', a['extra-body']);
   if (a['ignore-eos']) extraBody.ignore_eos = true;
   if (a['min-tokens'] !== undefined) extraBody.min_tokens = a['min-tokens'];
   if (a.temperature !== undefined) extraBody.temperature = a.temperature;
   const rampStrategy = a['ramp-up-strategy'] as 'linear' | 'exponential' | undefined;
+  const workload: WorkloadOptions = {
+    dataset: a['dataset-name'] as DatasetName,
+    path: a['dataset-path'],
+    endpoint: a.endpoint as Endpoint,
+    numPrompts: a['num-prompts'],
+    inputLen: a['random-input-len'],
+    outputLen: a['random-output-len'],
+    rangeRatio: a['random-range-ratio'],
+    prefixLen: a['random-prefix-len'],
+    tokenIds: a['random-token-ids'],
+    idRange: parseIdRange(a['random-id-range']),
+    sharegptOutputLen: a['sharegpt-output-len'],
+    requestRate: parseRate('--request-rate', a['request-rate']),
+    burstiness: a.burstiness,
+    rampUp: rampStrategy
+      ? { strategy: rampStrategy, startRps: a['ramp-up-start-rps'] ?? 0, endRps: a['ramp-up-end-rps'] ?? 0 }
+      : undefined,
+    warmupRequests: a['num-warmups'],
+    seed: a.seed,
+  };
+  resolveWorkloadOptions(workload);
+  const aggregate = {
+    percentileMetrics: parsePercentileMetrics(a['percentile-metrics']),
+    metricPercentiles: parseMetricPercentiles(a['metric-percentiles']),
+    goodput: parseGoodput(a.goodput),
+  };
+  const metadata = parseMetadata(a.metadata);
+  const requestTimeoutMs = positive('--request-timeout', a['request-timeout'])! * 1000;
+  const stallTimeoutMs = positive('--stall-timeout', a['stall-timeout'])! * 1000;
+  const runTimeoutMs = a['run-timeout'] !== undefined ? positive('--run-timeout', a['run-timeout'])! * 1000 : undefined;
+  const tokenizer = loadTokenizer(a.tokenizer);
+
+  const models = await listModels(baseUrl, apiKey);
+  const model = a.model ?? models[0];
+  if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
 
   if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
-  const tokenizer = await loadTokenizer(a.tokenizer);
   const run = await withInterrupt((signal) =>
     runBenchmark({
-      client: {
-        baseUrl,
-        endpoint: a.endpoint as Endpoint,
-        model,
-        apiKey,
-        extraBody,
-        requestTimeoutMs: positive('--request-timeout', a['request-timeout'])! * 1000,
-        stallTimeoutMs: positive('--stall-timeout', a['stall-timeout'])! * 1000,
-      },
-      workload: {
-        dataset: a['dataset-name'] as DatasetName,
-        path: a['dataset-path'],
-        numPrompts: a['num-prompts'],
-        inputLen: a['random-input-len'],
-        outputLen: a['random-output-len'],
-        rangeRatio: a['random-range-ratio'],
-        prefixLen: a['random-prefix-len'],
-        tokenIds: a['random-token-ids'],
-        idRange: parseIdRange(a['random-id-range']),
-        sharegptOutputLen: a['sharegpt-output-len'],
-        requestRate,
-        burstiness: a.burstiness,
-        rampUp: rampStrategy
-          ? { strategy: rampStrategy, startRps: a['ramp-up-start-rps'] ?? 0, endRps: a['ramp-up-end-rps'] ?? 0 }
-          : undefined,
-        warmupRequests: a['num-warmups'],
-        seed: a.seed,
-      },
+      client: { baseUrl, endpoint: a.endpoint as Endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs },
+      workload,
       tokenizer,
-      aggregate: {
-        percentileMetrics: parsePercentileMetrics(a['percentile-metrics']),
-        metricPercentiles: parseMetricPercentiles(a['metric-percentiles']),
-        goodput: parseGoodput(a.goodput),
-      },
+      aggregate,
       maxConcurrency,
       label: a.label,
-      metadata: parseMetadata(a.metadata),
-      runTimeoutMs: a['run-timeout'] !== undefined ? positive('--run-timeout', a['run-timeout'])! * 1000 : undefined,
+      metadata,
+      runTimeoutMs,
       signal,
       progress: !a['disable-progress'],
     }),

@@ -17,15 +17,24 @@ function fail(msg: string | undefined, err: Error | undefined): never {
   process.exit(2);
 }
 
-await yargs(hideBin(process.argv))
-  .scriptName('abserve')
-  .command(benchCommand)
-  .command(engineCommand)
-  .command(microCommand)
-  .command(demoCommand)
-  .command(benchClientCommand)
-  .demandCommand(1, 'name a command: bench, engine, micro, demo')
-  .strict()
-  .fail(fail)
-  .help()
-  .parseAsync();
+// yargs routes errors from async handlers to fail(); a synchronous throw in a handler can escape
+// parseAsync instead, so both paths end in the same place.
+const cli = () =>
+  yargs(hideBin(process.argv))
+    .scriptName('abserve')
+    .command(benchCommand)
+    .command(engineCommand)
+    .command(microCommand)
+    .command(demoCommand)
+    .command(benchClientCommand)
+    .demandCommand(1, 'name a command: bench, engine, micro, demo')
+    .strict()
+    .fail(fail)
+    .help()
+    .parseAsync();
+
+try {
+  await cli();
+} catch (e) {
+  fail(undefined, e instanceof Error ? e : new Error(String(e)));
+}

@@ -38,7 +38,7 @@ export const microCommand: CommandModule<object, MicroArgs> = {
       .option('check', { type: 'boolean', default: true, describe: 'compare every output with the float64 reference' })
       .option('host-cost', { type: 'boolean', default: true, describe: 'GPU: measure host cost per call through the addon' })
       .option('from-json', { type: 'string', describe: 'format a result file written by build/native/Release/mas_bench' }),
-  handler: (a) => {
+  handler: async (a) => {
     let r;
     if (a['from-json']) {
       let text: string;

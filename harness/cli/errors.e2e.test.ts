@@ -1,0 +1,24 @@
+// User errors on every command end in one clear line and exit code 2, never a stack trace.
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
+
+const CASES: [string[], RegExp][] = [
+  [['micro', '--shapes', '12x'], /--shapes: '12x' is not TxHxD/],
+  [['micro', '--dtypes', 'float8'], /--dtypes: unknown dtype 'float8'/],
+  [['engine', '--port', '0', '--time-scale', '-1'], /timeScale.*-1/],
+  [['bench', '--request-rate', 'fast'], /--request-rate must be "inf" or a number > 0: got fast/],
+  [['bench', '--dataset-name', 'jsonl'], /--dataset-path is required/],
+  [['nosuchcommand'], /Unknown argument|name a command/],
+];
+
+describe('user errors', () => {
+  it.each(CASES)('abserve %j', async (args, message) => {
+    const r = await execa(process.execPath, [BIN, ...args], { reject: false, timeout: 30_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
