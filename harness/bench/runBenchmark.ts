@@ -7,7 +7,10 @@ import { progressView } from '../load/progress.js';
 import { runLoad } from '../load/runLoad.js';
 import { aggregate } from '../metrics/index.js';
 import type { AggregateOptions, BenchResult } from '../metrics/types.js';
-import { buildWorkload, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
+import { buildWorkload, type RequestSpec, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
+
+/** Connection refusals in a row after which the server is taken to be gone. */
+const SERVER_GONE_AFTER = 3;
 
 export interface BenchmarkConfig {
   client: ClientOptions;
@@ -54,10 +57,25 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         }, cfg.runTimeoutMs)
       : undefined;
 
+  // A server that went away (crashed, killed) refuses every new connection: stop after a few
+  // refusals in a row instead of burning through the rest of the schedule, and say so.
+  let refusedInARow = 0;
+  const watched = {
+    send: async (spec: RequestSpec, scheduledAt: number, signal?: AbortSignal): Promise<RequestRecord> => {
+      const rec = await client.send(spec, scheduledAt, signal);
+      if (rec.success) refusedInARow = 0;
+      else if (rec.error?.includes('ECONNREFUSED') && ++refusedInARow >= SERVER_GONE_AFTER) {
+        partialReason ??= `server stopped accepting connections (${SERVER_GONE_AFTER} requests in a row: ECONNREFUSED)`;
+        stop.abort();
+      }
+      return rec;
+    },
+  };
+
   const view = cfg.progress === false ? undefined : progressView(measured, cfg.label ?? 'bench');
   const date = new Date().toISOString();
   try {
-    const out = await runLoad(specs, client, {
+    const out = await runLoad(specs, watched, {
       maxConcurrency: cfg.maxConcurrency,
       signal: stop.signal,
       onProgress: view ? (p) => view.update(p) : undefined,

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { startEngine } from '../engine/index.js';
+import { builtinTokenizer } from '../workload/index.js';
+import { runBenchmark, type BenchmarkConfig } from './runBenchmark.js';
+
+function config(url: string, over: Partial<BenchmarkConfig> = {}): BenchmarkConfig {
+  return {
+    client: { baseUrl: url, endpoint: '/v1/completions', model: 'abserve-engine', extraBody: { ignore_eos: true }, requestTimeoutMs: 20_000, stallTimeoutMs: 5_000 },
+    workload: { numPrompts: 30, inputLen: 8, outputLen: 10, tokenIds: true, requestRate: 20, seed: 3 },
+    tokenizer: builtinTokenizer(),
+    aggregate: {},
+    progress: false,
+    ...over,
+  };
+}
+
+describe('runBenchmark', () => {
+  it('runs the whole path and keeps warmups out of the result', async () => {
+    const engine = await startEngine({ port: 0, profile: 'tiny' });
+    try {
+      const run = await runBenchmark(config(engine.url, { workload: { numPrompts: 8, inputLen: 8, outputLen: 5, tokenIds: true, warmupRequests: 2 } }));
+      expect(run.result.completed).toBe(8);
+      expect(run.result.totalOutputTokens).toBe(40);
+      expect(run.records.filter((r) => r.warmup)).toHaveLength(2);
+      expect(run.result.info.partial).toBe(false);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('stops and marks the run partial when the server goes away mid-run', async () => {
+    const engine = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 10 });
+    setTimeout(() => void engine.close(), 400);
+    const run = await runBenchmark(config(engine.url));
+    expect(run.result.info.partial).toBe(true);
+    expect(run.result.info.partialReason).toMatch(/ECONNREFUSED/);
+    expect(run.result.completed).toBeGreaterThan(0);
+    expect(run.result.completed).toBeLessThan(30);
+  });
+});
