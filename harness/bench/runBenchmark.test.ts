@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../engine/index.js';
 import { builtinTokenizer } from '../workload/index.js';
-import { runBenchmark, type BenchmarkConfig } from './runBenchmark.js';
+import { poolConnections, runBenchmark, type BenchmarkConfig } from './runBenchmark.js';
 
 function config(url: string, over: Partial<BenchmarkConfig> = {}): BenchmarkConfig {
   return {
@@ -15,6 +15,13 @@ function config(url: string, over: Partial<BenchmarkConfig> = {}): BenchmarkConf
 }
 
 describe('runBenchmark', () => {
+  it('sizes the connection pool so it never caps concurrency below --max-concurrency (vLLM: unlimited without it)', () => {
+    const c = config('http://127.0.0.1:1');
+    expect(poolConnections({ ...c, maxConcurrency: 2000 }, 5000)).toBe(2000);
+    expect(poolConnections(c, 1500)).toBe(1500);
+    expect(poolConnections({ ...c, client: { ...c.client, maxConnections: 7 } }, 1500)).toBe(7);
+  });
+
   it('runs the whole path and keeps warmups out of the result', async () => {
     const engine = await startEngine({ port: 0, profile: 'tiny' });
     try {

@@ -36,10 +36,19 @@ export interface BenchmarkRun {
   clientCpuUs: number;
 }
 
+/**
+ * Connections for the client's pool. The pool must never be the concurrency cap: vLLM's benchmark
+ * opens as many connections as --max-concurrency (unlimited without it), and a smaller pool would
+ * silently hold requests back (counted as queue time) below the cap the user asked for.
+ */
+export function poolConnections(cfg: BenchmarkConfig, numRequests: number): number {
+  return Math.max(1, cfg.client.maxConnections ?? cfg.maxConcurrency ?? numRequests);
+}
+
 export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> {
   const specs = buildWorkload({ ...cfg.workload, endpoint: cfg.client.endpoint }, cfg.tokenizer);
   const measured = specs.filter((s) => !s.warmup).length;
-  const client = createClient(cfg.client);
+  const client = createClient({ ...cfg.client, maxConnections: poolConnections(cfg, specs.length) });
 
   const stop = new AbortController();
   let partialReason: string | undefined;

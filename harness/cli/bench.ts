@@ -11,11 +11,11 @@ import type { Endpoint } from '../workload/types.js';
 import {
   parseGoodput,
   parseIdRange,
-  parseJsonObject,
   parseMetadata,
   parseMetricPercentiles,
   parsePercentileMetrics,
   parseRate,
+  requestExtraBody,
 } from './parseFlags.js';
 import { withInterrupt } from './interrupt.js';
 
@@ -47,7 +47,7 @@ function benchFlags(y: Argv) {
     .option('max-concurrency', { type: 'number' })
     .option('ignore-eos', { type: 'boolean', default: false })
     .option('min-tokens', { type: 'number' })
-    .option('temperature', { type: 'number' })
+    .option('temperature', { type: 'number', describe: 'sampling temperature (default 0, greedy, as vLLM)' })
     .option('extra-body', { type: 'string', describe: 'JSON object merged into every request body' })
     .option('percentile-metrics', { type: 'string', default: 'ttft,tpot,itl' })
     .option('metric-percentiles', { type: 'string', default: '99' })
@@ -80,10 +80,12 @@ async function handler(a: BenchArgs): Promise<void> {
   if (maxConcurrency !== undefined && !Number.isInteger(maxConcurrency)) {
     throw new UserError(`--max-concurrency must be an integer: got ${maxConcurrency}`);
   }
-  const extraBody: Record<string, unknown> = parseJsonObject('--extra-body', a['extra-body']);
-  if (a['ignore-eos']) extraBody.ignore_eos = true;
-  if (a['min-tokens'] !== undefined) extraBody.min_tokens = a['min-tokens'];
-  if (a.temperature !== undefined) extraBody.temperature = a.temperature;
+  const extraBody = requestExtraBody({
+    extraBody: a['extra-body'],
+    ignoreEos: a['ignore-eos'],
+    minTokens: a['min-tokens'],
+    temperature: a.temperature,
+  });
   const rampStrategy = a['ramp-up-strategy'] as 'linear' | 'exponential' | undefined;
   const workload: WorkloadOptions = {
     dataset: a['dataset-name'] as DatasetName,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { parseGoodput, parseMetadata, parseMetricPercentiles, parsePercentileMetrics, parseRate } from './parseFlags.js';
+import { parseGoodput, parseMetadata, parseMetricPercentiles, parsePercentileMetrics, parseRate, requestExtraBody } from './parseFlags.js';
 
 describe('flag parsers', () => {
   it('parses rates, inf included, and rejects nonsense naming the flag', () => {
@@ -22,5 +22,18 @@ describe('flag parsers', () => {
     expect(() => parseMetricPercentiles('100')).toThrow(/--metric-percentiles/);
     expect(parseMetadata(['gpu=H100', 'note=a=b'])).toEqual({ gpu: 'H100', note: 'a=b' });
     expect(() => parseMetadata(['novalue'])).toThrow(/novalue/);
+  });
+
+  it('builds the request extra body as vLLM does: greedy unless a temperature is given, --extra-body wins', () => {
+    expect(requestExtraBody({})).toEqual({ temperature: 0 });
+    expect(requestExtraBody({ temperature: 0.7, ignoreEos: true, minTokens: 3 })).toEqual({ temperature: 0.7, ignore_eos: true, min_tokens: 3 });
+    expect(requestExtraBody({ extraBody: '{"temperature":1,"top_p":0.9}' })).toEqual({ temperature: 1, top_p: 0.9 });
+    expect(requestExtraBody({ temperature: 0.5, extraBody: '{"temperature":1}' })).toEqual({ temperature: 1 });
+    expect(() => requestExtraBody({ extraBody: '[1]' })).toThrow(/--extra-body/);
+    // NaN from yargs (`--min-tokens abc`) would be sent as null and fail every request at the server.
+    expect(() => requestExtraBody({ minTokens: Number.NaN })).toThrow(/--min-tokens/);
+    expect(() => requestExtraBody({ minTokens: 1.5 })).toThrow(UserError);
+    expect(() => requestExtraBody({ temperature: Number.NaN })).toThrow(/--temperature/);
+    expect(() => requestExtraBody({ temperature: -1 })).toThrow(/--temperature/);
   });
 });

@@ -78,3 +78,27 @@ export function parseIdRange(v: string | undefined): [number, number] | undefine
   }
   return [lo, hi];
 }
+
+/**
+ * The extra request-body fields of `abserve bench`, as `vllm bench serve` builds them: sampling
+ * flags first, temperature 0 (greedy) when none is given, ignore_eos / min_tokens from their flags,
+ * then --extra-body merged over all of them.
+ */
+export function requestExtraBody(o: {
+  extraBody?: string;
+  ignoreEos?: boolean;
+  minTokens?: number;
+  temperature?: number;
+}): Record<string, unknown> {
+  const extra = parseJsonObject('--extra-body', o.extraBody);
+  if (o.minTokens !== undefined && !(Number.isSafeInteger(o.minTokens) && o.minTokens >= 0)) {
+    throw new UserError(`--min-tokens must be an integer >= 0: got ${o.minTokens}`);
+  }
+  if (o.temperature !== undefined && !(Number.isFinite(o.temperature) && o.temperature >= 0)) {
+    throw new UserError(`--temperature must be a number >= 0: got ${o.temperature}`);
+  }
+  const body: Record<string, unknown> = { temperature: o.temperature ?? 0 };
+  if (o.ignoreEos) body.ignore_eos = true;
+  if (o.minTokens !== undefined) body.min_tokens = o.minTokens;
+  return { ...body, ...extra };
+}

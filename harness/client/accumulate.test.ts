@@ -22,6 +22,48 @@ describe('StreamAccumulator', () => {
     expect(a.clientOutputTokens).toBe(3);
   });
 
+  it('counts a textless EOS token on the finishing chunk (vLLM) without making it a token event', () => {
+    // vLLM with continuous_usage_stats: the EOS token detokenizes to "" and arrives on the
+    // finish_reason chunk with completion_tokens + 1. The client must agree with usage, or every
+    // normally finished request is reported as a token-count mismatch.
+    const fin = (text: string, usage: object) => j({ choices: [{ index: 0, text, finish_reason: 'stop' }], usage });
+    const a = feed([
+      [j({ choices: [{ index: 0, text: 'a', finish_reason: null }], usage: { completion_tokens: 1 } }), 1],
+      [j({ choices: [{ index: 0, text: 'b', finish_reason: null }], usage: { completion_tokens: 2 } }), 2],
+      [fin('', { completion_tokens: 3 }), 3],
+      [j({ choices: [], usage: { completion_tokens: 3 } }), 4],
+    ]);
+    expect(a.tokenTimes).toEqual([1, 2]);
+    expect(a.tokenCounts).toEqual([1, 1]);
+    expect(a.clientOutputTokens).toBe(3);
+    expect(a.usageCompletionTokens).toBe(3);
+    // Same for chat: an empty delta with finish_reason.
+    const c = feed([
+      [chat({ role: 'assistant', content: '' }, { completion_tokens: 0 }), 1],
+      [chat({ content: 'x' }, { completion_tokens: 1 }), 2],
+      [j({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { completion_tokens: 2 } }), 3],
+    ]);
+    expect(c.tokenTimes).toEqual([2]);
+    expect(c.clientOutputTokens).toBe(2);
+    // A finish chunk without a usage increase adds nothing.
+    const d = feed([
+      [chat({ content: 'x' }, { completion_tokens: 1 }), 1],
+      [j({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }], usage: { completion_tokens: 1 } }), 2],
+    ]);
+    expect(d.clientOutputTokens).toBe(1);
+    // A request whose only token is a textless EOS still produced output (vLLM: success, TTFT at
+    // that chunk); with nothing else to time, the finishing chunk is its token event.
+    const e = feed([
+      [chat({ role: 'assistant', content: '' }, { completion_tokens: 0 }), 1],
+      [j({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { completion_tokens: 1 } }), 5],
+      [j({ choices: [], usage: { completion_tokens: 1 } }), 6],
+    ]);
+    expect(e.tokenTimes).toEqual([5]);
+    expect(e.tokenCounts).toEqual([1]);
+    expect(e.clientOutputTokens).toBe(1);
+    expect(e.endAt).toBe(6);
+  });
+
   it('counts tool calls and `reasoning` as tokens', () => {
     const a = feed([
       [chat({ reasoning: 'hmm' }), 1],

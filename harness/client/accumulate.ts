@@ -8,6 +8,8 @@
 // - Tokens per event: the increase of `usage.completion_tokens` since the previous event when the
 //   server sends continuous usage stats (vLLM `continuous_usage_stats`), else 1. A detokenizer that
 //   holds back a partial character sends an empty delta whose token is then carried by the next one.
+// - A textless finishing chunk (vLLM's EOS: empty text, finish_reason set) adds its usage increase
+//   to clientOutputTokens only; it is not a token event (unless the request has no other).
 // - A usage-only chunk (`choices: []`) sets the usage totals and may extend `endAt`.
 // - `data: [DONE]` ends the stream; an error object (or `event: error`) fails the request.
 
@@ -103,8 +105,10 @@ export class StreamAccumulator implements Accumulated {
       return;
     }
     let bearing = false;
+    let finishing = false;
     for (const ch of choices) {
       if (ch === null || typeof ch !== 'object') continue;
+      if (typeof ch.finish_reason === 'string' && ch.finish_reason !== '') finishing = true;
       if (typeof ch.text === 'string' && ch.text.length > 0) {
         this.text += ch.text;
         bearing = true;
@@ -124,8 +128,27 @@ export class StreamAccumulator implements Accumulated {
       }
     }
     // A non-bearing event's usage increase (a held-back partial character) is not consumed here:
-    // the next token-bearing event carries that token's text, so it is credited there.
-    if (!bearing) return;
+    // the next token-bearing event carries that token's text, so it is credited there. The one
+    // exception is the finishing chunk: vLLM sends the EOS token there with empty text, and no
+    // later event can carry it. It counts toward the client's total (so a normal EOS finish is
+    // not a mismatch) but is not a token event (no TTFT/ITL change).
+    // A request whose only output is that EOS has no other event to time: then the finishing
+    // chunk is its token event (vLLM counts it a success with TTFT at that chunk).
+    if (!bearing) {
+      if (finishing && usageTokens !== undefined) {
+        const delta = usageTokens - this.lastUsageTokens;
+        if (delta >= 1) {
+          this.clientOutputTokens += delta;
+          this.lastUsageTokens = usageTokens;
+          if (this.tokenTimes.length === 0) {
+            this.tokenTimes.push(time);
+            this.tokenCounts.push(delta);
+            if (this.endAt === undefined || time > this.endAt) this.endAt = time;
+          }
+        }
+      }
+      return;
+    }
     let k = 1;
     if (usageTokens !== undefined) {
       const delta = usageTokens - this.lastUsageTokens;
@@ -152,6 +175,7 @@ interface Chunk {
 }
 interface ChoiceLike {
   text?: unknown;
+  finish_reason?: unknown;
   delta?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown; tool_calls?: unknown } | null;
 }
 

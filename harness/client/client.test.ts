@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -361,6 +362,29 @@ describe('streaming client', () => {
     expect(pre.success).toBe(false);
     expect(pre.error).toMatch(/^aborted/);
     expect(seen.has('role-first')).toBe(false);
+  });
+
+  it('adds one abort listener to a run signal however many requests share it, and removes it after', async () => {
+    const client = createClient({ baseUrl: base, endpoint: '/v1/completions', model: 'stall', requestTimeoutMs: 20_000, stallTimeoutMs: 20_000 });
+    const ac = new AbortController();
+    try {
+      const sent = Array.from({ length: 40 }, (_, i) => client.send(spec({ index: i }), now(), ac.signal));
+      expect(getEventListeners(ac.signal, 'abort').length).toBe(1);
+      await sleep(50);
+      ac.abort(new Error('stop'));
+      const recs = await Promise.all(sent);
+      expect(recs.every((r) => r.error === 'aborted: stop')).toBe(true);
+      expect(getEventListeners(ac.signal, 'abort').length).toBe(0);
+      // Finished normally: the listener goes away with the last request.
+      const ac2 = new AbortController();
+      const c2 = createClient({ baseUrl: base, endpoint: '/v1/completions', model: 'multi', requestTimeoutMs: 10_000, stallTimeoutMs: 5_000 });
+      const ok = await Promise.all([0, 1, 2].map((i) => c2.send(spec({ index: i, prompt: [1] }), now(), ac2.signal)));
+      await c2.close();
+      expect(ok.every((r) => r.success)).toBe(true);
+      expect(getEventListeners(ac2.signal, 'abort').length).toBe(0);
+    } finally {
+      await client.close();
+    }
   });
 
   it('times out a request still queued for a pooled connection, and closes without waiting', async () => {

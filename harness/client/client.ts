@@ -60,6 +60,31 @@ export function createClient(opts: ClientOptions): StreamingClient {
   };
   const live = new Set<Exchange>();
   let closed = false;
+  // One abort listener per run signal, shared by every request in flight under it.
+  const watched = new Map<AbortSignal, { xs: Set<Exchange>; onAbort: () => void }>();
+  const watch = (signal: AbortSignal, x: Exchange): void => {
+    let w = watched.get(signal);
+    if (w === undefined) {
+      const xs = new Set<Exchange>();
+      const onAbort = (): void => {
+        watched.delete(signal);
+        for (const y of [...xs]) y.runAborted();
+      };
+      w = { xs, onAbort };
+      watched.set(signal, w);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    w.xs.add(x);
+  };
+  const unwatch = (signal: AbortSignal, x: Exchange): void => {
+    const w = watched.get(signal);
+    if (w === undefined) return;
+    w.xs.delete(x);
+    if (w.xs.size === 0) {
+      watched.delete(signal);
+      signal.removeEventListener('abort', w.onAbort);
+    }
+  };
 
   return {
     get inFlight() {
@@ -75,12 +100,16 @@ export function createClient(opts: ClientOptions): StreamingClient {
         return x.done;
       }
       live.add(x);
+      if (signal !== undefined) watch(signal, x);
       try {
         pool.dispatch({ path: target.path, method: 'POST', headers, body }, x);
       } catch (e) {
         x.fail(e);
       }
-      return x.done.finally(() => live.delete(x));
+      return x.done.finally(() => {
+        live.delete(x);
+        if (signal !== undefined) unwatch(signal, x);
+      });
     },
 
     async close() {

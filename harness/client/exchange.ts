@@ -94,7 +94,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
       this.finish(new RunAborted(signal.reason));
       return;
     }
-    signal?.addEventListener('abort', this.onAbort, { once: true });
+    // No listener on `signal` here: the client keeps one per signal for all its requests (a
+    // listener per request trips MaxListenersExceededWarning at high concurrency) and calls
+    // runAborted().
     this.timer = setTimeout(this.onTimeout, cfg.requestTimeoutMs);
   }
 
@@ -177,9 +179,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.abort(new RequestTimeout(this.cfg.requestTimeoutMs));
   };
 
-  private readonly onAbort = (): void => {
+  /** The run signal fired (called by the client's one listener on that signal). */
+  runAborted(): void {
     this.abort(new RunAborted(this.signal?.reason));
-  };
+  }
 
   private abort(reason: Error): void {
     if (this.finished) return;
@@ -192,7 +195,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
 
     let error: string | undefined;
     if (this.status !== 0 && !this.streaming) {

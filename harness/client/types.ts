@@ -18,7 +18,7 @@ export interface RequestRecord {
   usageCompletionTokens?: number;
   /** usage.prompt_tokens from the stream, when the server sent usage. */
   usagePromptTokens?: number;
-  /** Tokens the client counted itself (sum of tokenCounts). */
+  /** Tokens the client counted itself: sum of tokenCounts, plus a textless EOS token on the finishing chunk. */
   clientOutputTokens: number;
   /** Prompt length the workload intended (RequestSpec.promptTokens). */
   expectedPromptTokens: number;

@@ -44,6 +44,15 @@ export interface LoadOutcome {
   cpuUs: number;
 }
 
+/**
+ * A failed record that the run's cancellation cut off (the client's abort message starts with
+ * "aborted"), as opposed to a server failure that happened to end after the cancellation: that
+ * one (e.g. the refusal that made the caller stop the run) is kept as a failure.
+ */
+function cutOffByAbort(rec: RequestRecord): boolean {
+  return rec.error === undefined || /^aborted\b/.test(rec.error);
+}
+
 export async function runLoad(
   specs: readonly RequestSpec[],
   client: LoadClient,
@@ -95,7 +104,7 @@ export async function runLoad(
       const rec = await client.send(spec, scheduledAt, signal);
       progress.inFlight--;
       endedAt = Math.max(endedAt, now());
-      if (signal?.aborted && !rec.success) {
+      if (signal?.aborted && !rec.success && cutOffByAbort(rec)) {
         cancelled++; // cut off by the cancellation, not a server failure
         return;
       }

@@ -7,18 +7,28 @@ const SPIN_MS = 1.5;
 
 export function waitUntil(target: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const onAbort = () => resolve();
+    let timer: NodeJS.Timeout | undefined;
+    let immediate: NodeJS.Immediate | undefined;
+    // An abort clears the pending timer too: a long gap (low rate, ramp-up) must not keep the
+    // process alive after the run was stopped.
+    const onAbort = () => {
+      clearTimeout(timer);
+      clearImmediate(immediate);
+      resolve();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     };
     const step = () => {
+      timer = undefined;
+      immediate = undefined;
       if (signal?.aborted) return done();
       const left = target - now();
       if (left <= 0) return done();
-      if (left > SPIN_MS) setTimeout(step, left - SPIN_MS);
-      else setImmediate(step);
+      if (left > SPIN_MS) timer = setTimeout(step, left - SPIN_MS);
+      else immediate = setImmediate(step);
     };
     step();
   });

@@ -27,10 +27,13 @@ export async function spawnEngine(
   });
   let log = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new UserError(`embedded engine did not start within ${readyTimeoutMs} ms:\n${log}`)),
-      readyTimeoutMs,
-    );
+    let timedOut: UserError | undefined;
+    const timer = setTimeout(() => {
+      // Never leave it running: an orphaned engine would keep this process alive after the error.
+      // The exit handler below rejects once it is gone.
+      timedOut = new UserError(`embedded engine did not start within ${readyTimeoutMs} ms:\n${log}`);
+      child.kill('SIGTERM');
+    }, readyTimeoutMs);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = READY.exec(log);
@@ -43,7 +46,7 @@ export async function spawnEngine(
     child.stderr?.on('data', (c: Buffer) => (log += c.toString()));
     void child.then((r) => {
       clearTimeout(timer);
-      reject(new UserError(`embedded engine exited (code ${r.exitCode}) before it was ready:\n${log}`));
+      reject(timedOut ?? new UserError(`embedded engine exited (code ${r.exitCode}) before it was ready:\n${log}`));
     });
   });
   // Keep draining output so a chatty engine never blocks on a full pipe.

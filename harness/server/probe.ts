@@ -7,6 +7,7 @@ export async function listModels(baseUrl: string, apiKey?: string, timeoutMs = 1
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const url = `${root}/v1/models`;
   let res;
+  let text: string;
   try {
     res = await request(url, {
       headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
@@ -14,11 +15,12 @@ export async function listModels(baseUrl: string, apiKey?: string, timeoutMs = 1
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
     });
+    // Read the body inside the try: a server that stalls or drops mid-body is also unreachable.
+    text = await res.body.text();
   } catch (e) {
     const code = (e as { code?: string }).code ?? (e as Error).name;
     throw new UserError(`--base-url ${baseUrl}: cannot reach ${url} (${code}: ${(e as Error).message})`);
   }
-  const text = await res.body.text();
   if (res.statusCode !== 200) {
     throw new UserError(`--base-url ${baseUrl}: GET ${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
   }
