@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <mutex>
@@ -13,13 +14,13 @@
 namespace mas { namespace cpu {
 
 namespace base {
-void row2(DType, const void*, const void*, void*, int64_t, float, float);
+void row2(DType, const void*, const void*, void*, int64_t, float, float, bool);
 void rowacc(DType, float*, const void*, int64_t, float, bool);
 void rowstore(DType, void*, const float*, int64_t);
 }
 #if defined(MAS_HAVE_AVX2_TU)
 namespace avx2 {
-void row2(DType, const void*, const void*, void*, int64_t, float, float);
+void row2(DType, const void*, const void*, void*, int64_t, float, float, bool);
 void rowacc(DType, float*, const void*, int64_t, float, bool);
 void rowstore(DType, void*, const float*, int64_t);
 }
@@ -28,7 +29,7 @@ void rowstore(DType, void*, const float*, int64_t);
 namespace {
 
 struct Isa {
-  void (*row2)(DType, const void*, const void*, void*, int64_t, float, float);
+  void (*row2)(DType, const void*, const void*, void*, int64_t, float, float, bool);
   void (*rowacc)(DType, float*, const void*, int64_t, float, bool);
   void (*rowstore)(DType, void*, const float*, int64_t);
   const char* name;
@@ -204,6 +205,9 @@ void merge_vector(const MergeArgs& a, int threads) {
   int64_t min_rows = std::max<int64_t>(1, (32 << 10) / std::max<int64_t>(1, row_bytes));
   int parts = int(std::min<int64_t>(threads <= 0 ? hardware_threads() : threads,
                                     std::max<int64_t>(1, rows / min_rows)));
+  // Outputs of 8 MiB and more: streaming stores (v3; NOTES.md).
+  static const bool nt_off = [] { const char* e = std::getenv("MAS_CPU_NT"); return e && e[0] == '0'; }();
+  const bool nt = !nt_off && double(rows) * double(row_bytes) >= double(8 << 20);
   parallel_for(rows, parts, [&](int64_t r0, int64_t r1) {
     const char* P = (const char*)a.prefix;
     const char* S = (const char*)a.suffix;
@@ -218,8 +222,11 @@ void merge_vector(const MergeArgs& a, int threads) {
         continue;
       }
       I.row2(a.dtype, P + (t * a.p_tok + h * a.p_head) * e, S + (t * a.s_tok + h * a.s_head) * e,
-             o, a.D, w.wp, w.ws);
+             o, a.D, w.wp, w.ws, nt);
     }
+#if defined(__x86_64__) || defined(__i386__)
+    if (nt) __builtin_ia32_sfence();
+#endif
   });
 }
 
