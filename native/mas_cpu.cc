@@ -230,6 +230,36 @@ void merge_vector(const MergeArgs& a, int threads) {
   });
 }
 
+// The S-way rule for one row (kernel.md): +inf counts as -inf ("no keys"), a NaN in any LSE
+// poisons the row, and a row whose parts are all empty merges to -inf. Fills w[0..S) with the
+// normalised weights (NaN when poisoned, 0 when empty) and returns the merged LSE. Shared by the
+// vectorised and the scalar S-way paths so both follow one rule.
+static float s_row_weights(const float* lse, int64_t stride, int64_t S, float* w) {
+  const float inf = HUGE_VALF;
+  bool nan = false;
+  float m = -inf;
+  for (int64_t s = 0; s < S; ++s) {
+    float l = lse[s * stride];
+    if (l != l) nan = true;
+    if (l == inf) l = -inf;
+    w[s] = l;
+    m = l > m ? l : m;
+  }
+  if (nan) {
+    for (int64_t s = 0; s < S; ++s) w[s] = __builtin_nanf("");
+    return __builtin_nanf("");
+  }
+  if (m == -inf) {
+    for (int64_t s = 0; s < S; ++s) w[s] = 0;
+    return -inf;
+  }
+  float sum = 0;
+  for (int64_t s = 0; s < S; ++s) sum += (w[s] = std::exp(w[s] - m));
+  const float inv = 1.f / sum;
+  for (int64_t s = 0; s < S; ++s) w[s] *= inv;
+  return std::log(sum) + m;
+}
+
 void merge_s_vector(const MergeSArgs& a, int threads) {
   const Isa& I = isa_impl();
   const int e = dtype_size(a.dtype);
@@ -241,35 +271,15 @@ void merge_s_vector(const MergeSArgs& a, int threads) {
     std::vector<float> acc(size_t(a.D)), w(size_t(a.S));
     const char* P = (const char*)a.parts;
     char* O = (char*)a.out;
-    const float inf = HUGE_VALF;
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t t = r / a.H, h = r - t * a.H;
-      bool nan = false;
-      float m = -inf;
-      for (int64_t s = 0; s < a.S; ++s) {
-        float l = a.lses[s * HT + h * a.T + t];
-        if (l != l) nan = true;
-        if (l == inf) l = -inf;
-        w[s] = l;
-        m = l > m ? l : m;
-      }
       char* o = O + (t * HD + h * a.D) * e;
-      float lse;
-      if (nan) {
-        for (int64_t s = 0; s < a.S; ++s) w[s] = __builtin_nanf("");
-        lse = __builtin_nanf("");
-      } else if (m == -inf) {
-        std::memset(o, 0, size_t(a.D) * e);
-        if (a.out_lse) a.out_lse[h * a.T + t] = -inf;
-        continue;
-      } else {
-        float sum = 0;
-        for (int64_t s = 0; s < a.S; ++s) sum += (w[s] = std::exp(w[s] - m));
-        float inv = 1.f / sum;
-        for (int64_t s = 0; s < a.S; ++s) w[s] *= inv;
-        lse = std::log(sum) + m;
-      }
+      const float lse = s_row_weights(a.lses + h * a.T + t, HT, a.S, w.data());
       if (a.out_lse) a.out_lse[h * a.T + t] = lse;
+      if (lse == -HUGE_VALF) {  // every part empty: zeros, never a copy of stale data
+        std::memset(o, 0, size_t(a.D) * e);
+        continue;
+      }
       for (int64_t s = 0; s < a.S; ++s)
         I.rowacc(a.dtype, acc.data(), P + (s * THD + t * HD + h * a.D) * e, a.D, w[s], s == 0);
       I.rowstore(a.dtype, o, acc.data(), a.D);
@@ -279,39 +289,17 @@ void merge_s_vector(const MergeSArgs& a, int threads) {
 
 void merge_s_scalar(const MergeSArgs& a) {
   // One thread, one element at a time, through the same rule as merge_s_vector.
-  const int e = dtype_size(a.dtype);
   const int64_t HD = a.H * a.D, THD = a.T * HD, HT = a.H * a.T;
-  std::vector<float> acc(size_t(a.D)), w(size_t(a.S));
-  const float inf = HUGE_VALF;
+  std::vector<float> w(size_t(a.S));
   for (int64_t t = 0; t < a.T; ++t)
     for (int64_t h = 0; h < a.H; ++h) {
-      bool nan = false;
-      float m = -inf;
-      for (int64_t s = 0; s < a.S; ++s) {
-        float l = a.lses[s * HT + h * a.T + t];
-        if (l != l) nan = true;
-        if (l == inf) l = -inf;
-        w[s] = l;
-        m = l > m ? l : m;
-      }
-      float lse;
-      if (nan) {
-        for (auto& x : w) x = __builtin_nanf("");
-        lse = __builtin_nanf("");
-      } else if (m == -inf) {
-        for (auto& x : w) x = 0;
-        lse = -inf;
-      } else {
-        float sum = 0;
-        for (int64_t s = 0; s < a.S; ++s) sum += (w[s] = std::exp(w[s] - m));
-        for (auto& x : w) x /= sum;
-        lse = std::log(sum) + m;
-      }
+      const float lse = s_row_weights(a.lses + h * a.T + t, HT, a.S, w.data());
+      const bool empty = lse == -HUGE_VALF;
       if (a.out_lse) a.out_lse[h * a.T + t] = lse;
       const int64_t base = t * HD + h * a.D;
       for (int64_t d = 0; d < a.D; ++d) {
         float v = 0;
-        if (!(m == -inf && !nan))
+        if (!empty)
           for (int64_t s = 0; s < a.S; ++s) {
             int64_t i = s * THD + base + d;
             float x = a.dtype == DType::F32 ? ((const float*)a.parts)[i]
@@ -324,7 +312,6 @@ void merge_s_scalar(const MergeSArgs& a) {
         else ((uint16_t*)a.out)[base + d] = f32_to_bf16(v);
       }
     }
-  (void)e;
 }
 
 // ---- reference --------------------------------------------------------------------------------
