@@ -82,6 +82,16 @@ int main(int argc, char** argv) {
       }
       std::printf("%s\n", bench::edge_check_json(s.substr(0, c1), d, std::atoll(s.c_str() + c2 + 1)).c_str());
       return 0;
+    } else if (a == "--help" || a == "-h") {
+      std::printf(
+          "mas_bench: merge_attn_states microbench without Node; prints JSON on stdout\n"
+          "  --shapes TxHxD,...        default: published + anchor grids\n"
+          "  --dtypes bfloat16,float16,float32\n"
+          "  --device auto|gpu|cpu     default auto\n"
+          "  --cold-iters N --steady-reps N --s N (S-way parts, > 2) --threads N\n"
+          "  --no-naive --no-check --edge IMPL:DTYPE:D --info\n"
+          "Format the output with: abserve micro --from-json FILE\n");
+      return 0;
     } else if (a == "--info") {
       std::printf("%s\n", bench::device_json().c_str());
       return 0;
