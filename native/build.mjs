@@ -5,7 +5,7 @@
 // cmake-js use node-api-headers from node_modules.
 //
 // Environment: ABSERVE_NO_CUDA=1 (CPU only), CUDACXX=/path/to/nvcc, ABSERVE_CUDA_ARCHS="80-real;90",
-// ABSERVE_SKIP_NATIVE=1 (skip the build entirely), ABSERVE_BUILD_JOBS=N.
+// ABSERVE_SKIP_NATIVE=1 (skip the build entirely), ABSERVE_BUILD_JOBS=N, ABSERVE_BUILD_DIR=folder.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const out = path.join(root, 'build', 'native');
+// ABSERVE_BUILD_DIR: build somewhere else (the CPU-only build test uses a temporary folder).
+const out = process.env.ABSERVE_BUILD_DIR ? path.resolve(process.env.ABSERVE_BUILD_DIR) : path.join(root, 'build', 'native');
 const log = (m) => console.log(`[abserve native] ${m}`);
 
 if (process.env.ABSERVE_SKIP_NATIVE === '1') {

@@ -59,8 +59,12 @@ export interface NativeAddon {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const ADDON_PATH = path.resolve(here, '../../build/native/Release/abserve_native.node');
-export const BENCH_EXE_PATH = path.resolve(here, '../../build/native/Release/mas_bench');
+// ABSERVE_NATIVE_DIR points at another build's Release folder (tests load a CPU-only build).
+const releaseDir = process.env.ABSERVE_NATIVE_DIR
+  ? path.resolve(process.env.ABSERVE_NATIVE_DIR)
+  : path.resolve(here, '../../build/native/Release');
+export const ADDON_PATH = path.join(releaseDir, 'abserve_native.node');
+export const BENCH_EXE_PATH = path.join(releaseDir, 'mas_bench');
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
