@@ -24,7 +24,7 @@ function builder(y: Argv) {
   return y
     .option('streams', { type: 'string', describe: 'comma list of stream counts to run (default: 1,64,256,1024)' })
     .option('parse', { type: 'string', default: 'batch', choices: ['batch', 'end'], describe: 'when SSE is parsed: per event-loop turn, or at the end of each response' })
-    .option('stamp', { type: 'string', default: 'phase,read', describe: "socket-read stamping modes to compare: phase, read" });
+    .option('stamp', { type: 'string', default: 'read,phase', describe: "socket-read stamping modes to compare: phase, read" });
 }
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 

@@ -31,7 +31,7 @@ export interface ClientOptions {
    * in-flight response in memory). Timestamps are identical either way.
    */
   parse?: 'batch' | 'end';
-  /** How socket reads are stamped: 'phase' (default) or 'read' (see phaseClock.ts). */
+  /** How socket reads are stamped: 'read' (default) or 'phase' (see phaseClock.ts). */
   stamp?: StampMode;
 }
 

@@ -21,6 +21,7 @@ describe('poll-phase stamps', () => {
     const a = stamp();
     busy(1);
     expect(stamp()).toBeGreaterThan(a);
-    expect(stampFn(undefined)).toBe(phaseNow);
+    expect(stampFn(undefined)).toBe(stamp);
+    expect(stampFn('phase')).toBe(phaseNow);
   });
 });
