@@ -6,7 +6,7 @@ import { runBenchmark } from '../bench/runBenchmark.js';
 import { absPercentiles, timestampErrors } from '../bench/timestampError.js';
 import { parseCostUs } from '../bench/parseCost.js';
 import { rawReadCost } from '../bench/rawReadCost.js';
-import { spawnEngine } from '../server/engineProcess.js';
+import { spawnEngine } from '../target/engineProcess.js';
 import { builtinTokenizer } from '../workload/index.js';
 import { UserError } from '../errors.js';
 import type { StampMode } from '../client/phaseClock.js';

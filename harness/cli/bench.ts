@@ -5,7 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
 import { UserError } from '../errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
-import { listModels } from '../server/probe.js';
+import { listModels } from '../target/probe.js';
 import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
 import type { Endpoint } from '../workload/types.js';
 import {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark, type BenchmarkRun } from '../bench/runBenchmark.js';
 import { formatResultBlock, writeRunResults } from '../report/index.js';
-import { spawnEngine } from '../server/engineProcess.js';
+import { spawnEngine } from '../target/engineProcess.js';
 import { builtinTokenizer } from '../workload/index.js';
 import { withInterrupt } from './interrupt.js';
 import { formatArmDeltas } from '../report/armDeltas.js';
