@@ -2,7 +2,7 @@
 // `bench`, the demo and (later) the A/B runner all go through here; printing and saving are the
 // caller's, so this stays free of I/O beyond the requests themselves.
 import { createClient, type ClientOptions } from '../client/client.js';
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import { progressView } from '../load/progress.js';
 import { runLoad } from '../load/runLoad.js';
 import { aggregate } from '../metrics/index.js';

@@ -3,12 +3,12 @@
 // compare the client's timestamps with those, and count client CPU per SSE event.
 import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
-import { absPercentiles, timestampErrors } from '../bench/timestampError.js';
-import { parseCostUs } from '../bench/parseCost.js';
-import { rawReadCost } from '../bench/rawReadCost.js';
+import { absPercentiles, timestampErrors } from '../selfbench/timestampError.js';
+import { parseCostUs } from '../selfbench/parseCost.js';
+import { rawReadCost } from '../selfbench/rawReadCost.js';
 import { spawnEngine } from '../target/engineProcess.js';
 import { builtinTokenizer } from '../workload/index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import type { StampMode } from '../client/phaseClock.js';
 
 // Per stream count: step time and output length, so the engine (one core) keeps up with its

@@ -3,11 +3,11 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
 import { listModels } from '../target/probe.js';
 import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
-import type { Endpoint } from '../workload/types.js';
+import type { Endpoint } from '../records/spec.js';
 import {
   parseGoodput,
   parseIdRange,

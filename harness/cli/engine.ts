@@ -1,7 +1,7 @@
 // `abserve engine`: run the embedded OpenAI-compatible engine until SIGINT/SIGTERM. Prints exactly
 // one line on stdout once listening (parents spawn it and parse that line); details go to stderr.
 import type { Argv, CommandModule } from 'yargs';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { DEFAULT_MODEL, DEFAULT_PROFILE, profileNames, startEngine } from '../engine/index.js';
 
 function builder(y: Argv) {

@@ -1,7 +1,7 @@
 // The `abserve` command line: one yargs command per file in this folder.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isUserError } from '../errors.js';
+import { isUserError } from '../common/errors.js';
 import { benchCommand } from './bench.js';
 import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';

@@ -2,7 +2,7 @@
 // native addon, else the CPU paths), or a result file written by the standalone native/mas_bench.
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { parseDType, type DType } from '../micro/dtype.js';
 import { formatMicro, parseMicroJson, parseShapes, runMicro } from '../micro/bench.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { parseGoodput, parseMetadata, parseMetricPercentiles, parsePercentileMetrics, parseRate, requestExtraBody } from './parseFlags.js';
 
 describe('flag parsers', () => {

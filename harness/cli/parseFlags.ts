@@ -1,5 +1,5 @@
 // Flag values that need more than yargs' types: each parser names the flag and the bad value.
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import type { GoodputSlo, PercentileMetric } from '../metrics/types.js';
 
 export function parseRate(flag: string, v: string | number): number {

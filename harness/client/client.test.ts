@@ -2,9 +2,9 @@ import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { now } from '../clock.js';
-import { UserError } from '../errors.js';
-import type { RequestSpec } from '../workload/types.js';
+import { now } from '../common/clock.js';
+import { UserError } from '../common/errors.js';
+import type { RequestSpec } from '../records/spec.js';
 import { createClient, type ClientOptions } from './client.js';
 
 // A scripted OpenAI-compatible server on loopback. The request's `model` picks the script, so one

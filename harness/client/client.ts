@@ -17,10 +17,10 @@
 //   parser with no stream/EventEmitter layer in between (see exchange.ts for the hot path).
 
 import { Pool } from 'undici';
-import type { RequestSpec } from '../workload/types.js';
+import type { RequestSpec } from '../records/spec.js';
 import { Exchange, ParseBatcher } from './exchange.js';
 import { checkTimeouts, requestBody, requestHeaders, resolveTarget, type ClientOptions } from './options.js';
-import type { RequestRecord } from './types.js';
+import type { RequestRecord } from '../records/record.js';
 import { stampFn } from './phaseClock.js';
 
 export type { ClientOptions } from './options.js';

@@ -9,12 +9,12 @@
 // errors, stalls, timeouts and aborts are results, never exceptions.
 
 import type { Dispatcher } from 'undici';
-import { now } from '../clock.js';
-import type { RequestSpec } from '../workload/types.js';
+import { now } from '../common/clock.js';
+import type { RequestSpec } from '../records/spec.js';
 import { StreamAccumulator } from './accumulate.js';
 import { httpError, RequestTimeout, RunAborted, StreamFailed, transportError } from './failure.js';
 import { SseParser } from './sse.js';
-import type { RequestRecord } from './types.js';
+import type { RequestRecord } from '../records/record.js';
 
 type Controller = Dispatcher.DispatchController;
 

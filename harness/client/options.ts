@@ -1,7 +1,7 @@
 // Client options, their validation at the edge, and the request body for each endpoint.
 
-import { UserError } from '../errors.js';
-import type { Endpoint, RequestSpec } from '../workload/types.js';
+import { UserError } from '../common/errors.js';
+import type { Endpoint, RequestSpec } from '../records/spec.js';
 import type { StampMode } from './phaseClock.js';
 
 export interface ClientOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 import { phaseNow, stampFn } from './phaseClock.js';
 
 function busy(ms: number): void {

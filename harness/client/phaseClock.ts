@@ -8,7 +8,7 @@
 // error is always lateness, never optimism. On the 2-core box neither mode was consistently more
 // accurate in `npm run bench:client` (run-to-run noise was larger than the difference), so the
 // conservative one is the default and the benchmark keeps measuring both.
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 
 export type StampMode = 'read' | 'phase';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SseParser } from './sse.js';
-import { Rng } from '../workload/rng.js';
+import { Rng } from '../common/rng.js';
 
 interface Ev {
   type: string;

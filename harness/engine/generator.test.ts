@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinTokenizer } from '../workload/tokenizer.js';
+import { builtinTokenizer } from '../common/tokenizer.js';
 import { hashTokens, outputLength, TextGenerator } from './generator.js';
 import { envDisablesMergeOp, reasoningCount, resolveOptions } from './options.js';
 

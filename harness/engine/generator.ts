@@ -2,7 +2,7 @@
 // its seed (or a hash of its prompt), so two runs of the same workload produce identical streams.
 // Tokens are words of the built-in tokenizer, so re-encoding the streamed text gives back exactly
 // the token count (the client's own count matches usage.completion_tokens).
-import { Rng } from '../workload/rng.js';
+import { Rng } from '../common/rng.js';
 
 /** FNV-1a over the prompt token ids: the per-request seed when the request gives none. */
 export function hashTokens(ids: readonly number[]): number {

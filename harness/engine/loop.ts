@@ -9,7 +9,7 @@
 // Steps under ~4 ms therefore jitter by up to ~1 ms (the mean rate stays exact). If the loop falls
 // far behind (GC, overload), it re-bases on the current time instead of bursting steps to catch
 // up, and counts a late step.
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 import type { CostOptions } from './costModel.js';
 import type { CostProfile } from './profiles.js';
 import { Scheduler, type SchedulerConfig } from './scheduler.js';

@@ -1,5 +1,5 @@
 // Engine options (API and CLI share them) and their resolution against the profile and environment.
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import type { MergeImpl } from './costModel.js';
 import { DEFAULT_PROFILE, getProfile, type CostProfile } from './profiles.js';
 

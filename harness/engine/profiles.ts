@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 
 // Named cost profiles for the embedded engine: how long one scheduler step takes, plus the server
 // limits the profile was fitted with. Numbers are milliseconds of (unscaled) engine time.

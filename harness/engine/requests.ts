@@ -1,7 +1,7 @@
 // Validation of /v1/completions and /v1/chat/completions bodies into one internal request, with
 // vLLM-style 400 errors. Prompt lengths are counted with the built-in tokenizer (or are the length
 // of a token-id array), the same tokenizer the workload uses, so prompt_tokens match exactly.
-import { builtinTokenizer } from '../workload/tokenizer.js';
+import { builtinTokenizer } from '../common/tokenizer.js';
 
 export type ApiKind = 'chat' | 'completion';
 

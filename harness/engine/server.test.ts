@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinTokenizer } from '../workload/tokenizer.js';
+import { builtinTokenizer } from '../common/tokenizer.js';
 import { startEngine, type EngineHandle } from './server.js';
 
 type Json = Record<string, any>;

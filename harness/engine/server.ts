@@ -1,7 +1,7 @@
 // The embedded engine's HTTP front: plain node:http, vLLM's OpenAI-compatible routes.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 import { EngineLoop } from './loop.js';
 import { EngineMetrics } from './metrics.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';

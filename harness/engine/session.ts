@@ -1,7 +1,7 @@
 // One request's life in the engine: submitted to the loop, fed one token per step, written to its
 // HTTP response as SSE chunks (or one JSON body), and aborted if the client goes away.
 import type { ServerResponse } from 'node:http';
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 import { ChunkBuilder, debugField, type FinishReason, type Usage } from './chunks.js';
 import { hashTokens, outputLength, TextGenerator } from './generator.js';
 import type { EngineLoop, TokenSink } from './loop.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { now } from '../clock.js';
-import type { RequestRecord } from '../client/types.js';
-import type { RequestSpec } from '../workload/types.js';
+import { now } from '../common/clock.js';
+import type { RequestRecord } from '../records/record.js';
+import type { RequestSpec } from '../records/spec.js';
 import { runLoad, type LoadClient } from './runLoad.js';
 import { waitUntil } from './waitUntil.js';
 

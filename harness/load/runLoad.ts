@@ -1,9 +1,9 @@
 // The load generator: sends the workload's requests on their absolute schedule through the
 // client, capped at --max-concurrency, and collects one record per request. Nothing here looks
 // inside a record beyond success and token counts (for progress); metrics come later.
-import { now } from '../clock.js';
-import type { RequestRecord } from '../client/types.js';
-import type { RequestSpec } from '../workload/types.js';
+import { now } from '../common/clock.js';
+import type { RequestRecord } from '../records/record.js';
+import type { RequestSpec } from '../records/spec.js';
 import { Limiter } from './limiter.js';
 import { waitUntil } from './waitUntil.js';
 

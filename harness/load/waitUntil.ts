@@ -1,4 +1,4 @@
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 
 // Sleep until an absolute clock time. setTimeout alone fires up to ~1 ms late (and later under
 // load), so it covers the bulk and setImmediate turns cover the last stretch; the event loop

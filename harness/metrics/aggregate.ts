@@ -1,6 +1,6 @@
 // Records of one run -> BenchResult, following vLLM's calculate_metrics (vllm/benchmarks/serve.py)
 // for the numbers both tools print, plus our additions. Pure: no I/O, no clock.
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import { encodeMs } from './hdr.js';
 import { summarize } from './numpyStats.js';
 import { deriveRequest } from './perRequest.js';

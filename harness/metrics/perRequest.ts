@@ -1,6 +1,6 @@
 // One RequestRecord -> its metrics, by the definitions in docs/design.md. Pure; aggregate() and the
 // per-request JSONL writer both use it so the two can never disagree.
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import type { RequestMetrics } from './types.js';
 
 /** Tokens the metrics count: the server's usage when it sent one, else the client's own count. */

@@ -1,6 +1,6 @@
 // Test fixtures shared by the metrics and report tests: a record and a run description with
 // defaults, so each test states only what it is about.
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import type { RunInfo } from './types.js';
 
 /** A successful one-token-per-event request; clientOutputTokens defaults to the sum of tokenCounts. */

@@ -2,7 +2,7 @@
 // successful requests only, buckets counted from the earliest successful send. Unlike vLLM (one
 // token per SSE event) each event's token count lands in the bucket of its arrival time, so
 // multi-token chunks are not undercounted.
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 
 export interface Timeline {
   tokensPerSecond: number[];

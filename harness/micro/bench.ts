@@ -1,7 +1,7 @@
 // The microbench behind `abserve micro`: runs the native bench (GPU or CPU), adds what only the
 // TypeScript side can measure (the plain TS loop on the CPU; host cost per call through the addon
 // on the GPU) and formats the result in the spirit of vLLM's printed block.
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { allocDType, dtypeId, dtypeTolerance, fromFloat32, readElement, type DType } from './dtype.js';
 import { deviceInfo, DeviceBuffers, GPU_IMPL_IDS, referenceMerge, tsLoopMerge, type DeviceReport, type MergeInputs } from './merge.js';
 import { loadNative } from './native.js';

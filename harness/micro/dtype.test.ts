@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, fromFloat32, parseDType, toFloat32 } from './dtype.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 
 describe('fp16 / bf16 conversions', () => {
   it('round-trips every bf16 bit pattern (NaN stays NaN)', () => {

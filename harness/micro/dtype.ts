@@ -1,7 +1,7 @@
 // Element types of the merge and the conversions between float32 and the 16-bit formats.
 // fp16 and bf16 values travel as their raw bits in a Uint16Array; these helpers convert with
 // round-to-nearest-even, keep NaN a NaN and +-inf an infinity (bit-identical to native/mas_common.h).
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 
 export type DType = 'float32' | 'float16' | 'bfloat16';
 export const DTYPES: readonly DType[] = ['float32', 'float16', 'bfloat16'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { allocDType, DTYPES, fromFloat32, readElement, toFloat32, type DType } from './dtype.js';
 import { edgeCheck, EDGE_LSE } from './edge.js';
 import {

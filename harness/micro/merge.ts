@@ -1,7 +1,7 @@
 // TypeScript API of merge_attn_states: typed arrays in and out, checked shapes and dtypes, the
 // CPU/GPU implementations of the native addon, the float64 reference, a plain TypeScript loop, and
 // device-resident buffers for timing. Semantics: shared/docs/kernel.md.
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import {
   allocDType, dtypeId, f16ToF32, bf16ToF32, f32ToBf16, f32ToF16,
   type AnyDTypeArray, type DType, DTYPES,

@@ -1,7 +1,7 @@
 // A run's files: <dir>/<name>.json (vLLM fields + abserve additions) and <dir>/<name>.requests.jsonl
 // (one raw record per line with its derived metrics), both written atomically.
 import * as path from 'node:path';
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import { deriveRequest } from '../metrics/perRequest.js';
 import type { BenchResult } from '../metrics/types.js';
 import { atomicWriteFile } from './atomicWrite.js';

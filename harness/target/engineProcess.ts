@@ -3,7 +3,7 @@
 // and always stopped.
 import { execa, type ResultPromise } from 'execa';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const READY = /abserve engine listening on (http:\/\/\S+)/;

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 import { listModels } from './probe.js';
 
 describe('listModels', () => {

@@ -1,7 +1,7 @@
 // Before a run: is the server there, and which model does it serve? A dead server gives a clear
 // error within the timeout instead of N failed requests.
 import { request } from 'undici';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 
 export async function listModels(baseUrl: string, apiKey?: string, timeoutMs = 10_000): Promise<string[]> {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');

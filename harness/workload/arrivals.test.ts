@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { arrivalOffsetsMs, rateAt, type ArrivalOptions } from './arrivals.js';
-import { Rng } from './rng.js';
-import { UserError } from '../errors.js';
+import { Rng } from '../common/rng.js';
+import { UserError } from '../common/errors.js';
 
 const N = 20_000;
 

@@ -11,8 +11,8 @@
 // The load generator sleeps until start + offset for each request, so sleeps never accumulate
 // drift. --max-concurrency is the load generator's job, not the schedule's.
 
-import { UserError } from '../errors.js';
-import { Rng } from './rng.js';
+import { UserError } from '../common/errors.js';
+import { Rng } from '../common/rng.js';
 
 export type RampUpStrategy = 'linear' | 'exponential';
 

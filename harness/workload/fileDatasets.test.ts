@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonlSamples, shareGptSamples } from './fileDatasets.js';
-import { builtinTokenizer, loadTokenizer } from './tokenizer.js';
-import { UserError } from '../errors.js';
+import { builtinTokenizer, loadTokenizer } from '../common/tokenizer.js';
+import { UserError } from '../common/errors.js';
 
 const tok = builtinTokenizer();
 const dir = mkdtempSync(join(tmpdir(), 'abserve-ds-'));

@@ -6,11 +6,11 @@
 // measured prompts do not depend on the number of warmups.
 
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.js';
-import type { Endpoint } from './types.js';
-import type { Tokenizer } from './tokenizer.js';
+import { UserError } from '../common/errors.js';
+import type { Endpoint } from '../records/spec.js';
+import type { Tokenizer } from '../common/tokenizer.js';
 import type { Sample } from './randomDataset.js';
-import { Rng } from './rng.js';
+import { Rng } from '../common/rng.js';
 
 export interface FileSamples {
   measured: Sample[];

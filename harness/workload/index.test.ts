@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { buildWorkload, loadTokenizer, resolveWorkloadOptions, type WorkloadOptions } from './index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../common/errors.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny-bpe');
 const opts: WorkloadOptions = {

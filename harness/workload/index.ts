@@ -7,18 +7,18 @@
 // shared prefix is the same for warmups and measured requests (so warmups warm the prefix cache
 // the way steady-state traffic would, as vLLM's warmups do by re-sending the first prompt).
 
-import { UserError } from '../errors.js';
-import type { Endpoint, RequestSpec } from './types.js';
-import { builtinTokenizer, type Tokenizer } from './tokenizer.js';
-import { Rng } from './rng.js';
+import { UserError } from '../common/errors.js';
+import type { Endpoint, RequestSpec } from '../records/spec.js';
+import { builtinTokenizer, type Tokenizer } from '../common/tokenizer.js';
+import { Rng } from '../common/rng.js';
 import { arrivalOffsetsMs, validateArrivalOptions, type RampUp } from './arrivals.js';
 import { randomSamples, type Sample } from './randomDataset.js';
 import { jsonlSamples, shareGptSamples, type FileSamples } from './fileDatasets.js';
 
-export { loadTokenizer, builtinTokenizer, type Tokenizer } from './tokenizer.js';
+export { loadTokenizer, builtinTokenizer, type Tokenizer } from '../common/tokenizer.js';
 export { arrivalOffsetsMs, rateAt, type RampUp, type RampUpStrategy, type ArrivalOptions } from './arrivals.js';
-export { Rng } from './rng.js';
-export type { Endpoint, RequestSpec } from './types.js';
+export { Rng } from '../common/rng.js';
+export type { Endpoint, RequestSpec } from '../records/spec.js';
 
 export type DatasetName = 'random' | 'jsonl' | 'sharegpt';
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lengthBounds, randomSamples, type RandomDatasetOptions } from './randomDataset.js';
-import { builtinTokenizer, loadTokenizer, type Tokenizer } from './tokenizer.js';
-import { Rng } from './rng.js';
-import { UserError } from '../errors.js';
+import { builtinTokenizer, loadTokenizer, type Tokenizer } from '../common/tokenizer.js';
+import { Rng } from '../common/rng.js';
+import { UserError } from '../common/errors.js';
 
 const hf = loadTokenizer(join(import.meta.dirname, 'fixtures', 'tiny-bpe'));
 const builtin = builtinTokenizer();

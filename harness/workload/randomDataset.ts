@@ -9,10 +9,10 @@
 // (with fresh random tokens at the tail) until `encode(prompt).length` is exactly the target, so
 // the prompt lengths both arms send are known to the token.
 
-import { UserError } from '../errors.js';
-import type { Endpoint } from './types.js';
-import type { Tokenizer } from './tokenizer.js';
-import { Rng } from './rng.js';
+import { UserError } from '../common/errors.js';
+import type { Endpoint } from '../records/spec.js';
+import type { Tokenizer } from '../common/tokenizer.js';
+import { Rng } from '../common/rng.js';
 
 export interface Sample {
   prompt: string | number[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import { absPercentiles, timestampErrors } from './timestampError.js';
 
 function rec(tokenTimes: number[], emits: number[], engineOrigin: number): RequestRecord {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer as HfTokenizerImpl } from '@huggingface/tokenizers';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
 export interface Tokenizer {
   readonly name: string;

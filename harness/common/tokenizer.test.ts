@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinTokenizer, loadTokenizer } from './tokenizer.js';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
-const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny-bpe');
+const FIXTURE = join(import.meta.dirname, '..', 'workload', 'fixtures', 'tiny-bpe');
 
 describe('builtin tokenizer', () => {
   it('keeps its encoding (the embedded engine counts prompt tokens with it)', () => {

@@ -8,7 +8,7 @@
 //   ITL error  = client gap between events i-1, i - engine gap between emits i-1, i
 // (the TTFT that the engine itself sees also includes time before it read the request, which is
 // server queueing, not client error, so TTFTs are not compared directly).
-import type { RequestRecord } from '../client/types.js';
+import type { RequestRecord } from '../records/record.js';
 import { npPercentileSorted } from '../metrics/index.js';
 
 export interface TimestampErrors {

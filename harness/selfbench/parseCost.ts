@@ -3,7 +3,7 @@
 // cost is undici's HTTP parsing and the kernel's read.
 import { StreamAccumulator } from '../client/accumulate.js';
 import { SseParser } from '../client/sse.js';
-import { now } from '../clock.js';
+import { now } from '../common/clock.js';
 
 /** A vLLM-shaped completion chunk with continuous usage, as the engine streams it. */
 function event(i: number): Buffer {
