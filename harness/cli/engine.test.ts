@@ -7,7 +7,7 @@ const bin = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 
 describe('abserve engine (child process)', () => {
   it('prints the listening line, serves, reads the merge env var, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, [bin, 'engine', '--port', '0', '--profile', 'tiny', '--model', 'm'], {
+    const child = spawn(process.execPath, [bin, 'engine', '--port', '0', '--profile', 'tiny', '--model', 'm', '--noise-seed', '42', '--step-scale', '1.05'], {
       env: { ...process.env, VLLM_DISABLE_MERGE_ATTN_CUDA_OP: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -27,8 +27,10 @@ describe('abserve engine (child process)', () => {
         body: JSON.stringify({ model: 'm', prompt: [1, 2, 3], max_tokens: 4, ignore_eos: true }),
       });
       expect(((await r.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(4);
-      const stats = (await (await fetch(`${url}/abserve/stats`)).json()) as { options: { merge: string } };
-      expect(stats.options.merge).toBe('fallback');
+      const stats = (await (await fetch(`${url}/abserve/stats`)).json()) as {
+        options: { merge: string; noise: boolean; noiseSeed: number; stepScale: number };
+      };
+      expect(stats.options).toMatchObject({ merge: 'fallback', noise: true, noiseSeed: 42, stepScale: 1.05 });
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       expect(code).toBe(0);

@@ -20,6 +20,14 @@ function builder(y: Argv) {
       describe: 'pay the fallback (Triton) merge cost; default: VLLM_DISABLE_MERGE_ATTN_CUDA_OP=1 in the environment',
     })
     .option('reasoning-tokens', { type: 'number', default: 0, describe: 'chat: first N output tokens (or fraction < 1) as reasoning_content' })
+    .option('noise', {
+      type: 'string',
+      default: 'on',
+      choices: ['on', 'off'],
+      describe: "seeded step-time noise with the profile's coefficients (off: exactly deterministic)",
+    })
+    .option('noise-seed', { type: 'number', describe: 'noise seed, integer >= 0 (default: random per engine; fixed reproduces a run)' })
+    .option('step-scale', { type: 'number', default: 1, describe: 'every step this many times as long (1.05 = 5% slower arm)' })
     .option('spin-ms', { type: 'number', describe: 'poll the last ms of each step for timer precision (CPU cost); default min(1, step/4)' });
 }
 
@@ -31,6 +39,12 @@ export const engineCommand: CommandModule = {
   builder,
   handler: async (raw) => {
     const a = raw as unknown as Args;
+    const seed = a['noise-seed'];
+    if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) {
+      throw new UserError(`--noise-seed: want an integer >= 0, got ${String(seed)}`);
+    }
+    const stepScale = a['step-scale'];
+    if (!(Number.isFinite(stepScale) && stepScale > 0)) throw new UserError(`--step-scale: want a number > 0, got ${String(stepScale)}`);
     let engine;
     try {
       engine = await startEngine({
@@ -47,6 +61,9 @@ export const engineCommand: CommandModule = {
         disableMergeOp: a['disable-merge-op'] ? true : undefined,
         reasoningTokens: a['reasoning-tokens'],
         spinMs: a['spin-ms'],
+        noise: a.noise === 'on',
+        noiseSeed: seed,
+        stepScale,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -57,7 +74,9 @@ export const engineCommand: CommandModule = {
     console.error(
       `abserve engine: model ${o.model}, profile ${o.profile.name}, time scale ${o.timeScale}` +
         (o.fixedStepMs !== undefined ? `, fixed step ${o.fixedStepMs} ms` : '') +
-        `, max-num-seqs ${o.maxNumSeqs}, max-num-batched-tokens ${o.maxNumBatchedTokens}, max-model-len ${o.maxModelLen}, merge op ${o.merge}`,
+        `, max-num-seqs ${o.maxNumSeqs}, max-num-batched-tokens ${o.maxNumBatchedTokens}, max-model-len ${o.maxModelLen}, merge op ${o.merge}` +
+        `, noise ${o.noise ? `on (seed ${o.noiseSeed}, step sigma ${o.profile.noise.stepSigma}, run sigma ${o.profile.noise.runSigma})` : 'off'}` +
+        (o.stepScale !== 1 ? `, step scale ${o.stepScale}` : ''),
     );
     console.log(`abserve engine listening on ${engine.url}`);
     await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 // Step time of the embedded engine: a linear model over what the step computes, plus the
 // merge-attention-states cost for chunks with cached context, CUDA kernel or Triton fallback.
+import type { StepNoiseSource } from './noise.js';
 import type { CostProfile } from './profiles.js';
 import type { StepSummary } from './scheduler.js';
 
@@ -18,10 +19,26 @@ export interface CostOptions {
   timeScale: number;
   /** When set, every step takes exactly this many ms whatever the batch (client benchmark). */
   fixedStepMs?: number;
+  /**
+   * Every step this many times as long (default 1), fixed steps included: plants a known effect
+   * for A/B tests (1.05 = 5% slower). Unlike timeScale it is meant to differ between arms.
+   */
+  stepScale?: number;
+  /**
+   * Seeded noise (noise.ts): one factor drawn per modelled step. Absent: exactly deterministic.
+   * Fixed steps (fixedStepMs) never draw: they exist to be exact.
+   */
+  noise?: StepNoiseSource;
 }
 
+/**
+ * Time of one step in ms: (fixed + prefill + decode + context + merge terms) x timeScale x
+ * stepScale x the noise factor (one draw per call when `opts.noise` is set). A fixed step time
+ * replaces the model (x stepScale, no noise).
+ */
 export function stepCost(profile: CostProfile, s: StepSummary, opts: CostOptions): StepCost {
-  if (opts.fixedStepMs !== undefined) return { totalMs: opts.fixedStepMs, mergeMs: 0 };
+  const stepScale = opts.stepScale ?? 1;
+  if (opts.fixedStepMs !== undefined) return { totalMs: opts.fixedStepMs * stepScale, mergeMs: 0 };
   const perMerge = opts.merge === 'cuda' ? profile.mergeCudaPerTokenMs : profile.mergeFallbackPerTokenMs;
   const mergeMs = s.mergeTokens * perMerge;
   const base =
@@ -29,5 +46,6 @@ export function stepCost(profile: CostProfile, s: StepSummary, opts: CostOptions
     s.prefillTokens * profile.perPrefillTokenMs +
     s.decodeSeqs * profile.perDecodeSeqMs +
     s.contextTokens * profile.perContextTokenMs;
-  return { totalMs: (base + mergeMs) * opts.timeScale, mergeMs: mergeMs * opts.timeScale };
+  const k = opts.timeScale * stepScale * (opts.noise ? opts.noise.next() : 1);
+  return { totalMs: (base + mergeMs) * k, mergeMs: mergeMs * k };
 }

@@ -1,4 +1,5 @@
 // Engine options (API and CLI share them) and their resolution against the profile and environment.
+import { randomInt } from 'node:crypto';
 import { UserError } from '../common/errors.js';
 import type { MergeImpl } from './costModel.js';
 import { DEFAULT_PROFILE, getProfile, type CostProfile } from './profiles.js';
@@ -32,6 +33,18 @@ export interface EngineOptions {
    * (0 < x < 1), stream as `reasoning_content` before `content`. 0/undefined: off.
    */
   reasoningTokens?: number;
+  /**
+   * Seeded step-time noise with the profile's coefficients (default true, as a server is noisy);
+   * false: exactly deterministic step times (exact tests).
+   */
+  noise?: boolean;
+  /**
+   * Seed of the noise (a safe integer >= 0). Default: random per engine, so two engines differ
+   * like two servers; a fixed seed reproduces a run's step times exactly.
+   */
+  noiseSeed?: number;
+  /** Every step this many times as long (default 1; 1.05 plants a 5% slower arm). */
+  stepScale?: number;
   /** Timer precision vs CPU: poll the last this-many ms of each step (default min(1, step/4)). */
   spinMs?: number;
 }
@@ -49,6 +62,10 @@ export interface ResolvedOptions {
   merge: MergeImpl;
   reasoningTokens: number;
   spinMs: number | undefined;
+  noise: boolean;
+  /** The seed in force (drawn at random when none was given), reported so a run can be repeated. */
+  noiseSeed: number;
+  stepScale: number;
 }
 
 export const DEFAULT_MODEL = 'abserve-engine';
@@ -86,6 +103,10 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
   check('port', port, Number.isInteger(port) && port >= 0 && port <= 65535, 'an integer in 0..65535');
   const spinMs = o.spinMs;
   if (spinMs !== undefined) check('spinMs', spinMs, Number.isFinite(spinMs) && spinMs >= 0, 'a number >= 0');
+  const stepScale = o.stepScale ?? 1;
+  check('stepScale', stepScale, Number.isFinite(stepScale) && stepScale > 0, 'a number > 0');
+  const noiseSeed = o.noiseSeed ?? randomInt(0, 2 ** 47);
+  check('noiseSeed', noiseSeed, Number.isSafeInteger(noiseSeed) && noiseSeed >= 0, 'a safe integer >= 0');
   const disable = o.disableMergeOp ?? envDisablesMergeOp(o.env ?? process.env);
   return {
     port,
@@ -100,6 +121,9 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     merge: disable ? 'fallback' : 'cuda',
     reasoningTokens,
     spinMs,
+    noise: o.noise ?? true,
+    noiseSeed,
+    stepScale,
   };
 }
 

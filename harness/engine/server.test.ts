@@ -240,7 +240,7 @@ describe('engine step accounting', () => {
   it('the merge-op switch makes a chunked prefill slower by exactly mergeTokens x (fallback - cuda)', async () => {
     // One request, prompt 100 tokens in 32-token chunks: 68 tokens in chunks with cached context.
     const run = async (env: Record<string, string>) => {
-      const eng = await startEngine({ profile: 'tiny', maxNumBatchedTokens: 32, env });
+      const eng = await startEngine({ profile: 'tiny', maxNumBatchedTokens: 32, env, noise: false });
       try {
         const r = await post(`${eng.url}/v1/completions`, { prompt: Array.from({ length: 100 }, (_, i) => i), max_tokens: 3, ignore_eos: true });
         expect(r.json.usage.completion_tokens).toBe(3);
@@ -287,7 +287,7 @@ describe('engine step accounting', () => {
 
   it('timeScale multiplies simulated step time; fixedStepMs replaces it', async () => {
     const stats = async (o: { timeScale?: number; fixedStepMs?: number }) => {
-      const eng = await startEngine({ profile: 'tiny', env: {}, ...o });
+      const eng = await startEngine({ profile: 'tiny', env: {}, noise: false, ...o });
       try {
         await post(`${eng.url}/v1/completions`, { prompt: [1, 2, 3, 4], max_tokens: 5, ignore_eos: true });
         return eng.stats();

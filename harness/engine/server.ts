@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { now } from '../common/clock.js';
 import { EngineLoop } from './loop.js';
 import { EngineMetrics } from './metrics.js';
+import { StepNoise } from './noise.js';
 import { resolveOptions, type EngineOptions, type ResolvedOptions } from './options.js';
 import { ApiError, parseRequest, type ApiKind } from './requests.js';
 import { Session, type SessionContext } from './session.js';
@@ -52,7 +53,13 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   const loop = new EngineLoop({
     profile: o.profile,
     limits: { maxNumSeqs: o.maxNumSeqs, maxNumBatchedTokens: o.maxNumBatchedTokens },
-    cost: { merge: o.merge, timeScale: o.timeScale, fixedStepMs: o.fixedStepMs },
+    cost: {
+      merge: o.merge,
+      timeScale: o.timeScale,
+      fixedStepMs: o.fixedStepMs,
+      stepScale: o.stepScale,
+      noise: o.noise ? new StepNoise(o.profile.noise, o.noiseSeed) : undefined,
+    },
     spinMs: o.spinMs,
   });
   const metrics = new EngineMetrics(o.model, { running: () => loop.numRunning, waiting: () => loop.numWaiting });
