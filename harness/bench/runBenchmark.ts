@@ -73,7 +73,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
     send: async (spec: RequestSpec, scheduledAt: number, signal?: AbortSignal): Promise<RequestRecord> => {
       const rec = await client.send(spec, scheduledAt, signal);
       if (rec.success) refusedInARow = 0;
-      else if (rec.error?.includes('ECONNREFUSED') && ++refusedInARow >= SERVER_GONE_AFTER) {
+      else if (rec.failure?.kind === 'refused' && ++refusedInARow >= SERVER_GONE_AFTER) {
         partialReason ??= `server stopped accepting connections (${SERVER_GONE_AFTER} requests in a row: ECONNREFUSED)`;
         stop.abort();
       }

@@ -83,17 +83,17 @@ describe('StreamAccumulator', () => {
     ]);
     expect(a.done).toBe(true);
     expect(a.text).toBe('x');
-    expect(a.error).toBeUndefined();
+    expect(a.failure?.message).toBeUndefined();
   });
 
   it('fails on error objects in data, on event: error, and on malformed JSON', () => {
-    expect(feed([[j({ error: { message: 'oom', type: 'InternalServerError', code: 500 } }), 1]]).error).toBe(
+    expect(feed([[j({ error: { message: 'oom', type: 'InternalServerError', code: 500 } }), 1]]).failure?.message).toBe(
       'SSE error event: oom (InternalServerError/500)',
     );
-    expect(feed([['{"message":"bad"}', 1, 'error']]).error).toContain('bad');
-    expect(feed([[j({ object: 'error', message: 'vllm says no' }), 1]]).error).toContain('vllm says no');
-    expect(feed([['{"choices": [', 1]]).error).toMatch(/^malformed JSON in SSE data: \{"choices": \[/);
-    expect(feed([['[1,2]', 1]]).error).toMatch(/not a JSON object/);
+    expect(feed([['{"message":"bad"}', 1, 'error']]).failure?.message).toContain('bad');
+    expect(feed([[j({ object: 'error', message: 'vllm says no' }), 1]]).failure?.message).toContain('vllm says no');
+    expect(feed([['{"choices": [', 1]]).failure?.message).toMatch(/^malformed JSON in SSE data: \{"choices": \[/);
+    expect(feed([['[1,2]', 1]]).failure?.message).toMatch(/not a JSON object/);
   });
 
   it('reads both error body shapes', () => {

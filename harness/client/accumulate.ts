@@ -13,6 +13,8 @@
 // - A usage-only chunk (`choices: []`) sets the usage totals and may extend `endAt`.
 // - `data: [DONE]` ends the stream; an error object (or `event: error`) fails the request.
 
+import type { Failure } from '../records/record.js';
+
 export interface Accumulated {
   tokenTimes: number[];
   tokenCounts: number[];
@@ -28,7 +30,7 @@ export interface Accumulated {
   engineTimeOrigin: number | undefined;
   done: boolean;
   /** First problem found in the stream; later events are ignored once set. */
-  error: string | undefined;
+  failure: Failure | undefined;
 }
 
 export class StreamAccumulator implements Accumulated {
@@ -44,7 +46,7 @@ export class StreamAccumulator implements Accumulated {
   engineReceivedAt: number | undefined = undefined;
   engineTimeOrigin: number | undefined = undefined;
   done = false;
-  error: string | undefined = undefined;
+  failure: Failure | undefined = undefined;
   /** Set by the caller when it flushes an event that had no terminating blank line. */
   atEof = false;
   /** completion_tokens at the last event that carried usage (for per-event deltas). */
@@ -52,9 +54,9 @@ export class StreamAccumulator implements Accumulated {
 
   /** Bound once so it can be passed straight to SseParser without a closure per request. */
   readonly onEvent = (type: string, data: string, time: number): void => {
-    if (this.error !== undefined || this.done) return;
+    if (this.failure !== undefined || this.done) return;
     if (type === 'error') {
-      this.error = `SSE error event: ${errorText(tryParse(data)) ?? clip(data)}`;
+      this.failure = { kind: 'sse_error', message: `SSE error event: ${errorText(tryParse(data)) ?? clip(data)}` };
       return;
     }
     if (type !== 'message') return; // unknown named events carry nothing we measure
@@ -66,11 +68,11 @@ export class StreamAccumulator implements Accumulated {
     try {
       obj = JSON.parse(data);
     } catch {
-      this.error = `malformed JSON in SSE data${this.atEof ? ' (stream ended mid-event)' : ''}: ${clip(data)}`;
+      this.failure = { kind: 'malformed_sse', message: `malformed JSON in SSE data${this.atEof ? ' (stream ended mid-event)' : ''}: ${clip(data)}` };
       return;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      this.error = `SSE data is not a JSON object: ${clip(data)}`;
+      this.failure = { kind: 'malformed_sse', message: `SSE data is not a JSON object: ${clip(data)}` };
       return;
     }
     this.chunk(obj as Chunk, time);
@@ -79,7 +81,7 @@ export class StreamAccumulator implements Accumulated {
   private chunk(c: Chunk, time: number): void {
     const err = errorText(c);
     if (err !== undefined) {
-      this.error = `SSE error event: ${err}`;
+      this.failure = { kind: 'sse_error', message: `SSE error event: ${err}` };
       return;
     }
     const usage = c.usage;

@@ -212,7 +212,7 @@ describe('streaming client', () => {
     it(`does not count a role-only delta; credits multi-token events; usage chunk ends the request (parse=${parse})`, async () => {
       const { rec } = await once('role-first', { parse, apiKey: 'sk-test' });
       expect(rec.success).toBe(true);
-      expect(rec.error).toBeUndefined();
+      expect(rec.failure?.message).toBeUndefined();
       expect(rec.httpStatus).toBe(200);
       expect(rec.tokenTimes).toHaveLength(2);
       // The first token arrived >= 50 ms after the role delta; a role-counted TTFT would be ~0.
@@ -284,36 +284,44 @@ describe('streaming client', () => {
     expect(rec.tokenTimes).toHaveLength(2);
   });
 
-  it('turns non-200 JSON error bodies into failed records with the server message', async () => {
+  it('turns non-200 JSON error bodies into failed records with the server message and a kind', async () => {
     const a = (await once('openai-400')).rec;
     expect(a.success).toBe(false);
     expect(a.httpStatus).toBe(400);
-    expect(a.error).toBe('HTTP 400: max_tokens is too large: 99999 (BadRequestError/400)');
+    expect(a.failure?.message).toBe('HTTP 400: max_tokens is too large: 99999 (BadRequestError/400)');
+    expect(a.failure?.kind).toBe('http_4xx');
     expect(a.endAt).toBeUndefined();
     const b = (await once('vllm-404')).rec;
     expect(b.httpStatus).toBe(404);
-    expect(b.error).toBe('HTTP 404: The model `nope` does not exist. (NotFoundError/404)');
+    expect(b.failure?.message).toBe('HTTP 404: The model `nope` does not exist. (NotFoundError/404)');
     const c = (await once('plain-500')).rec;
-    expect(c.error).toBe('HTTP 500: Internal Server Error');
+    expect(c.failure?.message).toBe('HTTP 500: Internal Server Error');
+    expect(c.failure?.kind).toBe('http_5xx');
+    expect(c.failure?.status).toBe(500);
     const d = (await once('json-200')).rec;
     expect(d.success).toBe(false);
-    expect(d.error).toMatch(/expected an SSE stream, got application\/json/);
+    expect(d.failure?.message).toMatch(/expected an SSE stream, got application\/json/);
+    expect(d.failure?.kind).toBe('not_sse');
   });
 
   it('fails on an SSE error event, malformed JSON, a stream without tokens, and a reset connection', async () => {
     const e = (await once('error-event', { endpoint: '/v1/completions' })).rec;
     expect(e.success).toBe(false);
-    expect(e.error).toBe('SSE error event: CUDA out of memory (InternalServerError/500)');
+    expect(e.failure?.message).toBe('SSE error event: CUDA out of memory (InternalServerError/500)');
+    expect(e.failure?.kind).toBe('sse_error');
     expect(e.text).toBe('a'); // nothing after the error is taken
     const m = (await once('malformed', { endpoint: '/v1/completions' })).rec;
     expect(m.success).toBe(false);
-    expect(m.error).toMatch(/^malformed JSON in SSE data: \{"choices"/);
+    expect(m.failure?.message).toMatch(/^malformed JSON in SSE data: \{"choices"/);
+    expect(m.failure?.kind).toBe('malformed_sse');
     const n = (await once('no-tokens')).rec;
     expect(n.success).toBe(false);
-    expect(n.error).toBe('stream ended without any generated token ([DONE] received)');
+    expect(n.failure?.message).toBe('stream ended without any generated token ([DONE] received)');
+    expect(n.failure?.kind).toBe('truncated');
     const r = (await once('reset', { endpoint: '/v1/completions' })).rec;
     expect(r.success).toBe(false);
-    expect(r.error).toMatch(/other side closed|ECONNRESET|socket/i);
+    expect(r.failure?.message).toMatch(/other side closed|ECONNRESET|socket/i);
+    expect(r.failure?.kind).toBe('reset');
     expect(r.tokenTimes).toHaveLength(1);
   });
 
@@ -326,7 +334,8 @@ describe('streaming client', () => {
   it('fails a stalled stream after the stall timeout, without waiting for the request timeout', async () => {
     const { rec, elapsed } = await once('stall', { stallTimeoutMs: 300, requestTimeoutMs: 20_000, endpoint: '/v1/completions' });
     expect(rec.success).toBe(false);
-    expect(rec.error).toBe('stalled: no bytes from the server for 300 ms');
+    expect(rec.failure?.message).toBe('stalled: no bytes from the server for 300 ms');
+    expect(rec.failure?.kind).toBe('stall');
     expect(rec.tokenTimes).toHaveLength(1); // what arrived before the stall is kept
     expect(elapsed).toBeLessThan(10_000);
   });
@@ -334,7 +343,8 @@ describe('streaming client', () => {
   it('fails a never-ending stream at the request timeout even while bytes keep coming', async () => {
     const { rec, elapsed } = await once('chatty', { stallTimeoutMs: 5_000, requestTimeoutMs: 300 });
     expect(rec.success).toBe(false);
-    expect(rec.error).toBe('timed out after 300 ms (request timeout)');
+    expect(rec.failure?.message).toBe('timed out after 300 ms (request timeout)');
+    expect(rec.failure?.kind).toBe('timeout');
     expect(elapsed).toBeLessThan(5_000);
   });
 
@@ -345,7 +355,8 @@ describe('streaming client', () => {
     await new Promise((r) => dead.close(r));
     const { rec } = await once('x', { baseUrl: `http://127.0.0.1:${port}` });
     expect(rec.success).toBe(false);
-    expect(rec.error).toMatch(/ECONNREFUSED/);
+    expect(rec.failure?.message).toMatch(/ECONNREFUSED/);
+    expect(rec.failure?.kind).toBe('refused');
     expect(rec.httpStatus).toBeUndefined();
   });
 
@@ -354,13 +365,14 @@ describe('streaming client', () => {
     setTimeout(() => ac.abort(new Error('Ctrl-C')), 100);
     const { rec, elapsed } = await once('stall', { stallTimeoutMs: 20_000 }, spec(), ac.signal);
     expect(rec.success).toBe(false);
-    expect(rec.error).toBe('aborted: Ctrl-C');
+    expect(rec.failure?.message).toBe('aborted: Ctrl-C');
+    expect(rec.failure?.kind).toBe('aborted');
     expect(elapsed).toBeLessThan(5_000);
 
     seen.delete('role-first');
     const pre = (await once('role-first', {}, spec(), AbortSignal.abort())).rec;
     expect(pre.success).toBe(false);
-    expect(pre.error).toMatch(/^aborted/);
+    expect(pre.failure?.message).toMatch(/^aborted/);
     expect(seen.has('role-first')).toBe(false);
   });
 
@@ -373,7 +385,7 @@ describe('streaming client', () => {
       await sleep(50);
       ac.abort(new Error('stop'));
       const recs = await Promise.all(sent);
-      expect(recs.every((r) => r.error === 'aborted: stop')).toBe(true);
+      expect(recs.every((r) => r.failure?.message === 'aborted: stop')).toBe(true);
       expect(getEventListeners(ac.signal, 'abort').length).toBe(0);
       // Finished normally: the listener goes away with the last request.
       const ac2 = new AbortController();
@@ -391,8 +403,8 @@ describe('streaming client', () => {
     const client = createClient({ baseUrl: base, endpoint: '/v1/completions', model: 'stall', requestTimeoutMs: 300, stallTimeoutMs: 20_000, maxConnections: 1 });
     const t0 = now();
     const [a, b] = await Promise.all([client.send(spec(), t0), client.send(spec({ index: 1 }), t0)]);
-    expect(a.error).toBe('timed out after 300 ms (request timeout)');
-    expect(b.error).toBe('timed out after 300 ms (request timeout)');
+    expect(a.failure?.message).toBe('timed out after 300 ms (request timeout)');
+    expect(b.failure?.message).toBe('timed out after 300 ms (request timeout)');
     expect(b.tokenTimes).toHaveLength(0); // never reached the server's single connection
     await client.close();
     expect(now() - t0).toBeLessThan(5_000);

@@ -12,9 +12,9 @@ import type { Dispatcher } from 'undici';
 import { now } from '../common/clock.js';
 import type { RequestSpec } from '../records/spec.js';
 import { StreamAccumulator } from './accumulate.js';
-import { httpError, RequestTimeout, RunAborted, StreamFailed, transportError } from './failure.js';
+import { httpError, httpKind, RequestTimeout, RunAborted, StreamFailed, transportError } from './failure.js';
 import { SseParser } from './sse.js';
-import type { RequestRecord } from '../records/record.js';
+import type { Failure, RequestRecord } from '../records/record.js';
 
 type Controller = Dispatcher.DispatchController;
 
@@ -165,12 +165,12 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const n = chunks.length;
     if (n === 0 || !this.streaming) return;
     const times = this.times;
-    for (let i = 0; i < n && this.acc.error === undefined; i++) this.parser.push(chunks[i]!, times[i]!);
+    for (let i = 0; i < n && this.acc.failure === undefined; i++) this.parser.push(chunks[i]!, times[i]!);
     chunks.length = 0;
     times.length = 0;
     // The stream reported an error (or garbage): stop reading it. The abort comes back through
     // onResponseError -> finish, where the stream's own message takes precedence.
-    if (this.acc.error !== undefined && !this.finished) this.abort(new StreamFailed(this.acc.error));
+    if (this.acc.failure !== undefined && !this.finished) this.abort(new StreamFailed(this.acc.failure));
   }
 
   // ---- ends -------------------------------------------------------------------------------
@@ -196,40 +196,40 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.finished = true;
     clearTimeout(this.timer);
 
-    let error: string | undefined;
+    let failure: Failure | undefined;
     if (this.status !== 0 && !this.streaming) {
-      error = this.nonStreamError();
+      failure = this.nonStreamError();
     } else {
       this.drain();
-      if (err === undefined && this.acc.error === undefined && this.status !== 0) {
+      if (err === undefined && this.acc.failure === undefined && this.status !== 0) {
         this.acc.atEof = true;
         this.parser.end();
       }
-      if (this.acc.error !== undefined) error = this.acc.error;
+      if (this.acc.failure !== undefined) failure = this.acc.failure;
       // After [DONE] the answer is complete; a reset or timeout while the body closes costs nothing.
-      else if (err !== undefined && !this.acc.done) error = transportError(err, this.cfg.stallTimeoutMs);
+      else if (err !== undefined && !this.acc.done) failure = transportError(err, this.cfg.stallTimeoutMs);
       else if (this.acc.tokenTimes.length === 0) {
-        error = `stream ended without any generated token${this.acc.done ? ' ([DONE] received)' : ''}`;
+        failure = { kind: 'truncated', message: `stream ended without any generated token${this.acc.done ? ' ([DONE] received)' : ''}` };
       }
     }
     this.chunks.length = 0;
     this.times.length = 0;
-    this.resolve(this.record(error));
+    this.resolve(this.record(failure));
   }
 
   /** A non-2xx response, or a 2xx one that is JSON rather than an event stream. */
-  private nonStreamError(): string {
+  private nonStreamError(): Failure {
     const body = Buffer.concat(this.chunks).toString('utf8');
+    const message = httpError(this.status, this.statusText, body);
     if (this.status >= 200 && this.status < 300) {
-      const e = httpError(this.status, this.statusText, body);
-      return `expected an SSE stream, got ${this.contentType || 'no content-type'} (${e})`;
+      return { kind: 'not_sse', message: `expected an SSE stream, got ${this.contentType || 'no content-type'} (${message})`, status: this.status };
     }
-    return httpError(this.status, this.statusText, body);
+    return { kind: httpKind(this.status), message, status: this.status };
   }
 
-  private record(error: string | undefined): RequestRecord {
+  private record(failure: Failure | undefined): RequestRecord {
     const a = this.acc;
-    const success = error === undefined;
+    const success = failure === undefined;
     const r: RequestRecord = {
       index: this.spec.index,
       warmup: this.spec.warmup,
@@ -246,7 +246,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (success) r.endAt = a.endAt;
     if (a.usageCompletionTokens !== undefined) r.usageCompletionTokens = a.usageCompletionTokens;
     if (a.usagePromptTokens !== undefined) r.usagePromptTokens = a.usagePromptTokens;
-    if (error !== undefined) r.error = error;
+    if (failure !== undefined) r.failure = failure;
     if (this.status !== 0) r.httpStatus = this.status;
     if (a.engineEmitTimes !== undefined) r.engineEmitTimes = a.engineEmitTimes;
     if (a.engineReceivedAt !== undefined) r.engineReceivedAt = a.engineReceivedAt;

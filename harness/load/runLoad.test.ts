@@ -33,7 +33,7 @@ function fakeClient(holdMs: number) {
         tokenTimes: ok ? [now()] : [], tokenCounts: ok ? [1] : [],
         endAt: ok ? now() : undefined, clientOutputTokens: ok ? 1 : 0,
         expectedPromptTokens: s.promptTokens, text: '', reasoningText: '',
-        success: ok, error: ok ? undefined : 'aborted',
+        success: ok, ...(ok ? {} : { failure: { kind: 'aborted' as const, message: 'aborted' } }),
       };
       return rec;
     },
@@ -103,7 +103,7 @@ describe('runLoad', () => {
         return {
           index: s.index, warmup: s.warmup, scheduledAt, sentAt: scheduledAt, tokenTimes: [], tokenCounts: [],
           clientOutputTokens: 0, expectedPromptTokens: s.promptTokens, text: '', reasoningText: '',
-          success: false, error: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1',
+          success: false, failure: { kind: 'refused', message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' },
         };
       },
     };

@@ -45,12 +45,12 @@ export interface LoadOutcome {
 }
 
 /**
- * A failed record that the run's cancellation cut off (the client's abort message starts with
- * "aborted"), as opposed to a server failure that happened to end after the cancellation: that
- * one (e.g. the refusal that made the caller stop the run) is kept as a failure.
+ * A failed record that the run's cancellation cut off (failure kind `aborted`), as opposed to a
+ * server failure that happened to end after the cancellation: that one (e.g. the refusal that
+ * made the caller stop the run) is kept as a failure.
  */
 function cutOffByAbort(rec: RequestRecord): boolean {
-  return rec.error === undefined || /^aborted\b/.test(rec.error);
+  return rec.failure === undefined || rec.failure.kind === 'aborted';
 }
 
 export async function runLoad(

@@ -69,8 +69,8 @@ describe('failed requests', () => {
   const records = [
     rec({ index: 0, sentAt: 0, tokenTimes: [100, 200] }),
     // Failed mid-stream after one token: must not reach any latency statistic.
-    rec({ index: 1, sentAt: 0, tokenTimes: [5], success: false, error: 'HTTP 500: boom', httpStatus: 500 }),
-    rec({ index: 2, sentAt: 0, tokenTimes: [], success: false, error: 'timeout after 30000 ms' }),
+    rec({ index: 1, sentAt: 0, tokenTimes: [5], success: false, failure: { kind: 'http_5xx', message: 'HTTP 500: boom', status: 500 }, httpStatus: 500 }),
+    rec({ index: 2, sentAt: 0, tokenTimes: [], success: false, failure: { kind: 'timeout', message: 'timeout after 30000 ms' } }),
   ];
   const r = aggregate(records, runInfo({ endedAt: 2000 }));
 
@@ -78,8 +78,8 @@ describe('failed requests', () => {
     expect(r.completed).toBe(1);
     expect(r.failed).toBe(2);
     expect(r.failures).toEqual([
-      { index: 1, error: 'HTTP 500: boom', httpStatus: 500 },
-      { index: 2, error: 'timeout after 30000 ms' },
+      { index: 1, kind: 'http_5xx', error: 'HTTP 500: boom', httpStatus: 500 },
+      { index: 2, kind: 'timeout', error: 'timeout after 30000 ms' },
     ]);
   });
 
@@ -131,7 +131,7 @@ describe('goodput', () => {
       rec({ index: 2, tokenTimes: [200, 1000] }), // ttft == 200, e2el == 1000, tpot 800: good (<=)
       rec({ index: 3, tokenTimes: [100, 1500] }), // e2el 1500 > 1000: bad
       rec({ index: 4, tokenTimes: [120] }), // one token: tpot 0 <= 10: good
-      rec({ index: 5, success: false, error: 'x' }), // failed: never good
+      rec({ index: 5, success: false, failure: { kind: 'other', message: 'x' } }), // failed: never good
     ];
     const withTpot = aggregate(records, runInfo({ endedAt: 2000 }), { goodput: { ttft: 200, e2el: 1000 } });
     expect(withTpot.goodCompleted).toBe(3);

@@ -84,7 +84,8 @@ export function aggregate(records: readonly RequestRecord[], info: RunInfo, opts
     .filter((m) => !m.success)
     .map((m) => ({
       index: m.index,
-      error: m.error ?? 'unknown error',
+      kind: m.failure?.kind ?? 'other',
+      error: m.failure?.message ?? 'unknown error',
       ...(m.httpStatus !== undefined ? { httpStatus: m.httpStatus } : {}),
     }));
   const list = measured.flatMap(mismatchesOf);

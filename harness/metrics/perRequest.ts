@@ -34,7 +34,7 @@ export function deriveRequest(r: RequestRecord): RequestMetrics {
   return {
     index: r.index,
     success: r.success,
-    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.failure !== undefined ? { failure: r.failure } : {}),
     ...(r.httpStatus !== undefined ? { httpStatus: r.httpStatus } : {}),
     promptTokens: r.expectedPromptTokens,
     ...(r.usagePromptTokens !== undefined ? { serverPromptTokens: r.usagePromptTokens } : {}),

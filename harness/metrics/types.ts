@@ -2,6 +2,7 @@
 // compressed base64 strings), so a BenchResult can be saved, reloaded and compared without the
 // records or any live object.
 
+import type { Failure as RecordFailure, FailureKind } from '../records/record.js';
 export type PercentileMetric = 'ttft' | 'tpot' | 'itl' | 'e2el';
 
 /** What the run was; everything here comes from the caller, nothing is derived. */
@@ -65,7 +66,7 @@ export interface Summary {
 export interface RequestMetrics {
   index: number;
   success: boolean;
-  error?: string;
+  failure?: RecordFailure;
   httpStatus?: number;
   /** Prompt length the workload intended (vLLM's prompt_len). */
   promptTokens: number;
@@ -112,8 +113,10 @@ export interface TokenMismatch {
   client: number;
 }
 
+/** One failed request as the result lists it: its kind (records/record.ts) and message. */
 export interface Failure {
   index: number;
+  kind: FailureKind;
   error: string;
   httpStatus?: number;
 }

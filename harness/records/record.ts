@@ -1,5 +1,36 @@
-// The client's output: one record per request, raw timestamps from the one clock (harness/clock).
+// The client's output: one record per request, raw timestamps from the one clock (common/clock).
 // Metrics are derived from these records only; nothing downstream needs the server again.
+// A failure is data with a kind (never a string another module parses): reports tally by kind,
+// the A/B verdict compares failure rates per kind, and the message stays for humans.
+
+/**
+ * Why a request failed, one word per cause:
+ * - `http_429` / `http_4xx` / `http_5xx`: the server answered with that status (the message is
+ *   the server's error text);
+ * - `not_sse`: a 2xx answer that was not an event stream (e.g. a JSON body);
+ * - `timeout`: the per-request limit (--request-timeout) passed;
+ * - `stall`: no byte (or no headers) for --stall-timeout;
+ * - `refused`: the connection was refused or could not be made (ECONNREFUSED, DNS, connect timeout);
+ * - `reset`: the connection was closed or reset mid-response;
+ * - `malformed_sse`: the stream carried data that is not an SSE event with a JSON object;
+ * - `sse_error`: the stream itself reported an error (an `error` event or an error object);
+ * - `truncated`: the stream ended without a generated token or without its end marker;
+ * - `aborted`: the run was stopped (Ctrl-C, --run-timeout, the server went away);
+ * - `other`: anything else (the message says what).
+ */
+export const FAILURE_KINDS = [
+  'http_429', 'http_4xx', 'http_5xx', 'not_sse', 'timeout', 'stall', 'refused', 'reset',
+  'malformed_sse', 'sse_error', 'truncated', 'aborted', 'other',
+] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+
+/** A failed request's cause: its kind, a stable human message (no timestamps or ids inside), and
+ *  the HTTP status when the server answered. */
+export interface Failure {
+  kind: FailureKind;
+  message: string;
+  status?: number;
+}
 
 export interface RequestRecord {
   index: number;
@@ -26,8 +57,8 @@ export interface RequestRecord {
   text: string;
   reasoningText: string;
   success: boolean;
-  /** Why it failed: HTTP status + server error message, timeout, connection error, SSE error event. */
-  error?: string;
+  /** Why it failed; present exactly when `success` is false. */
+  failure?: Failure;
   httpStatus?: number;
   /**
    * Optional debug data the embedded engine puts in its final chunk (`abserve_debug`):

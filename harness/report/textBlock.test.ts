@@ -151,7 +151,7 @@ describe('formatResultBlock, vLLM layout', () => {
 
   it('prints our additions only after the closing line of the vLLM block', () => {
     const r = { ...modern(), info: { ...modern().info, partial: true, partialReason: 'SIGINT' } };
-    r.failures = [{ index: 7, error: 'HTTP 500: engine dead', httpStatus: 500 }];
+    r.failures = [{ index: 7, kind: 'http_5xx', error: 'HTTP 500: engine dead', httpStatus: 500 }];
     const full = formatResultBlock(r);
     expect(full.startsWith(MODERN)).toBe(true);
     const extra = full.slice(MODERN.length);

@@ -8,7 +8,7 @@ describe('toVllmJson', () => {
   const records = [
     // sent 0; events 100, 130, 190; usage chunk 200; 3 tokens
     rec({ index: 0, sentAt: 0, tokenTimes: [100, 130, 190], endAt: 200, text: 'abc' }),
-    rec({ index: 1, sentAt: 10, success: false, error: 'HTTP 429: slow down', httpStatus: 429 }),
+    rec({ index: 1, sentAt: 10, success: false, failure: { kind: 'http_429', message: 'HTTP 429: slow down', status: 429 }, httpStatus: 429 }),
   ];
   const info = runInfo({ label: 'merge-on', metadata: { arm: 'B', gpu: 'L20' }, maxConcurrency: 16 });
   const j = toVllmJson(aggregate(records, info, { percentileMetrics: ['ttft', 'itl', 'e2el'], metricPercentiles: [99, 99.9] }));
@@ -49,7 +49,7 @@ describe('toVllmJson', () => {
     expect(a.partial).toBe(false);
     expect(a.stats.tpot.mean_ms).toBe(50); // (200 - 100) / 2, kept although not selected
     expect(decodeHistogram(a.histograms.itl).totalCount).toBe(2);
-    expect(a.failures).toEqual([{ index: 1, error: 'HTTP 429: slow down', httpStatus: 429 }]);
+    expect(a.failures).toEqual([{ index: 1, kind: 'http_429', error: 'HTTP 429: slow down', httpStatus: 429 }]);
   });
 
   it('names chat runs openai-chat and keeps finite rates as numbers', () => {

@@ -60,7 +60,7 @@ export function toVllmJson(r: BenchResult): Record<string, unknown> {
     start_times: r.requests.map((m) => m.sentAt / 1000),
     queue_times: r.requests.map((m) => m.queueMs / 1000),
     generated_texts: r.requests.map((m) => m.text),
-    errors: r.requests.map((m) => m.error ?? ''),
+    errors: r.requests.map((m) => m.failure?.message ?? ''),
     max_output_tokens_per_s: r.maxOutputTokensPerS,
     max_concurrent_requests: r.maxConcurrentRequests,
   });

@@ -16,7 +16,7 @@ describe('writeRunResults', () => {
   const records = [
     rec({ index: 0, warmup: true, tokenTimes: [1, 2] }),
     rec({ index: 0, sentAt: 0, tokenTimes: [100, 150], text: 'hi' }),
-    rec({ index: 1, sentAt: 0, success: false, error: 'HTTP 500: x' }),
+    rec({ index: 1, sentAt: 0, success: false, failure: { kind: 'http_5xx', message: 'HTTP 500: x' } }),
   ];
   const info = runInfo({ maxConcurrency: 16, label: 'arm-a' });
   const result = aggregate(records, info);
