@@ -4,5 +4,6 @@ export { resolveOptions, envDisablesMergeOp, DEFAULT_MODEL, type EngineOptions, 
 export { PROFILES, DEFAULT_PROFILE, getProfile, profileNames, type CostProfile } from './profiles.js';
 export { stepCost, type MergeImpl, type CostOptions, type StepCost } from './costModel.js';
 export { Scheduler, summarize, type StepPlan, type StepSummary, type SchedulerConfig } from './scheduler.js';
-export { simulateClosedLoop, summarizeSim, type SimRequest, type SimResult, type SimSummary } from './simulate.js';
+export { simulateClosedLoop, summarizeSim, aggregateSim, type SimRequest, type SimResult, type SimSummary } from './simulate.js';
+export { StepNoise, type NoiseCoefficients, type StepNoiseSource } from './noise.js';
 export type { EngineStats } from './stepper.js';

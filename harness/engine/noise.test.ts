@@ -70,7 +70,7 @@ describe('engine noise', () => {
     expect(offSlow.stats.mergeMs).toBeCloseTo(1.05 * off.stats.mergeMs, 9);
     const on = sim({ merge: 'cuda', timeScale: 1, noise: noisy(11) });
     const onSlow = sim({ merge: 'cuda', timeScale: 1, stepScale: 1.05, noise: noisy(11) });
-    onSlow.records.forEach((r, i) => r.tokenMs.forEach((t, j) => expect(t).toBeCloseTo(1.05 * on.records[i].tokenMs[j], 6)));
+    onSlow.records.forEach((r, i) => r.tokenTimes.forEach((t, j) => expect(t).toBeCloseTo(1.05 * on.records[i].tokenTimes[j], 6)));
   });
 
   it('step-scale applies to fixed steps, which never draw noise', () => {

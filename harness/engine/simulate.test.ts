@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getProfile } from './profiles.js';
-import { simulateClosedLoop, summarizeSim } from './simulate.js';
+import { aggregateSim, simulateClosedLoop, summarizeSim } from './simulate.js';
 
 describe('simulateClosedLoop', () => {
   it('charges exactly the hand-computed time for one chunked request, merge op on and off', () => {
@@ -21,7 +21,7 @@ describe('simulateClosedLoop', () => {
     expect(off.stats.simulatedMs).toBeCloseTo(base + 68 * tiny.mergeFallbackPerTokenMs, 9);
     expect(off.stats.simulatedMs - on.stats.simulatedMs).toBeCloseTo(68 * (tiny.mergeFallbackPerTokenMs - tiny.mergeCudaPerTokenMs), 9);
     // The first token comes at the end of step 4; TTFT in virtual time is the sum of those steps.
-    expect(on.records[0].tokenMs).toHaveLength(3);
+    expect(on.records[0].tokenTimes).toHaveLength(3);
   });
 
   it('r1-l20-approx roughly reproduces the published 4k-in/1k-out run at concurrency 16', () => {
@@ -37,5 +37,24 @@ describe('simulateClosedLoop', () => {
     expect(s.p99TtftMs).toBeLessThan(14_000);
     expect(s.durationS).toBeGreaterThan(190);
     expect(s.durationS).toBeLessThan(225);
+  });
+});
+
+describe('simulated records through metrics/', () => {
+  it('are RequestRecords whose TTFT/TPOT/E2EL come out of metrics.aggregate as the design defines them', () => {
+    const tiny = getProfile('tiny');
+    const reqs = [100, 40, 300].map((p, i) => ({ promptTokens: p, outputTokens: 3 + i }));
+    const r = simulateClosedLoop(tiny, { maxNumSeqs: 2, maxNumBatchedTokens: 64 }, { merge: 'cuda', timeScale: 1 }, reqs, 2);
+    const b = aggregateSim(r);
+    expect(b.completed).toBe(3);
+    expect(b.totalOutputTokens).toBe(3 + 4 + 5);
+    const ttfts = r.records.map((x) => x.tokenTimes[0] - x.sentAt);
+    expect(b.ttft.mean).toBeCloseTo(ttfts.reduce((a, c) => a + c, 0) / 3, 9);
+    // TPOT = (E2EL - TTFT) / (out - 1) per request.
+    const tpots = r.records.map((x) => (x.endAt! - x.tokenTimes[0]) / (x.tokenTimes.length - 1));
+    expect(b.tpot.mean).toBeCloseTo(tpots.reduce((a, c) => a + c, 0) / 3, 9);
+    expect(b.durationS).toBeCloseTo(r.durationMs / 1000, 12);
+    // The third request waits for a free slot: sent when the first one finished.
+    expect(r.records[2].sentAt).toBe(Math.min(r.records[0].endAt!, r.records[1].endAt!));
   });
 });

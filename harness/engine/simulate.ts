@@ -2,28 +2,55 @@
 // for calibrating profiles against published results and for exact step-accounting tests.
 // Closed loop like vLLM's benchmark with --request-rate inf --max-concurrency C: a new request is
 // sent the moment one finishes; requests arriving during a step join at the next step.
+import type { RequestRecord } from '../records/record.js';
+import { aggregate } from '../metrics/aggregate.js';
+import type { AggregateOptions, BenchResult } from '../metrics/types.js';
 import type { CostOptions } from './costModel.js';
 import type { CostProfile } from './profiles.js';
 import { Scheduler, type SchedulerConfig } from './scheduler.js';
 import { newStats, planStep, type EngineStats } from './stepper.js';
 
+/** One request of a simulated run: prompt and exact output length, tokens. */
 export interface SimRequest {
   promptTokens: number;
   outputTokens: number;
 }
 
-export interface SimRecord {
-  sentMs: number;
-  /** Emit time of each output token (step end), ms. */
-  tokenMs: number[];
-}
-
+/**
+ * A simulated run. `records` are RequestRecords in virtual time (ms from the run start): sentAt
+ * when the closed loop sent it, one token event per output token at the end of the step that made
+ * it, usage counts equal to the token counts, so metrics/ derives TTFT/TPOT/ITL/E2EL exactly as
+ * it does for a real run.
+ */
 export interface SimResult {
-  records: SimRecord[];
+  records: RequestRecord[];
+  /** Virtual ms from the first send to the last token. */
   durationMs: number;
   stats: EngineStats;
 }
 
+function simRecord(index: number, r: SimRequest): RequestRecord {
+  return {
+    index,
+    warmup: false,
+    scheduledAt: 0,
+    sentAt: 0,
+    tokenTimes: [],
+    tokenCounts: [],
+    usageCompletionTokens: r.outputTokens,
+    usagePromptTokens: r.promptTokens,
+    clientOutputTokens: r.outputTokens,
+    expectedPromptTokens: r.promptTokens,
+    text: '',
+    reasoningText: '',
+    success: true,
+  };
+}
+
+/**
+ * Runs `requests` through the scheduler and cost model in virtual time, at most `concurrency` in
+ * flight (vLLM's --request-rate inf --max-concurrency C). Deterministic unless `cost.noise` is set.
+ */
 export function simulateClosedLoop(
   profile: CostProfile,
   limits: SchedulerConfig,
@@ -33,13 +60,14 @@ export function simulateClosedLoop(
 ): SimResult {
   const sched = new Scheduler(limits);
   const stats = newStats();
-  const records: SimRecord[] = requests.map(() => ({ sentMs: 0, tokenMs: [] }));
+  const records = requests.map((r, i) => simRecord(i, r));
   let next = 0;
   let inFlight = 0;
   const send = (t: number): void => {
     while (inFlight < concurrency && next < requests.length) {
       const r = requests[next];
-      records[next].sentMs = t;
+      records[next].sentAt = t;
+      records[next].scheduledAt = t;
       sched.add({ id: next, promptTokens: r.promptTokens, outputTokens: r.outputTokens });
       next++;
       inFlight++;
@@ -52,59 +80,71 @@ export function simulateClosedLoop(
     if (!step) break;
     t += step.durationMs;
     for (const ev of sched.commit(step.plan)) {
-      records[ev.id].tokenMs.push(t);
+      const rec = records[ev.id];
+      rec.tokenTimes.push(t);
+      rec.tokenCounts.push(1);
       stats.outputTokens++;
-      if (ev.finished) inFlight--;
+      if (ev.finished) {
+        rec.endAt = t;
+        inFlight--;
+      }
     }
     send(t);
   }
   return { records, durationMs: t, stats };
 }
 
+/** The numbers the published blocks carry and calibration fits; ms, except durationS (s). */
 export interface SimSummary {
   meanTtftMs: number;
   medianTtftMs: number;
   p99TtftMs: number;
   meanTpotMs: number;
+  medianTpotMs: number;
+  p99TpotMs: number;
   meanItlMs: number;
   medianItlMs: number;
   p99ItlMs: number;
   durationS: number;
 }
 
-// Percentiles the way numpy's default (linear interpolation) computes them, as vLLM's benchmark does.
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+/** A simulated run through metrics.aggregate(): the one definition of every metric (design.md). */
+export function aggregateSim(r: SimResult, label = 'simulated', opts?: AggregateOptions): BenchResult {
+  return aggregate(
+    r.records,
+    {
+      model: 'abserve-engine',
+      endpoint: '/v1/completions',
+      baseUrl: 'simulated',
+      label,
+      numPrompts: r.records.length,
+      requestRate: Infinity,
+      burstiness: 1,
+      startedAt: 0,
+      endedAt: r.durationMs,
+      date: new Date(0).toISOString(),
+      metadata: {},
+      partial: false,
+    },
+    { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'], metricPercentiles: [99], ...opts },
+  );
 }
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const p99 = (s: BenchResult['ttft']): number => s.percentiles.find((x) => x.p === 99)?.value ?? NaN;
 
-/** vLLM benchmark definitions over a simulation (TTFT, TPOT per request, ITL pooled). */
+/** The vLLM block's headline numbers of a simulation, computed by metrics/ (aggregateSim). */
 export function summarizeSim(r: SimResult): SimSummary {
-  const ttft: number[] = [];
-  const tpot: number[] = [];
-  const itl: number[] = [];
-  for (const rec of r.records) {
-    const n = rec.tokenMs.length;
-    if (n === 0) continue;
-    ttft.push(rec.tokenMs[0] - rec.sentMs);
-    if (n > 1) tpot.push((rec.tokenMs[n - 1] - rec.tokenMs[0]) / (n - 1));
-    for (let i = 1; i < n; i++) itl.push(rec.tokenMs[i] - rec.tokenMs[i - 1]);
-  }
-  const st = [...ttft].sort((a, b) => a - b);
-  const si = [...itl].sort((a, b) => a - b);
+  const b = aggregateSim(r);
   return {
-    meanTtftMs: mean(ttft),
-    medianTtftMs: percentile(st, 50),
-    p99TtftMs: percentile(st, 99),
-    meanTpotMs: tpot.length ? mean(tpot) : NaN,
-    meanItlMs: itl.length ? mean(itl) : NaN,
-    medianItlMs: percentile(si, 50),
-    p99ItlMs: percentile(si, 99),
-    durationS: r.durationMs / 1000,
+    meanTtftMs: b.ttft.mean,
+    medianTtftMs: b.ttft.median,
+    p99TtftMs: p99(b.ttft),
+    meanTpotMs: b.tpot.mean,
+    medianTpotMs: b.tpot.median,
+    p99TpotMs: p99(b.tpot),
+    meanItlMs: b.itl.mean,
+    medianItlMs: b.itl.median,
+    p99ItlMs: p99(b.itl),
+    durationS: b.durationS,
   };
 }
