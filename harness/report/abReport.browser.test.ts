@@ -1,0 +1,106 @@
+// report.html in a real headless browser (Debian's chromium driven by playwright-core): the page
+// loads from file:// with no console errors, no page errors and no network request but itself,
+// every uPlot chart has data and painted pixels, and hostile strings planted in an arm name, a note,
+// a failure kind and the manifest show as text and never run. Skips, saying why, without chromium.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE, syntheticReportData } from './abReportFixture.js';
+import { renderAbHtml } from './abReportHtml.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`abReport.browser.test: skipped, ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
+
+describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'abreport-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads offline, draws every chart, and shows hostile strings as text only', async () => {
+    const data = syntheticReportData({ hostile: true, partial: true, reps: 2 });
+    const file = path.join(dir, 'report.html');
+    writeFileSync(file, renderAbHtml(data));
+    const url = pathToFileURL(file).href;
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const consoleErrors: string[] = [];
+    const pageErrors: string[] = [];
+    const requests: string[] = [];
+    const dialogs: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('dialog', (dlg) => { dialogs.push(dlg.message()); void dlg.dismiss(); });
+
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as unknown as { __abReady?: boolean }).__abReady === true, undefined, { timeout: 5000 });
+
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([url]);
+    expect(dialogs).toEqual([]);
+
+    // Every chart: a uPlot instance whose series hold finite data, and a canvas with painted pixels.
+    const charts = await page.evaluate(() => {
+      type Plot = { data: (number | null)[][]; ctx: CanvasRenderingContext2D; root: HTMLElement };
+      const plots = (window as unknown as { __abPlots: { id: string; plot: Plot }[] }).__abPlots;
+      return plots.map(({ id, plot }) => {
+        const canvas = plot.root.querySelector('canvas')!;
+        const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let painted = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) painted++;
+        const points = plot.data.slice(1).map((s) => s.filter((v) => v !== null && Number.isFinite(v)).length);
+        return { id, xLen: plot.data[0].length, points, painted, w: canvas.width };
+      });
+    });
+    const ids = charts.map((c) => c.id);
+    for (const m of ['ttft', 'tpot', 'itl', 'e2el']) {
+      for (const k of ['cdf', 'hist', 'reps']) expect(ids).toContain(`chart-${m}-${k}`);
+    }
+    for (const id of ['chart-client-throughput', 'chart-client-running', 'chart-server-running', 'chart-server-waiting']) expect(ids).toContain(id);
+    for (const c of charts) {
+      expect(c.xLen, c.id).toBeGreaterThan(0);
+      expect(c.points.length, c.id).toBeGreaterThan(0);
+      for (const n of c.points) expect(n, c.id).toBeGreaterThan(0);
+      expect(c.painted, c.id).toBeGreaterThan(500);
+    }
+    // Every chart container on the page got a chart.
+    expect(await page.locator('.chart').count()).toBe(charts.length);
+
+    // Hostile strings: shown as text, never parsed as markup or run.
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(3);
+    const text = await page.locator('body').innerText();
+    expect(text).toContain(`B ${HOSTILE.img}${HOSTILE.script}`); // arm name (header, tables)
+    expect(text).toContain(`note from file ${HOSTILE.img}`); // a note
+    expect(text).toContain(`engine said ${HOSTILE.script}`);
+    expect(await page.locator('#manifest').innerText()).toContain(HOSTILE.script); // manifest field
+    expect(await page.locator('#failures').innerText()).toContain(HOSTILE.script); // failure kind
+    // The legend of a chart shows the arm name as text too.
+    expect(await page.locator('#chart-ttft-cdf .u-legend').innerText()).toContain(HOSTILE.img);
+
+    // Partial banner and verdict colours.
+    expect(await page.locator('#partial-banner').innerText()).toContain('interrupted by SIGINT');
+    expect(await page.locator('table.cmp[data-metric="ttft"] .verdict-faster').count()).toBe(4);
+    expect(await page.locator('table.cmp[data-metric="tpot"] .verdict-slower').count()).toBe(4);
+
+    await page.screenshot({ path: '/tmp/abreport.png', fullPage: true });
+    await page.close();
+  });
+});

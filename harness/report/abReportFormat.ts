@@ -1,0 +1,122 @@
+// Words and numbers shared by report.md and report.html, so both say the same thing the same way:
+// metric labels and order, statistic order, verdict sentences, number and interval formatting,
+// and the notes list (caller's notes + the comparison's + the one-repetition caveat).
+import type { Comparison, Interval, MetricComparison, Statistic, Verdict } from '../stats/types.js';
+import type { AbReportData, ReportRepetition } from './abReportTypes.js';
+
+/** The four latency metrics the report charts, in print order. */
+export const LATENCY_METRICS = ['ttft', 'tpot', 'itl', 'e2el'] as const;
+export type LatencyMetric = (typeof LATENCY_METRICS)[number];
+
+/** Statistic print order. */
+export const STATISTICS: Statistic[] = ['mean', 'median', 'p90', 'p99'];
+
+const LABELS: Record<string, string> = {
+  ttft: 'TTFT',
+  tpot: 'TPOT',
+  itl: 'ITL',
+  e2el: 'E2EL',
+  request_throughput: 'Request throughput',
+  output_throughput: 'Output token throughput',
+  total_token_throughput: 'Total token throughput',
+};
+
+/** Display label of a metric stem: "ttft" -> "TTFT", unknown stems are shown as given. */
+export function metricLabel(metric: string): string {
+  return LABELS[metric] ?? metric;
+}
+
+/** Metric stems present in the comparison, latencies first (TTFT, TPOT, ITL, E2EL), then the rest
+ *  in their order of first appearance. */
+export function metricOrder(c: Comparison): string[] {
+  const seen = [...new Set(c.metrics.map((m) => m.metric))];
+  const rank = (m: string) => {
+    const i = (LATENCY_METRICS as readonly string[]).indexOf(m);
+    return i >= 0 ? i : LATENCY_METRICS.length + seen.indexOf(m);
+  };
+  return seen.sort((x, y) => rank(x) - rank(y));
+}
+
+/** The rows of one metric, sorted mean, median, p90, p99. */
+export function rowsOf(c: Comparison, metric: string): MetricComparison[] {
+  return c.metrics
+    .filter((m) => m.metric === metric)
+    .sort((x, y) => STATISTICS.indexOf(x.statistic) - STATISTICS.indexOf(y.statistic));
+}
+
+/** A number with `digits` decimals; "n/a" for NaN, "inf"/"-inf" for infinities; large magnitudes
+ *  (>= 1e6) in exponent form. */
+export function num(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  if (Math.abs(x) >= 1e6) return x.toExponential(3);
+  return x.toFixed(digits);
+}
+
+/** A signed number: "+1.23" / "-1.23". */
+export function signed(x: number, digits = 2): string {
+  const s = num(x, digits);
+  return x > 0 && Number.isFinite(x) ? `+${s}` : s;
+}
+
+/** "[low, high]" with `digits` decimals. */
+export function interval(ci: Interval, digits = 2): string {
+  return `[${num(ci[0], digits)}, ${num(ci[1], digits)}]`;
+}
+
+/** A p-value: "<0.001" below 0.001, else 3 decimals; "n/a" for null. */
+export function pValue(p: number | null): string {
+  if (p === null || Number.isNaN(p)) return 'n/a';
+  return p < 0.001 ? '<0.001' : p.toFixed(3);
+}
+
+/** The verdict in words, from B's side: "B faster", "B slower", "no significant difference". */
+export function verdictText(v: Verdict): string {
+  return v === 'faster' ? 'B faster' : v === 'slower' ? 'B slower' : 'no significant difference';
+}
+
+/** Minimum detectable effect, e.g. "±12.30 ms (2.1%)". */
+export function mdeText(m: MetricComparison): string {
+  return `±${num(m.mde)} ${m.unit} (${num(m.mdePct, 1)}%)`;
+}
+
+/** Paired per-request difference, e.g. "-3.10 [-4.00, -2.20] n=32 p=0.004"; "n/a" when absent. */
+export function pairedText(m: MetricComparison): string {
+  if (!m.paired) return 'n/a';
+  const p = m.paired;
+  return `${signed(p.meanDiff)} ${interval(p.ci)} n=${p.n} p=${pValue(p.pValue)}`;
+}
+
+/** The caveat printed when an arm has a single repetition. */
+export function oneRepNote(c: Comparison): string {
+  const n = Math.min(c.repetitions.a, c.repetitions.b);
+  return `${n} repetition per arm: run-to-run variance not covered`;
+}
+
+/** All notes to print, without duplicates: the caller's, the comparison's, and the one-repetition
+ *  caveat when run-to-run variance is not covered and no note says so already. */
+export function allNotes(d: AbReportData): string[] {
+  const notes = [...new Set([...d.notes, ...d.comparison.notes])];
+  if (!d.comparison.runToRunCovered && !notes.some((n) => /run-to-run/i.test(n))) notes.push(oneRepNote(d.comparison));
+  return notes;
+}
+
+/** Repetitions sorted by run order. */
+export function inRunOrder(reps: ReportRepetition[]): ReportRepetition[] {
+  return [...reps].sort((x, y) => x.order - y.order);
+}
+
+/** Failure tallies summed per arm: arm -> kind -> count, kinds in first-seen order. */
+export function failuresByArm(d: AbReportData): { kinds: string[]; byArm: Map<string, Map<string, number>> } {
+  const kinds: string[] = [];
+  const byArm = new Map<string, Map<string, number>>(d.arms.map((a) => [a, new Map()]));
+  for (const r of inRunOrder(d.repetitions)) {
+    const arm = byArm.get(r.arm) ?? new Map<string, number>();
+    byArm.set(r.arm, arm);
+    for (const [kind, n] of Object.entries(r.failures)) {
+      if (!kinds.includes(kind)) kinds.push(kind);
+      arm.set(kind, (arm.get(kind) ?? 0) + n);
+    }
+  }
+  return { kinds, byArm };
+}

@@ -1,0 +1,143 @@
+// report.md: the A/B result as GitHub-flavoured Markdown, readable in a terminal, a PR comment or
+// a results folder. Per metric the A vs B table with intervals and verdicts, then per-repetition
+// values, runs, failure tallies, notes and the accuracy table. Every string that came from outside
+// (arm names, notes, failure kinds, manifest, accuracy cells) goes through mdText / mdCell.
+import type { MetricComparison } from '../stats/types.js';
+import {
+  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, metricOrder, num, pairedText, pValue,
+  rowsOf, signed, verdictText,
+} from './abReportFormat.js';
+import type { AbReportData } from './abReportTypes.js';
+
+/** Markdown-safe inline text: HTML-significant characters become entities (so a renderer never
+ *  sees a tag), Markdown punctuation is backslash-escaped, line breaks become spaces. */
+export function mdText(s: string): string {
+  return String(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#!~])/g, '\\$1')
+    .replace(/\r\n|\r|\n/g, ' ');
+}
+
+/** Ends a sentence with a full stop unless it has one. */
+function sentence(s: string): string {
+  return /[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`;
+}
+
+/** One table row from already-safe cells. */
+function tr(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function table(headers: string[], rows: string[][], align?: ('l' | 'r')[]): string[] {
+  const sep = headers.map((_, i) => ((align?.[i] ?? 'l') === 'r' ? '---:' : '---'));
+  return [tr(headers), tr(sep), ...rows.map(tr)];
+}
+
+function comparisonRow(m: MetricComparison): string[] {
+  const verdict = m.verdict === 'no_significant_difference' ? verdictText(m.verdict) : `**${verdictText(m.verdict)}**`;
+  return [
+    m.statistic,
+    num(m.a),
+    num(m.b),
+    `${signed(m.diff)} ${interval(m.diffCi)}`,
+    `${num(m.ratio, 4)} ${interval(m.ratioCi, 4)}`,
+    pValue(m.pValue),
+    pValue(m.mannWhitneyP),
+    pairedText(m),
+    verdict,
+    m.verdict === 'no_significant_difference' ? mdeText(m) : '',
+  ];
+}
+
+function comparisonSection(d: AbReportData): string[] {
+  const c = d.comparison;
+  const pct = `${Math.round(c.confidence * 100)}%`;
+  const out: string[] = ['## A vs B', ''];
+  out.push(
+    `A = ${mdText(c.arms.a)} (${c.repetitions.a} repetition(s)), B = ${mdText(c.arms.b)} (${c.repetitions.b} repetition(s)); ` +
+      `${pct} hierarchical-bootstrap intervals (${c.resamples} resamples, seed ${c.seed}), alpha ${c.alpha}.`,
+    '',
+  );
+  for (const metric of metricOrder(c)) {
+    const rows = rowsOf(c, metric);
+    out.push(`### ${mdText(metricLabel(metric))} (${rows[0]?.unit ?? ''})`, '');
+    out.push(
+      ...table(
+        ['statistic', 'A', 'B', `B-A [${pct} CI]`, `B/A [${pct} CI]`, 'p', 'Mann-Whitney p', 'paired diff [CI]', 'verdict', 'MDE'],
+        rows.map(comparisonRow),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
+      ),
+      '',
+    );
+  }
+  return out;
+}
+
+function perRepetitionSection(d: AbReportData): string[] {
+  const c = d.comparison;
+  const out: string[] = ['## Per-repetition values', '', 'Each repetition\'s statistic, in run order within its arm, so drift is visible.', ''];
+  const rows: string[][] = [];
+  for (const metric of metricOrder(c)) {
+    for (const m of rowsOf(c, metric)) {
+      rows.push([
+        `${mdText(metricLabel(metric))} ${m.statistic} (${m.unit})`,
+        m.perRepetition.a.map((v) => num(v)).join(', '),
+        m.perRepetition.b.map((v) => num(v)).join(', '),
+      ]);
+    }
+  }
+  out.push(...table(['metric', `A: ${mdText(c.arms.a)}`, `B: ${mdText(c.arms.b)}`], rows), '');
+  return out;
+}
+
+function runsSection(d: AbReportData): string[] {
+  const rows = inRunOrder(d.repetitions).map((r) => [
+    String(r.order + 1),
+    mdText(r.arm),
+    String(r.rep),
+    String(r.completed),
+    String(r.failed),
+    r.partial ? 'yes' : '',
+  ]);
+  return ['## Runs', '', ...table(['order', 'arm', 'repetition', 'completed', 'failed', 'partial'], rows, ['r', 'l', 'r', 'r', 'r', 'l']), ''];
+}
+
+function failuresSection(d: AbReportData): string[] {
+  const { kinds, byArm } = failuresByArm(d);
+  const arms = [...byArm.keys()];
+  if (kinds.length === 0) return ['## Failures', '', 'No failed requests.', ''];
+  const rows = kinds.map((k) => [mdText(k), ...arms.map((a) => String(byArm.get(a)?.get(k) ?? 0))]);
+  return ['## Failures', '', ...table(['failure kind', ...arms.map(mdText)], rows, ['l', ...arms.map((): 'r' => 'r')]), ''];
+}
+
+function accuracySection(d: AbReportData): string[] {
+  const acc = d.accuracy;
+  if (!acc) return [];
+  return [
+    '## Accuracy',
+    '',
+    ...table(acc.headers.map(mdText), acc.rows.map((r) => r.map(mdText))),
+    '',
+    mdText(acc.verdict),
+    '',
+  ];
+}
+
+/** Render report.md. Returns the whole document (UTF-8 text, ends with a newline). */
+export function renderAbMarkdown(d: AbReportData): string {
+  const out: string[] = [`# ${mdText(d.title)}`, ''];
+  out.push(`Scenario: ${mdText(d.scenario)}  `, `Started: ${mdText(d.createdAt)}`, '');
+  if (d.partial) {
+    out.push(`> **Warning: partial run.** ${mdText(sentence(d.partialReason ?? 'The run was interrupted'))} Only finished requests are counted.`, '');
+  }
+  const notes = allNotes(d);
+  out.push(...comparisonSection(d));
+  out.push(...perRepetitionSection(d));
+  out.push(...runsSection(d));
+  out.push(...failuresSection(d));
+  out.push(...accuracySection(d));
+  if (notes.length > 0) out.push('## Notes', '', ...notes.map((n) => `- ${mdText(n)}`), '');
+  return out.join('\n');
+}

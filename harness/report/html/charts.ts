@@ -1,0 +1,66 @@
+// Which charts report.html shows, built from AbReportData: per latency metric a CDF, a histogram
+// and the per-repetition values; over time the client's output throughput and running requests,
+// and the server's running and waiting requests when /metrics was scraped.
+import { inRunOrder, metricLabel, type LatencyMetric } from '../abReportFormat.js';
+import type { AbReportData, ReportRepetition } from '../abReportTypes.js';
+import { alignSeries, armColor, cdfOnGrid, histogramOnBins, perRepetitionSeries, repDash, type ChartSpec } from './chartData.js';
+
+function armIndex(d: AbReportData, arm: string): number {
+  const i = d.arms.indexOf(arm);
+  return i >= 0 ? i : d.arms.length;
+}
+
+function pooled(d: AbReportData, arm: string, metric: LatencyMetric): number[] {
+  return d.repetitions.filter((r) => r.arm === arm).flatMap((r) => r[metric]);
+}
+
+/** The three charts of one latency metric: CDF per arm, histogram per arm, per-repetition values.
+ *  Ids are `chart-<metric>-cdf`, `-hist`, `-reps`. */
+export function metricCharts(d: AbReportData, metric: LatencyMetric): ChartSpec[] {
+  const label = metricLabel(metric);
+  const samples = d.arms.map((a) => pooled(d, a, metric));
+  const cdf = cdfOnGrid(samples);
+  const hist = histogramOnBins(samples);
+  const reps = perRepetitionSeries(d.comparison, metric);
+  const names = [d.comparison.arms.a, d.comparison.arms.b];
+  return [
+    {
+      id: `chart-${metric}-cdf`, title: `${label} CDF`, xLabel: `${label} (ms)`, yLabel: 'fraction of requests', kind: 'line',
+      x: cdf.x, series: d.arms.map((a, i) => ({ label: a, color: armColor(i), data: cdf.ys[i] })),
+    },
+    {
+      id: `chart-${metric}-hist`, title: `${label} histogram`, xLabel: `${label} (ms), last bin includes the tail`, yLabel: '% of requests', kind: 'step',
+      x: hist.x, series: d.arms.map((a, i) => ({ label: a, color: armColor(i), data: hist.ys[i] })),
+    },
+    {
+      id: `chart-${metric}-reps`, title: `${label} per repetition`, xLabel: 'repetition', yLabel: `${label} (ms)`, kind: 'points',
+      x: reps.x,
+      series: reps.series.map((s) => ({
+        label: `${names[s.arm]} ${s.statistic}`, color: armColor(s.arm), dash: s.statistic === 'mean' ? undefined : [6, 4], data: s.data,
+      })),
+    },
+  ];
+}
+
+function timeChart(d: AbReportData, id: string, title: string, yLabel: string, pick: (r: ReportRepetition) => { t: number[]; y: number[] } | undefined): ChartSpec | null {
+  const reps = inRunOrder(d.repetitions).filter((r) => pick(r) !== undefined);
+  if (reps.length === 0) return null;
+  const al = alignSeries(reps.map((r) => pick(r)!));
+  return {
+    id, title, xLabel: 'time since run start (s)', yLabel, kind: 'line', x: al.x,
+    series: reps.map((r, i) => ({ label: `${r.arm} rep ${r.rep}`, color: armColor(armIndex(d, r.arm)), dash: repDash(r.rep), data: al.ys[i] })),
+  };
+}
+
+/** Time-series charts, one series per repetition (colour = arm, dash = repetition): client output
+ *  throughput and running requests; server running and waiting requests when any repetition has
+ *  /metrics data. */
+export function timelineCharts(d: AbReportData): ChartSpec[] {
+  const charts = [
+    timeChart(d, 'chart-client-throughput', 'Output throughput (client)', 'output tok/s', (r) => ({ t: r.timeline.t_s, y: r.timeline.output_tok_s })),
+    timeChart(d, 'chart-client-running', 'Requests in flight (client)', 'requests', (r) => ({ t: r.timeline.t_s, y: r.timeline.running })),
+    timeChart(d, 'chart-server-running', 'Running requests (server /metrics)', 'requests', (r) => r.server && { t: r.server.t_s, y: r.server.running }),
+    timeChart(d, 'chart-server-waiting', 'Waiting requests (server /metrics)', 'requests', (r) => r.server && { t: r.server.t_s, y: r.server.waiting }),
+  ];
+  return charts.filter((c): c is ChartSpec => c !== null);
+}
