@@ -9,7 +9,6 @@ function config(url: string, over: Partial<BenchmarkConfig> = {}): BenchmarkConf
     workload: { numPrompts: 30, inputLen: 8, outputLen: 10, tokenIds: true, requestRate: 20, seed: 3 },
     tokenizer: builtinTokenizer(),
     aggregate: {},
-    progress: false,
     ...over,
   };
 }
@@ -22,10 +21,21 @@ describe('runBenchmark', () => {
     expect(poolConnections({ ...c, client: { ...c.client, maxConnections: 7 } }, 1500)).toBe(7);
   });
 
-  it('runs the whole path and keeps warmups out of the result', async () => {
+  it('runs the whole path, keeps warmups out of the result, and reports records and progress as they finish', async () => {
     const engine = await startEngine({ port: 0, profile: 'tiny' });
     try {
-      const run = await runBenchmark(config(engine.url, { workload: { numPrompts: 8, inputLen: 8, outputLen: 5, tokenIds: true, warmupRequests: 2 } }));
+      const seen: { index: number; warmup: boolean }[] = [];
+      const done: number[] = [];
+      const run = await runBenchmark(config(engine.url, {
+        workload: { numPrompts: 8, inputLen: 8, outputLen: 5, tokenIds: true, warmupRequests: 2 },
+        onRecord: (r) => seen.push({ index: r.index, warmup: r.warmup }),
+        onProgress: (p) => done.push(p.done),
+      }));
+      expect(seen.filter((s) => s.warmup)).toHaveLength(2);
+      expect(seen.filter((s) => !s.warmup).map((s) => s.index).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      // warmups finish before any measured request starts
+      expect(seen.slice(0, 2).every((s) => s.warmup)).toBe(true);
+      expect(done).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(run.result.completed).toBe(8);
       expect(run.result.totalOutputTokens).toBe(40);
       expect(run.records.filter((r) => r.warmup)).toHaveLength(2);

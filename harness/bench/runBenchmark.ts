@@ -3,8 +3,7 @@
 // caller's, so this stays free of I/O beyond the requests themselves.
 import { createClient, type ClientOptions } from '../client/client.js';
 import type { RequestRecord } from '../records/record.js';
-import { progressView } from '../load/progress.js';
-import { runLoad } from '../load/runLoad.js';
+import { runLoad, type LoadProgress } from '../load/runLoad.js';
 import { aggregate } from '../metrics/index.js';
 import type { AggregateOptions, BenchResult } from '../metrics/types.js';
 import { buildWorkload, type RequestSpec, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
@@ -24,8 +23,10 @@ export interface BenchmarkConfig {
   runTimeoutMs?: number;
   /** External cancellation (Ctrl-C). */
   signal?: AbortSignal;
-  /** Show the live progress line (only drawn on a TTY anyway). */
-  progress?: boolean;
+  /** Progress after every finished measured request (the CLI draws its bar from this). */
+  onProgress?: (p: LoadProgress) => void;
+  /** Every record as it finishes (warmups flagged), e.g. to append it to a JSONL file. */
+  onRecord?: (r: RequestRecord) => void;
 }
 
 export interface BenchmarkRun {
@@ -81,13 +82,13 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
     },
   };
 
-  const view = cfg.progress === false ? undefined : progressView(measured, cfg.label ?? 'bench');
   const date = new Date().toISOString();
   try {
     const out = await runLoad(specs, watched, {
       maxConcurrency: cfg.maxConcurrency,
       signal: stop.signal,
-      onProgress: view ? (p) => view.update(p) : undefined,
+      onProgress: cfg.onProgress,
+      onRecord: cfg.onRecord,
     });
     const rate = cfg.workload.requestRate ?? Number.POSITIVE_INFINITY;
     const result = aggregate(
@@ -116,7 +117,6 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
     );
     return { result, records: [...out.records, ...out.warmupRecords], clientCpuUs: out.cpuUs };
   } finally {
-    view?.stop();
     if (runTimer) clearTimeout(runTimer);
     cfg.signal?.removeEventListener('abort', onExternalAbort);
     await client.close();

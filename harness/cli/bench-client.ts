@@ -54,7 +54,6 @@ async function handler(a: Args): Promise<void> {
         tokenizer: builtinTokenizer(),
         aggregate: {},
         maxConcurrency: c.streams,
-        progress: false,
       });
       const measured = run.records.filter((r) => !r.warmup);
       const events = measured.reduce((s, r) => s + r.tokenTimes.length, 0);

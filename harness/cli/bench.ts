@@ -18,6 +18,7 @@ import {
   requestExtraBody,
 } from './parseFlags.js';
 import { withInterrupt } from './interrupt.js';
+import { progressView } from './progress.js';
 
 function benchFlags(y: Argv) {
   return y
@@ -124,6 +125,7 @@ async function handler(a: BenchArgs): Promise<void> {
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
 
   if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
+  const view = a['disable-progress'] ? undefined : progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
   const run = await withInterrupt((signal) =>
     runBenchmark({
       client: { baseUrl, endpoint: a.endpoint as Endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs },
@@ -135,8 +137,8 @@ async function handler(a: BenchArgs): Promise<void> {
       metadata,
       runTimeoutMs,
       signal,
-      progress: !a['disable-progress'],
-    }),
+      onProgress: view ? (p) => view.update(p) : undefined,
+    }).finally(() => view?.stop()),
   );
 
   console.log(formatResultBlock(run.result));

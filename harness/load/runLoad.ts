@@ -24,7 +24,11 @@ export interface LoadOptions {
   maxConcurrency?: number;
   /** Cancels the run: no new sends, requests in flight are aborted, completed ones are kept. */
   signal?: AbortSignal;
+  /** Called after every measured request finishes (the same object, updated in place). */
   onProgress?: (p: LoadProgress) => void;
+  /** Called with every record as it finishes, warmups included (`warmup: true`), in completion
+   *  order; records cut off by the run's cancellation are not reported. For appended JSONL. */
+  onRecord?: (r: RequestRecord) => void;
   /** Gap between the end of warmup and the first scheduled send (ms). */
   startDelayMs?: number;
 }
@@ -72,7 +76,11 @@ export async function runLoad(
     warmups.map(async (spec) => {
       await limiter.acquire();
       try {
-        if (!signal?.aborted) warmupRecords.push(await client.send(spec, now(), signal));
+        if (!signal?.aborted) {
+          const rec = await client.send(spec, now(), signal);
+          warmupRecords.push(rec);
+          opts.onRecord?.(rec);
+        }
       } finally {
         limiter.release();
       }
@@ -109,6 +117,7 @@ export async function runLoad(
         return;
       }
       records.push(rec);
+      opts.onRecord?.(rec);
       progress.done++;
       if (!rec.success) progress.failed++;
       progress.outputTokens += rec.usageCompletionTokens ?? rec.clientOutputTokens;

@@ -1,7 +1,8 @@
 // The live progress line: done / in flight / failed and output tok/s, redrawn on a TTY at most
-// a few times a second; silent when stderr is not a terminal (CI logs, pipes).
+// a few times a second; silent when stderr is not a terminal (CI logs, pipes). The run emits
+// progress (load/ onProgress) and this view subscribes: no TTY code below cli/.
 import cliProgress from 'cli-progress';
-import type { LoadProgress } from './runLoad.js';
+import type { LoadProgress } from '../load/runLoad.js';
 
 export interface ProgressView {
   update(p: LoadProgress): void;
