@@ -3,7 +3,18 @@
 import { request } from 'undici';
 import { UserError } from '../common/errors.js';
 
-export async function listModels(baseUrl: string, apiKey?: string, timeoutMs = 10_000): Promise<string[]> {
+/**
+ * GET `<root>/v1/models` and return the model ids it lists. `baseUrl` may end in `/v1`.
+ * `timeoutMs` bounds the whole exchange (headers and body); `label` names where the URL came from
+ * in errors (a CLI flag such as '--base-url', or a scenario field such as 'target.url').
+ * Throws UserError (one line, naming label, URL and cause) when unreachable, not 200, or not JSON.
+ */
+export async function listModels(
+  baseUrl: string,
+  apiKey?: string,
+  timeoutMs = 10_000,
+  label = '--base-url',
+): Promise<string[]> {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const url = `${root}/v1/models`;
   let res;
@@ -19,15 +30,20 @@ export async function listModels(baseUrl: string, apiKey?: string, timeoutMs = 1
     text = await res.body.text();
   } catch (e) {
     const code = (e as { code?: string }).code ?? (e as Error).name;
-    throw new UserError(`--base-url ${baseUrl}: cannot reach ${url} (${code}: ${(e as Error).message})`);
+    throw new UserError(`${label} ${baseUrl}: cannot reach ${url} (${code}: ${(e as Error).message})`);
   }
   if (res.statusCode !== 200) {
-    throw new UserError(`--base-url ${baseUrl}: GET ${url} answered ${res.statusCode}: ${text.slice(0, 200)}`);
+    throw new UserError(`${label} ${baseUrl}: GET ${url} answered ${res.statusCode}: ${oneLine(text)}`);
   }
   try {
     const body = JSON.parse(text) as { data?: { id?: unknown }[] };
     return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
   } catch {
-    throw new UserError(`--base-url ${baseUrl}: GET ${url} did not return JSON: ${text.slice(0, 200)}`);
+    throw new UserError(`${label} ${baseUrl}: GET ${url} did not return JSON: ${oneLine(text)}`);
   }
+}
+
+/** First 200 characters of a server's body, on one line (error messages stay one line). */
+function oneLine(text: string): string {
+  return text.slice(0, 200).replace(/\s+/g, ' ').trim();
 }

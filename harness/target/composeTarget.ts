@@ -1,0 +1,101 @@
+// Target kind `compose`: a vLLM server (or any OpenAI-compatible one) started by docker compose
+// with the arm's environment, waited for until healthy, its logs captured into the run's log file,
+// and always taken down: after the run, when start-up fails, and on Ctrl-C/SIGTERM (cleanup.ts).
+import { appendFile } from 'node:fs/promises';
+import { UserError } from '../common/errors.js';
+import { registerCleanup } from './cleanup.js';
+import { composeDown, composeDownSync, composeLogs, composeUp, shellJoin, type ComposeProject } from './composeCli.js';
+import type { ArmServerConfig, ComposeTargetConfig, StartOptions, Target, TargetSession } from './types.js';
+import { waitReady } from './waitReady.js';
+
+/** Environment variable carrying the arm's server args (shell words) into the compose file,
+ *  e.g. `command: ... ${ABSERVE_SERVER_ARGS:-}`. */
+export const SERVER_ARGS_ENV = 'ABSERVE_SERVER_ARGS';
+
+/** Lines of server log shown in a start-up error. */
+export const ERROR_LOG_LINES = 50;
+
+/** Tunables for tests; defaults are right for real servers. */
+export interface ComposeTargetOptions {
+  /** Pause between readiness polls in ms (default 1000). */
+  pollIntervalMs?: number;
+}
+
+/**
+ * A compose target. `start(arm)` runs `docker compose -p <project> -f <files> up -d` with `arm.env`
+ * (and SERVER_ARGS_ENV) in the docker process's environment, then waits up to `startTimeoutMs`
+ * for `healthUrl` and `${url}/v1/models` to answer 200. On failure it appends the service's logs to
+ * the log file, runs `down`, and throws UserError whose first line names the service, project and
+ * reason, followed by the last ERROR_LOG_LINES log lines. `stop` captures
+ * `docker compose logs --no-color <service>` into the log file, then runs `down`; idempotent.
+ */
+export function composeTarget(config: ComposeTargetConfig, options: ComposeTargetOptions = {}): Target {
+  return {
+    config,
+    async start(arm: ArmServerConfig, opts: StartOptions = {}): Promise<TargetSession> {
+      const p: ComposeProject = {
+        project: config.project,
+        files: config.files,
+        env: { ...arm.env, [SERVER_ARGS_ENV]: shellJoin(arm.serverArgs) },
+      };
+      const who = `compose service ${config.service} (project ${config.project})`;
+      let logs = '';
+      let captured = false;
+      const capture = async () => {
+        if (captured) return;
+        captured = true;
+        try {
+          logs = await composeLogs(p, config.service);
+        } catch (e) {
+          logs = `(logs unavailable: ${(e as Error).message})\n`;
+        }
+        if (opts.logFile) await appendFile(opts.logFile, logs);
+      };
+      let downed: Promise<void> | undefined;
+      const down = () => (downed ??= composeDown(p));
+      // Registered before `up`: an interrupted `up` may already have created containers.
+      const unregister = registerCleanup(down, () => composeDownSync(p));
+      const finish = async () => {
+        try {
+          await capture();
+        } finally {
+          try {
+            await down();
+          } finally {
+            unregister();
+          }
+        }
+      };
+
+      try {
+        if (opts.signal?.aborted) throw new UserError(`${who}: start-up aborted`);
+        await composeUp(p, config.startTimeoutMs, opts.signal);
+        const r = await waitReady({
+          healthUrl: config.healthUrl,
+          url: config.url,
+          timeoutMs: config.startTimeoutMs,
+          intervalMs: options.pollIntervalMs,
+          signal: opts.signal,
+        });
+        if (!r.ready) {
+          if (r.reason === 'aborted') throw new UserError(`${who}: start-up aborted`);
+          const tail = await composeLogs(p, config.service, ERROR_LOG_LINES).catch((e: Error) => `(logs unavailable: ${e.message})`);
+          throw new UserError(
+            `${who} not ready within ${config.startTimeoutMs} ms (${r.reason}); last server log lines:\n${tail.trimEnd()}`,
+          );
+        }
+      } catch (e) {
+        await finish().catch(() => undefined);
+        throw e;
+      }
+      const lines = (n = 50) => logs.trimEnd().split(/\r?\n/).slice(-n).join('\n');
+      let stopped: Promise<void> | undefined;
+      return {
+        url: config.url.replace(/\/+$/, ''),
+        // Compose logs are read at stop; before that the tail is empty.
+        logTail: (n?: number) => (logs ? lines(n) : ''),
+        stop: () => (stopped ??= finish()),
+      };
+    },
+  };
+}
