@@ -74,6 +74,20 @@ describe('StreamAccumulator', () => {
     expect(a.tokenCounts).toEqual([1, 1]);
   });
 
+  it('assembles streamed tool calls by index: name once, arguments in pieces', () => {
+    const a = feed([
+      [chat({ tool_calls: [{ index: 0, id: 'c0', type: 'function', function: { name: 'get_weather', arguments: '' } }] }), 1],
+      [chat({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }), 2],
+      [chat({ tool_calls: [{ index: 1, id: 'c1', function: { name: 'now', arguments: '{}' } }] }), 3],
+      [chat({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }), 4],
+    ]);
+    expect(a.toolCalls).toEqual([
+      { name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { name: 'now', arguments: '{}' },
+    ]);
+    expect(a.tokenTimes).toEqual([1, 2, 3, 4]);
+  });
+
   it('ignores events after [DONE] and unknown named events', () => {
     const a = feed([
       [j({ choices: [{ text: 'x' }] }), 1],

@@ -13,7 +13,7 @@
 // - A usage-only chunk (`choices: []`) sets the usage totals and may extend `endAt`.
 // - `data: [DONE]` ends the stream; an error object (or `event: error`) fails the request.
 
-import type { Failure } from '../records/record.js';
+import type { Failure, ToolCall } from '../records/record.js';
 
 export interface Accumulated {
   tokenTimes: number[];
@@ -31,6 +31,8 @@ export interface Accumulated {
   done: boolean;
   /** First problem found in the stream; later events are ignored once set. */
   failure: Failure | undefined;
+  /** Tool calls assembled from `delta.tool_calls` pieces, by their `index`. */
+  toolCalls: ToolCall[];
 }
 
 export class StreamAccumulator implements Accumulated {
@@ -47,6 +49,7 @@ export class StreamAccumulator implements Accumulated {
   engineTimeOrigin: number | undefined = undefined;
   done = false;
   failure: Failure | undefined = undefined;
+  toolCalls: ToolCall[] = [];
   /** Set by the caller when it flushes an event that had no terminating blank line. */
   atEof = false;
   /** completion_tokens at the last event that carried usage (for per-event deltas). */
@@ -126,7 +129,10 @@ export class StreamAccumulator implements Accumulated {
           this.reasoningText += r;
           bearing = true;
         }
-        if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) bearing = true;
+        if (Array.isArray(d.tool_calls) && d.tool_calls.length > 0) {
+          bearing = true;
+          this.addToolCalls(d.tool_calls);
+        }
       }
     }
     // A non-bearing event's usage increase (a held-back partial character) is not consumed here:
@@ -163,6 +169,23 @@ export class StreamAccumulator implements Accumulated {
     this.tokenCounts.push(k);
     this.clientOutputTokens += k;
     if (this.endAt === undefined || time > this.endAt) this.endAt = time;
+  }
+
+  /** OpenAI streams a tool call in pieces: `{index, id?, function: {name?, arguments?}}`; the
+   *  name comes once, the arguments are concatenated in order. */
+  private addToolCalls(pieces: unknown[]): void {
+    for (const p of pieces) {
+      if (p === null || typeof p !== 'object') continue;
+      const q = p as { index?: unknown; function?: { name?: unknown; arguments?: unknown } | null };
+      const i = typeof q.index === 'number' && Number.isInteger(q.index) && q.index >= 0 && q.index < 128 ? q.index : this.toolCalls.length;
+      while (this.toolCalls.length <= i) this.toolCalls.push({ name: '', arguments: '' });
+      const call = this.toolCalls[i]!;
+      const f = q.function;
+      if (f !== null && typeof f === 'object') {
+        if (typeof f.name === 'string') call.name += f.name;
+        if (typeof f.arguments === 'string') call.arguments += f.arguments;
+      }
+    }
   }
 }
 

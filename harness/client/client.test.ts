@@ -227,6 +227,9 @@ describe('streaming client', () => {
       const req = seen.get('role-first')!;
       expect(req.url).toBe('/v1/chat/completions');
       expect(req.headers.authorization).toBe('Bearer sk-test');
+      // vLLM's client sends x-request-id too; the record keeps it to match server logs.
+      expect(req.headers['x-request-id']).toBe(rec.requestId);
+      expect(rec.requestId).toMatch(/^abserve-\d+$/);
       expect(req.body).toMatchObject({
         messages: [{ role: 'user', content: 'hi' }],
         max_tokens: 16,

@@ -19,7 +19,7 @@
 import { Pool } from 'undici';
 import type { RequestSpec } from '../records/spec.js';
 import { Exchange, ParseBatcher } from './exchange.js';
-import { checkTimeouts, requestBody, requestHeaders, resolveTarget, type ClientOptions } from './options.js';
+import { checkTimeouts, requestBody, requestHeaders, requestId, resolveTarget, type ClientOptions } from './options.js';
 import type { RequestRecord } from '../records/record.js';
 import { stampFn } from './phaseClock.js';
 
@@ -93,7 +93,8 @@ export function createClient(opts: ClientOptions): StreamingClient {
 
     send(spec, scheduledAt, signal) {
       const body = requestBody(opts, spec); // serialize before the send stamp
-      const x = new Exchange(spec, scheduledAt, settings, signal);
+      const id = requestId(opts.requestIdPrefix, spec);
+      const x = new Exchange(spec, scheduledAt, settings, signal, id);
       if (x.isFinished) return x.done; // signal already aborted
       if (closed) {
         x.fail(new Error('client closed'));
@@ -102,7 +103,7 @@ export function createClient(opts: ClientOptions): StreamingClient {
       live.add(x);
       if (signal !== undefined) watch(signal, x);
       try {
-        pool.dispatch({ path: target.path, method: 'POST', headers, body }, x);
+        pool.dispatch({ path: target.path, method: 'POST', headers: { ...headers, 'x-request-id': id }, body }, x);
       } catch (e) {
         x.fail(e);
       }

@@ -87,6 +87,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     private readonly scheduledAt: number,
     private readonly cfg: ExchangeSettings,
     private readonly signal: AbortSignal | undefined,
+    private readonly requestId: string,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.sentAt = now();
@@ -232,6 +233,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const success = failure === undefined;
     const r: RequestRecord = {
       index: this.spec.index,
+      requestId: this.requestId,
       warmup: this.spec.warmup,
       scheduledAt: this.scheduledAt,
       sentAt: this.sentAt,
@@ -248,6 +250,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (a.usagePromptTokens !== undefined) r.usagePromptTokens = a.usagePromptTokens;
     if (failure !== undefined) r.failure = failure;
     if (this.status !== 0) r.httpStatus = this.status;
+    if (a.toolCalls.length > 0) r.toolCalls = a.toolCalls;
     if (a.engineEmitTimes !== undefined) r.engineEmitTimes = a.engineEmitTimes;
     if (a.engineReceivedAt !== undefined) r.engineReceivedAt = a.engineReceivedAt;
     if (a.engineTimeOrigin !== undefined) r.engineTimeOrigin = a.engineTimeOrigin;

@@ -31,6 +31,12 @@ export interface ClientOptions {
    * in-flight response in memory). Timestamps are identical either way.
    */
   parse?: 'batch' | 'end';
+  /**
+   * Prefix of the `x-request-id` header every request carries (vLLM's client sends one too, from
+   * `--request-id-prefix`): the id is prefix + index (warmups: prefix + 'warmup-' + index), kept in
+   * the record so records can be matched with server logs. Default 'abserve-'.
+   */
+  requestIdPrefix?: string;
   /** How socket reads are stamped: 'read' (default) or 'phase' (see phaseClock.ts). */
   stamp?: StampMode;
 }
@@ -87,6 +93,11 @@ export function requestHeaders(apiKey: string | undefined): Record<string, strin
   };
   if (apiKey) h.authorization = `Bearer ${apiKey}`;
   return h;
+}
+
+/** The `x-request-id` of one request (see ClientOptions.requestIdPrefix). */
+export function requestId(prefix: string | undefined, spec: RequestSpec): string {
+  return `${prefix ?? 'abserve-'}${spec.warmup ? 'warmup-' : ''}${spec.index}`;
 }
 
 /** The JSON body for one request, serialized before the send time is stamped. */

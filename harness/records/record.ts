@@ -32,8 +32,18 @@ export interface Failure {
   status?: number;
 }
 
+/** One tool call the model made, assembled from the stream's `tool_calls` deltas (OpenAI's
+ *  chat format: the name arrives once, the JSON arguments in pieces). */
+export interface ToolCall {
+  name: string;
+  /** Arguments as the model wrote them (JSON text, not parsed: it may be invalid). */
+  arguments: string;
+}
+
 export interface RequestRecord {
   index: number;
+  /** The `x-request-id` header sent with the request (absent in simulated records). */
+  requestId?: string;
   warmup: boolean;
   /** Absolute clock time at which the schedule wanted this request sent. */
   scheduledAt: number;
@@ -56,6 +66,8 @@ export interface RequestRecord {
   /** Concatenated content (reasoning kept apart). */
   text: string;
   reasoningText: string;
+  /** Tool calls received (chat endpoint), in the order of their `index`. */
+  toolCalls?: ToolCall[];
   success: boolean;
   /** Why it failed; present exactly when `success` is false. */
   failure?: Failure;
