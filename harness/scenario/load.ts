@@ -1,0 +1,79 @@
+// Scenario files in: YAML text -> plain data (syntax errors as file:line:col) -> the zod schema
+// (every problem at once) -> resolved Scenario. The only door a scenario file comes through.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { core } from 'zod';
+import { ScenarioError, formatPath, formatValue, type ScenarioProblem } from './errors.js';
+import { scenarioSchema } from './schema.js';
+import { resolveScenario } from './resolve.js';
+import type { Scenario } from './types.js';
+
+/** zod issues -> problems in the file's words: one per unknown key, "missing required field", values shown. */
+export function problemsFromIssues(issues: readonly core.$ZodIssue[]): ScenarioProblem[] {
+  const out: ScenarioProblem[] = [];
+  for (const i of issues) {
+    const at = formatPath(i.path);
+    if (i.code === 'unrecognized_keys') {
+      for (const k of i.keys) out.push({ path: formatPath([...i.path, k]), message: 'unknown field' });
+      continue;
+    }
+    const input = (i as { input?: unknown }).input;
+    if (i.code === 'invalid_key') {
+      // A bad key of a mapping (env names): the key's own message, naming the key.
+      out.push({ path: at, message: `${i.issues[0]?.message ?? 'invalid key'}, got ${formatValue(input)}` });
+      continue;
+    }
+    if (input === undefined) {
+      out.push({ path: at, message: i.code === 'custom' ? i.message : 'missing required field' });
+      continue;
+    }
+    out.push({ path: at, message: `${i.message}, got ${formatValue(input)}` });
+  }
+  return out;
+}
+
+/**
+ * Validates plain data (already parsed from YAML or built from flags) against the scenario schema.
+ * `file` labels messages and names the scenario by default; relative paths resolve against
+ * `baseDir`. Throws ScenarioError listing every problem.
+ */
+export function scenarioFromData(data: unknown, file: string, baseDir: string): Scenario {
+  const r = scenarioSchema.safeParse(data, { reportInput: true });
+  if (!r.success) throw new ScenarioError(file, problemsFromIssues(r.error.issues));
+  return resolveScenario(r.data, file, baseDir);
+}
+
+/**
+ * Parses scenario YAML text. `file` names the source in messages ("scenarios/x.yaml: ...") and its
+ * folder resolves relative paths (compose files, dataset_path, tokenizer, accuracy.data_dir).
+ * YAML merge keys (`<<: *anchor`) are allowed. Throws ScenarioError: syntax errors as
+ * `file:line:col: message`, then schema problems as `file: field.path: message, got value`.
+ */
+export function parseScenario(text: string, file: string): Scenario {
+  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const problems: ScenarioProblem[] = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      // yaml's own message ends with " at line L, column C:" and a code excerpt; keep the first clause.
+      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      return { path: '', message, ...(pos ? { position: `${pos.line}:${pos.col}` } : {}) };
+    });
+    throw new ScenarioError(file, problems);
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (data === null || data === undefined) throw new ScenarioError(file, [{ path: '', message: 'empty file: expected a mapping of scenario fields' }]);
+  return scenarioFromData(data, file, path.dirname(path.resolve(file)));
+}
+
+/** Reads and parses a scenario file. Throws ScenarioError (also for an unreadable file). */
+export function loadScenario(file: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ScenarioError(file, [{ path: '', message: `cannot read the scenario file (${code})` }]);
+  }
+  return parseScenario(text, file);
+}
