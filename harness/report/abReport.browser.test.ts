@@ -12,6 +12,11 @@ import { HOSTILE, syntheticReportData } from './abReportFixture.js';
 import { renderAbHtml } from './abReportHtml.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+// The page's globals as the test reads them (tsconfig has no DOM lib, so minimal shapes here).
+interface CanvasLike { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null }
+interface PlotLike { data: (number | null)[][]; root: { querySelector(sel: string): CanvasLike | null } }
+interface PageGlobals { __abReady?: boolean; __abPlots: { id: string; plot: PlotLike }[]; pwned?: number }
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`abReport.browser.test: skipped, ${CHROMIUM} not found (apt-get install chromium; .ci/run does)`);
 
@@ -48,7 +53,7 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     page.on('dialog', (dlg) => { dialogs.push(dlg.message()); void dlg.dismiss(); });
 
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => (window as unknown as { __abReady?: boolean }).__abReady === true, undefined, { timeout: 5000 });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__abReady === true, undefined, { timeout: 5000 });
 
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
@@ -57,8 +62,7 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
 
     // Every chart: a uPlot instance whose series hold finite data, and a canvas with painted pixels.
     const charts = await page.evaluate(() => {
-      type Plot = { data: (number | null)[][]; ctx: CanvasRenderingContext2D; root: HTMLElement };
-      const plots = (window as unknown as { __abPlots: { id: string; plot: Plot }[] }).__abPlots;
+      const plots = (globalThis as unknown as PageGlobals).__abPlots;
       return plots.map(({ id, plot }) => {
         const canvas = plot.root.querySelector('canvas')!;
         const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -83,7 +87,7 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     expect(await page.locator('.chart').count()).toBe(charts.length);
 
     // Hostile strings: shown as text, never parsed as markup or run.
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).pwned)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(3);
     const text = await page.locator('body').innerText();

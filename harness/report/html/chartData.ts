@@ -72,11 +72,18 @@ export function cdfOnGrid(samples: number[][], points = 200): { x: number[]; ys:
   return { x, ys };
 }
 
-/** Histograms of several samples on shared bins: `bins` equal bins from the pooled minimum to the
+/** A bin count that suits the smallest non-empty sample: about its square root, within [8, 40]. */
+export function binCount(samples: number[][]): number {
+  const sizes = samples.map((s) => s.length).filter((n) => n > 0);
+  const n = sizes.length === 0 ? 0 : Math.min(...sizes);
+  return Math.max(8, Math.min(40, Math.ceil(Math.sqrt(n))));
+}
+
+/** Histograms of several samples on shared bins: `bins` equal bins (default binCount) from the pooled minimum to the
  *  pooled `clipQ` quantile (values above go into the last bin, so one outlier cannot squash the
  *  chart). x = bin left edges plus the right edge of the last bin; y = percent of that sample in
  *  the bin (the final point repeats the last bin so a step chart closes). */
-export function histogramOnBins(samples: number[][], bins = 40, clipQ = 0.995): { x: number[]; ys: number[][]; clippedAbove: number } {
+export function histogramOnBins(samples: number[][], bins = binCount(samples), clipQ = 0.995): { x: number[]; ys: number[][]; clippedAbove: number } {
   const pooled = sorted(samples.flat());
   if (pooled.length === 0) return { x: [0, 1], ys: samples.map(() => [0, 0]), clippedAbove: NaN };
   const lo = pooled[0];

@@ -29,13 +29,20 @@ export const PAGE_SCRIPT = String.raw`(function () {
       }
       series.push(o);
     });
+    var xAxis = { label: spec.xLabel, size: 40 };
+    var xScale = { time: false };
+    if (spec.kind === 'points') {
+      // Repetitions are whole numbers: integer ticks, and a margin so end points are not clipped.
+      xAxis.incrs = [1, 2, 5, 10, 20, 50, 100];
+      xScale.range = function (u, min, max) { return [min - 0.25, max + 0.25]; };
+    }
     var opts = {
       width: width,
       height: 230,
-      scales: { x: { time: false } },
-      axes: [{ label: spec.xLabel, size: 40 }, { label: spec.yLabel, size: 60 }],
+      scales: { x: xScale },
+      axes: [xAxis, { label: spec.yLabel, size: 60 }],
       series: series,
-      legend: { live: true },
+      legend: { live: false },
       cursor: { drag: { x: true, y: false } },
     };
     var plot = new uPlot(opts, [spec.x].concat(spec.series.map(function (s) { return s.data; })), el);

@@ -3,7 +3,7 @@
 // string from the data passes through escapeHtml here; numbers are formatted by abReportFormat.
 import type { MetricComparison } from '../../stats/types.js';
 import {
-  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, pairedText, pValue, rowsOf, signed, verdictText,
+  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, pValue, rowsOf, signed, verdictText,
 } from '../abReportFormat.js';
 import type { AbReportData } from '../abReportTypes.js';
 import type { ChartSpec } from './chartData.js';
@@ -33,6 +33,12 @@ function verdictClass(m: MetricComparison): string {
   return m.verdict === 'faster' ? 'verdict-faster' : m.verdict === 'slower' ? 'verdict-slower' : 'verdict-none';
 }
 
+function pairedHtml(m: MetricComparison): string {
+  const p = m.paired;
+  if (!p) return 'n/a';
+  return `${signed(p.meanDiff)} <span class="ci">${interval(p.ci)}<br>n=${p.n}, p=${pValue(p.pValue)}</span>`;
+}
+
 /** The A vs B table of one metric: a row per statistic with CIs, p-values, paired difference,
  *  verdict (coloured) and the MDE on no-difference rows. */
 export function comparisonTableHtml(d: AbReportData, metric: string): string {
@@ -44,12 +50,12 @@ export function comparisonTableHtml(d: AbReportData, metric: string): string {
       return `<tr><td class="l">${m.statistic}</td><td>${num(m.a)}</td><td>${num(m.b)}</td>` +
         `<td>${signed(m.diff)} <span class="ci">${interval(m.diffCi)}</span></td>` +
         `<td>${num(m.ratio, 4)} <span class="ci">${interval(m.ratioCi, 4)}</span></td>` +
-        `<td>${pValue(m.pValue)}</td><td>${pValue(m.mannWhitneyP)}</td><td>${h(pairedText(m))}</td>` +
+        `<td>${pValue(m.pValue)}</td><td>${pValue(m.mannWhitneyP)}</td><td>${pairedHtml(m)}</td>` +
         `<td class="l ${verdictClass(m)}">${verdictText(m.verdict)}</td><td>${none ? h(mdeText(m)) : ''}</td></tr>`;
     })
     .join('\n');
   const unit = rows[0]?.unit ?? '';
-  return `<div class="table-scroll"><table class="cmp" data-metric="${h(metric)}">
+  return `<div class="table-scroll"><table class="data cmp" data-metric="${h(metric)}">
 <thead><tr><th class="l">${h(metricLabel(metric))} (${h(unit)})</th><th>A</th><th>B</th><th>B−A [${pct} CI]</th><th>B/A [${pct} CI]</th><th>p</th><th>Mann-Whitney p</th><th>paired diff [CI]</th><th class="l">verdict</th><th>MDE (80% power)</th></tr></thead>
 <tbody>
 ${body}
@@ -70,10 +76,10 @@ function mean(xs: number[]): number {
 /** One row per repetition in run order: arm, counts, partial flag, and each latency's mean (ms). */
 export function runsTableHtml(d: AbReportData): string {
   const rows = inRunOrder(d.repetitions)
-    .map((r) => `<tr><td>${r.order + 1}</td><td class="l">${h(r.arm)}</td><td>${r.rep}</td><td>${r.completed}</td><td>${r.failed}</td>` +
+    .map((r) => `<tr><td>${r.order + 1}</td><td class="wrap">${h(r.arm)}</td><td>${r.rep}</td><td>${r.completed}</td><td>${r.failed}</td>` +
       `<td class="l">${r.partial ? 'partial' : ''}</td><td>${num(mean(r.ttft))}</td><td>${num(mean(r.tpot))}</td><td>${num(mean(r.itl))}</td><td>${num(mean(r.e2el))}</td></tr>`)
     .join('\n');
-  return `<div class="table-scroll"><table id="runs"><thead><tr><th>order</th><th class="l">arm</th><th>repetition</th><th>completed</th><th>failed</th><th class="l"></th><th>mean TTFT (ms)</th><th>mean TPOT (ms)</th><th>mean ITL (ms)</th><th>mean E2EL (ms)</th></tr></thead>
+  return `<div class="table-scroll"><table class="data" id="runs"><thead><tr><th>order</th><th class="l">arm</th><th>repetition</th><th>completed</th><th>failed</th><th class="l"></th><th>mean TTFT (ms)</th><th>mean TPOT (ms)</th><th>mean ITL (ms)</th><th>mean E2EL (ms)</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></div>`;
@@ -85,7 +91,7 @@ export function failuresHtml(d: AbReportData): string {
   if (kinds.length === 0) return '<p id="failures">No failed requests.</p>';
   const arms = [...byArm.keys()];
   const rows = kinds.map((k) => `<tr><td class="l">${h(k)}</td>${arms.map((a) => `<td>${byArm.get(a)?.get(k) ?? 0}</td>`).join('')}</tr>`).join('\n');
-  return `<table id="failures"><thead><tr><th class="l">failure kind</th>${arms.map((a) => `<th>${h(a)}</th>`).join('')}</tr></thead>
+  return `<table class="data" id="failures"><thead><tr><th class="l">failure kind</th>${arms.map((a) => `<th class="wrap">${h(a)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody></table>`;
@@ -95,7 +101,7 @@ ${rows}
 export function accuracyHtml(d: AbReportData): string {
   const acc = d.accuracy;
   if (!acc) return '';
-  return `<h2>Accuracy</h2><table id="accuracy"><thead><tr>${acc.headers.map((x) => `<th class="l">${h(x)}</th>`).join('')}</tr></thead>
+  return `<h2>Accuracy</h2><table class="data" id="accuracy"><thead><tr>${acc.headers.map((x) => `<th class="l">${h(x)}</th>`).join('')}</tr></thead>
 <tbody>${acc.rows.map((r) => `<tr>${r.map((x) => `<td class="l">${h(x)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
 <p>${h(acc.verdict)}</p>`;
 }
@@ -122,7 +128,7 @@ export function manifestHtml(d: AbReportData): string {
   const rows = flattenManifest(d.manifest)
     .map(([k, v]) => `<tr><td class="l">${h(k)}</td><td class="wrap">${h(v)}</td></tr>`)
     .join('\n');
-  return `<details open><summary>manifest.json (summary)</summary><table id="manifest"><tbody>
+  return `<details open><summary>manifest.json (summary)</summary><table class="data" id="manifest"><tbody>
 ${rows}
 </tbody></table></details>`;
 }

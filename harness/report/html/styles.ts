@@ -17,11 +17,11 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 .banner { background: #fff1e5; border: 2px solid #d4700a; color: #7a3b00; padding: 10px 14px; border-radius: 6px; margin: 12px 0; font-weight: 600; }
 .notes { background: #f6f8fa; border-left: 4px solid #8c959f; padding: 8px 14px 8px 28px; margin: 12px 0; }
 .notes li { margin: 2px 0; }
-table { border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: right; white-space: nowrap; }
-th { background: #f6f8fa; font-weight: 600; }
-td.l, th.l { text-align: left; }
-td.wrap { white-space: normal; word-break: break-word; max-width: 640px; text-align: left; }
+table.data { font-size: 13px; border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
+table.data th, table.data td { border: 1px solid var(--line); padding: 3px 7px; text-align: right; white-space: nowrap; }
+table.data th { background: #f6f8fa; font-weight: 600; }
+table.data td.l, table.data th.l { text-align: left; }
+table.data td.wrap, table.data th.wrap { white-space: normal; word-break: break-word; max-width: 420px; text-align: left; }
 .verdict-faster { background: #dafbe1; color: #116329; font-weight: 600; }
 .verdict-slower { background: #ffebe9; color: #a40e26; font-weight: 600; }
 .verdict-none { color: var(--muted); }
@@ -31,5 +31,7 @@ td.wrap { white-space: normal; word-break: break-word; max-width: 640px; text-al
 .chart { min-height: 230px; }
 .table-scroll { overflow-x: auto; }
 details summary { cursor: pointer; color: var(--muted); }
-.uplot .legend { font-size: 12px; }
+.chart .u-legend { font-size: 12px; text-align: left; max-width: 100%; }
+.chart .u-legend .u-series { display: inline-block; max-width: 100%; }
+.chart .u-legend .u-series th { font-weight: 500; white-space: normal; overflow-wrap: anywhere; }
 `;
