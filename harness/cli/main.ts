@@ -7,6 +7,7 @@ import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';
 import { demoCommand } from './demo.js';
 import { benchClientCommand } from './bench-client.js';
+import { importCommand } from './import.js';
 
 function fail(msg: string | undefined, err: Error | undefined): never {
   if (err && !isUserError(err)) {
@@ -27,6 +28,7 @@ const cli = () =>
     .command(microCommand)
     .command(demoCommand)
     .command(benchClientCommand)
+    .command(importCommand)
     .demandCommand(1, 'name a command: bench, engine, micro, demo')
     .strict()
     .fail(fail)
