@@ -18,7 +18,7 @@ export function engineTarget(config: EngineTargetConfig): Target {
         config.startTimeoutMs,
         { logFile: opts.logFile, signal: opts.signal },
       );
-      return { url: engine.url, logTail: (n?: number) => engine.logTail(n), stop: () => engine.stop() };
+      return { url: engine.url, pid: engine.pid, logTail: (n?: number) => engine.logTail(n), stop: () => engine.stop() };
     },
   };
 }

@@ -118,6 +118,7 @@ export function startMetricsScraper(url: string, opts: ScraperOptions = {}): Met
     timer = setTimeout(run, delay);
   };
   const run = () => {
+    if (ac.signal.aborted || !series.supported) return;
     // Skip this tick while the previous scrape is still out: scrapes never pile up.
     if (!inFlight) inFlight = scrape().finally(() => (inFlight = undefined));
     schedule();

@@ -54,6 +54,8 @@ export interface ArmServerConfig {
 export interface TargetSession {
   /** Server root to send requests to. */
   url: string;
+  /** OS process id of the server process abserve started (engine targets only; gone after stop). */
+  pid?: number;
   /** The last `lines` lines of the server's log (empty for url targets). */
   logTail(lines?: number): string;
   /** Stop the server (no-op for url targets) and flush its log to the file given at start. */
