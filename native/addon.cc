@@ -9,6 +9,7 @@
 #include "mas_bench.h"
 #include "mas_cpu.h"
 #include "mas_gpu.h"
+#include "mas_user.h"
 
 using namespace mas;
 
@@ -134,9 +135,11 @@ MergeSArgs get_s_args(const Napi::CallbackInfo& info, size_t at, bool ref_out = 
   return a;
 }
 
+bool valid_impl(int i) { return (i >= 0 && i <= gpu::COPY) || user::get(i) != nullptr; }
+
 int get_gpu_impl(const Napi::Value& v) {
   int i = int(get_int(v, "impl", 0));
-  if (i > gpu::COPY) throw Fail{"unknown GPU implementation id"};
+  if (!valid_impl(i)) throw Fail{"unknown GPU implementation id"};
   return i;
 }
 
@@ -239,7 +242,7 @@ Napi::Value EdgeCheck(const Napi::CallbackInfo& info) {
 Napi::Value Bench(const Napi::CallbackInfo& info) {
   return guard(info, [&](Napi::Env env) -> Napi::Value {
     // (shapes: number[] flat T,H,D..., dtypes: number[], device, coldIters, steadyReps, S,
-    //  threads, naive, check, cpuMinSeconds, cpuScalar)
+    //  threads, naive, check, cpuMinSeconds, cpuScalar, kernels?: number[] of loadKernel ids)
     bench::Options o;
     if (!info[0].IsArray() || !info[1].IsArray()) throw Fail{"shapes and dtypes must be arrays"};
     Napi::Array sh = info[0].As<Napi::Array>(), dts = info[1].As<Napi::Array>();
@@ -257,7 +260,25 @@ Napi::Value Bench(const Napi::CallbackInfo& info) {
     o.check = info[8].ToBoolean();
     o.cpu_min_seconds = info[9].As<Napi::Number>().DoubleValue();
     o.cpu_scalar = info[10].ToBoolean();
+    if (info.Length() > 11 && info[11].IsArray()) {
+      Napi::Array ks = info[11].As<Napi::Array>();
+      for (uint32_t i = 0; i < ks.Length(); ++i) o.kernels.push_back(get_gpu_impl(ks.Get(i)));
+    }
     return Napi::String::New(env, bench::run(o));
+  });
+}
+
+// (file: string) -> JSON {id, name, so}: a --kernel file compiled / loaded (mas_user.h); throws the
+// one-line reason ("needs a GPU: ...", nvcc's first error, a missing entry point).
+Napi::Value LoadKernel(const Napi::CallbackInfo& info) {
+  return guard(info, [&](Napi::Env env) -> Napi::Value {
+    if (!info[0].IsString()) throw Fail{"file must be a string"};
+    std::string err;
+    const int id = gpu::load_kernel(info[0].As<Napi::String>().Utf8Value(), err);
+    if (id < 0) throw Fail{err};
+    const user::Kernel* k = user::get(id);
+    return Napi::String::New(env, "{\"id\":" + std::to_string(id) + ",\"name\":" + bench::json_str(k->name) +
+                                      ",\"so\":" + bench::json_str(k->so) + "}");
   });
 }
 
@@ -340,7 +361,7 @@ class DeviceCase : public Napi::ObjectWrap<DeviceCase> {
   Napi::Value Run(const Napi::CallbackInfo& info) {
     if (c_ && info[0].IsNumber()) {
       int impl = info[0].As<Napi::Number>().Int32Value();
-      if (impl >= 0 && impl <= gpu::COPY) {
+      if (valid_impl(impl)) {
         std::string err = c_->run(impl);
         if (!err.empty()) Napi::Error::New(info.Env(), err).ThrowAsJavaScriptException();
         return info.Env().Undefined();
@@ -422,6 +443,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("referenceS", Napi::Function::New(env, ReferenceS));
   exports.Set("edgeCheck", Napi::Function::New(env, EdgeCheck));
   exports.Set("bench", Napi::Function::New(env, Bench));
+  exports.Set("loadKernel", Napi::Function::New(env, LoadKernel));
   exports.Set("emptyLaunchUs", Napi::Function::New(env, EmptyLaunchUs));
   exports.Set("launchEmpty", Napi::Function::New(env, LaunchEmpty));
   exports.Set("deviceSync", Napi::Function::New(env, DeviceSync));

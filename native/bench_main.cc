@@ -3,12 +3,13 @@
 //
 //   mas_bench [--shapes TxHxD,...] [--dtypes bfloat16,float16,float32] [--device auto|gpu|cpu]
 //             [--cold-iters N] [--steady-reps N] [--s N] [--threads N] [--no-naive] [--no-check]
-//             [--edge IMPL:DTYPE:D]
+//             [--edge IMPL:DTYPE:D] [--kernel FILE.cu|FILE.so]...
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include "mas_bench.h"
+#include "mas_gpu.h"
 
 using namespace mas;
 
@@ -72,6 +73,15 @@ int main(int argc, char** argv) {
       o.naive = false;
     } else if (a == "--no-check") {
       o.check = false;
+    } else if (a == "--kernel") {
+      const std::string f = val();
+      std::string err;
+      const int id = gpu::load_kernel(f, err);
+      if (id < 0) {
+        std::fprintf(stderr, "mas_bench: --kernel %s: %s\n", f.c_str(), err.c_str());
+        return 2;
+      }
+      o.kernels.push_back(id);
     } else if (a == "--edge") {
       std::string s = val();
       size_t c1 = s.find(':'), c2 = s.rfind(':');
@@ -90,6 +100,8 @@ int main(int argc, char** argv) {
           "  --device auto|gpu|cpu     default auto\n"
           "  --cold-iters N --steady-reps N --s N (S-way parts, > 2) --threads N\n"
           "  --no-naive --no-check --edge IMPL:DTYPE:D --info\n"
+          "  --kernel FILE              your merge_attn_states (.cu compiled with nvcc, or .so) in the\n"
+          "                             C contract of native/mas_user_kernel.h; repeat to compare files\n"
           "Format the output with: abserve micro --from-json FILE\n");
       return 0;
     } else if (a == "--info") {

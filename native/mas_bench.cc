@@ -21,7 +21,10 @@ std::string jnum(double v) {
   std::snprintf(b, sizeof b, "%.6g", v);
   return b;
 }
-std::string jstr(const std::string& s) {
+std::string jstr(const std::string& s) { return json_str(s); }
+}  // namespace
+
+std::string json_str(const std::string& s) {
   std::string o = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') o += '\\', o += c;
@@ -31,6 +34,8 @@ std::string jstr(const std::string& s) {
   }
   return o + "\"";
 }
+
+namespace {
 double median(std::vector<double> v) {
   if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::sort(v.begin(), v.end());
@@ -58,7 +63,7 @@ void fill_host(DType dt, void* data, int64_t n, std::mt19937_64& rng, float lo, 
   }
 }
 
-const float kEdge[5] = {1.5f, -0.25f, -HUGE_VALF, HUGE_VALF, __builtin_nanf("")};
+const float kEdge[5] = {1.5f, -0.25f, kNegInf, kPosInf, kNaN};
 
 }  // namespace
 
@@ -82,12 +87,12 @@ std::string edge_check_json(const std::string& impl, DType dt, int64_t D) {
     for (int64_t h = 0; h < H; ++h) {
       lses[size_t(0 * rows + h * T + t)] = kEdge[t / 5];
       lses[size_t(1 * rows + h * T + t)] = kEdge[t % 5];
-      if (S == 3) lses[size_t(2 * rows + h * T + t)] = h == 0 ? -HUGE_VALF : 0.75f;
+      if (S == 3) lses[size_t(2 * rows + h * T + t)] = h == 0 ? kNegInf : 0.75f;
     }
   // Poison the outputs: NaN everywhere, so unwritten elements fail.
   std::memset(out.data(), 0xff, out.size());
   std::memset(out_lse.data(), 0xff, out_lse.size() * 4);
-  std::string err;
+  std::string err, cells;
   cpu::Diff d;
   const double tol = cpu::default_tol(dt), tol_lse = 1e-5;
   if (sway) {
@@ -108,16 +113,26 @@ std::string edge_check_json(const std::string& impl, DType dt, int64_t D) {
     if (impl == "vector") cpu::merge_vector(a, 0);
     else if (impl == "scalar") cpu::merge_scalar(a);
     else {
-      int id = impl == "naive" ? gpu::NAIVE : impl == "baseline" ? gpu::BASELINE
-             : impl == "optimized-cs" ? gpu::OPTIMIZED_CS : gpu::OPTIMIZED;
-      err = gpu::merge_host(id, a, thd, thd, thd);
+      const int id = gpu::impl_id(impl);
+      err = id < 0 || id == gpu::MERGE_S || id == gpu::COPY ? "unknown implementation '" + impl + "'"
+                                                           : gpu::merge_host(id, a, thd, thd, thd);
     }
-    if (err.empty()) d = cpu::compare(a, tol, tol_lse, 1);
+    if (err.empty()) {
+      d = cpu::compare(a, tol, tol_lse, 1);
+      // One cell per (prefix LSE, suffix LSE) combination: token t holds kEdge[t/5] x kEdge[t%5].
+      for (int64_t t = 0; t < T; ++t) {
+        const cpu::Diff c = cpu::compare_rows(a, tol, tol_lse, t * H, (t + 1) * H);
+        cells += std::string(t ? "," : "") + (c.exceed_out + c.exceed_lse + c.special_mismatch ? "0" : "1");
+      }
+    }
   }
   std::ostringstream o;
   const bool pass = err.empty() && d.exceed_out == 0 && d.exceed_lse == 0 && d.special_mismatch == 0;
   o << "{\"pass\":" << (pass ? "true" : "false") << ",\"combinations\":25,\"diff\":" << diff_json(d)
-    << ",\"error\":" << (err.empty() ? "null" : jstr(err)) << "}";
+    << ",\"error\":" << (err.empty() ? "null" : jstr(err));
+  // cells[i*5 + j]: 1 when prefix LSE values[i] x suffix LSE values[j] matches the reference.
+  if (!cells.empty()) o << ",\"values\":[\"1.5\",\"-0.25\",\"-inf\",\"+inf\",\"nan\"],\"cells\":[" << cells << "]";
+  o << "}";
   return o.str();
 }
 
@@ -178,6 +193,7 @@ std::string gpu_case(const Options& o, DType dt, const Shape& s, int S) {
     impls.push_back(gpu::BASELINE);
     impls.push_back(gpu::OPTIMIZED);
     impls.push_back(gpu::OPTIMIZED_CS);
+    for (int k : o.kernels) impls.push_back(k);  // loaded --kernel files, in flag order
   }
   j << ",\"impls\":[";
   for (size_t k = 0; k < impls.size(); ++k) {

@@ -24,19 +24,26 @@ struct Options {
   double cpu_min_seconds = 0.05;  // CPU: repeat each implementation at least this long
   bool cpu_scalar = true;
   bool check = true;            // compare outputs with the float64 reference
+  std::vector<int> kernels;     // ids of loaded --kernel files (gpu::load_kernel), timed after the built-ins
 };
 
 // Runs everything in `o` and returns one JSON document.
 std::string run(const Options& o);
 
 // Edge-case check of one implementation: every combination of LSE values from
-// {1.5, -0.25, -inf, +inf, NaN} for prefix x suffix. Returns JSON {pass,total,failures,error}.
-// impl: "scalar" | "vector" | "vector-s" | "scalar-s" (CPU) or a GPU implementation name.
+// {1.5, -0.25, -inf, +inf, NaN} for prefix x suffix. Returns JSON {pass, combinations, diff, error}
+// and, for two-way implementations, the table: values (the five LSEs) and cells[i*5+j] (1 = prefix
+// values[i] x suffix values[j] matches the float64 reference, 0 = it does not).
+// impl: "scalar" | "vector" | "vector-s" | "scalar-s" (CPU), a GPU implementation name, or the
+// name of a loaded --kernel.
 std::string edge_check_json(const std::string& impl, DType dt, int64_t D);
 
 // Device and build description (JSON object).
 std::string device_json();
 
 bool parse_dtype(const std::string& s, DType& out);
+
+// s as a JSON string literal (quotes, backslashes and control characters escaped).
+std::string json_str(const std::string& s);
 
 }}  // namespace mas::bench

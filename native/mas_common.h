@@ -16,6 +16,12 @@ namespace mas {
 
 enum class DType : int { F32 = 0, F16 = 1, BF16 = 2 };
 
+// The special LSE values of the semantics (kernel.md), named once for host and device code:
+// +inf marks "no keys" in some kernels and is read as -inf; -inf is an empty part; NaN poisons a row.
+constexpr float kPosInf = __builtin_huge_valf();
+constexpr float kNegInf = -__builtin_huge_valf();
+constexpr float kNaN = __builtin_nanf("");
+
 inline int dtype_size(DType d) { return d == DType::F32 ? 4 : 2; }
 inline const char* dtype_name(DType d) {
   return d == DType::F32 ? "float32" : d == DType::F16 ? "float16" : "bfloat16";
@@ -147,18 +153,17 @@ MAS_HD bool mas_isnan(float x) { return x != x; }
 
 MAS_HD RowWeights row_weights(float p, float s) {
   RowWeights r;
-  const float inf = __builtin_huge_valf();
   if (mas_isnan(p) || mas_isnan(s)) {
-    r.wp = r.ws = r.lse = __builtin_nanf("");
+    r.wp = r.ws = r.lse = kNaN;
     r.kind = 2;
     return r;
   }
-  if (p == inf) p = -inf;
-  if (s == inf) s = -inf;
+  if (p == kPosInf) p = kNegInf;
+  if (s == kPosInf) s = kNegInf;
   const float m = p > s ? p : s;
-  if (m == -inf) {
+  if (m == kNegInf) {
     r.wp = r.ws = 0.f;
-    r.lse = -inf;
+    r.lse = kNegInf;
     r.kind = 1;
     return r;
   }

@@ -1,4 +1,4 @@
-// CPU paths: thread pool, vectorised dispatch, float64 reference and comparison.
+// CPU paths: thread pool, vectorised dispatch (the float64 reference is in mas_reference.cc).
 #include "mas_cpu.h"
 
 #include <algorithm>
@@ -121,63 +121,6 @@ Pool& pool() {
   return *p;
 }
 
-inline double ld64(DType dt, const void* base, int64_t i) {
-  switch (dt) {
-    case DType::F32: return double(((const float*)base)[i]);
-    case DType::F16: return double(f16_to_f32(((const uint16_t*)base)[i]));
-    default: return double(bf16_to_f32(((const uint16_t*)base)[i]));
-  }
-}
-
-// float64 merge rule; returns 0 normal, 1 empty, 2 NaN.
-inline int ref_weights(double p, double s, double& wp, double& ws, double& lse) {
-  const double inf = std::numeric_limits<double>::infinity();
-  if (std::isnan(p) || std::isnan(s)) {
-    wp = ws = lse = std::numeric_limits<double>::quiet_NaN();
-    return 2;
-  }
-  if (p == inf) p = -inf;
-  if (s == inf) s = -inf;
-  double m = std::max(p, s);
-  if (m == -inf) {
-    wp = ws = 0;
-    lse = -inf;
-    return 1;
-  }
-  double ep = std::exp(p - m), es = std::exp(s - m), sum = ep + es;
-  wp = ep / sum;
-  ws = es / sum;
-  lse = std::log(sum) + m;
-  return 0;
-}
-
-inline int cls(double v) { return std::isnan(v) ? 1 : v == HUGE_VAL ? 2 : v == -HUGE_VAL ? 3 : 0; }
-
-struct DiffAcc {
-  Diff d;
-  void add(double got, double ref, double tol, bool is_lse, bool exact = false) {
-    ++d.checked;
-    int cg = cls(got), cr = cls(ref);
-    if (cg != cr || (exact && got != ref)) {
-      ++d.special_mismatch;
-      return;
-    }
-    if (cg != 0) return;
-    double e = std::fabs(got - ref);
-    double& mx = is_lse ? d.max_abs_lse : d.max_abs_out;
-    if (e > mx) mx = e;
-    if (e > tol * std::max(1.0, std::fabs(ref))) ++(is_lse ? d.exceed_lse : d.exceed_out);
-  }
-  void merge(const Diff& o) {
-    d.max_abs_out = std::max(d.max_abs_out, o.max_abs_out);
-    d.max_abs_lse = std::max(d.max_abs_lse, o.max_abs_lse);
-    d.exceed_out += o.exceed_out;
-    d.exceed_lse += o.exceed_lse;
-    d.special_mismatch += o.special_mismatch;
-    d.checked += o.checked;
-  }
-};
-
 }  // namespace
 
 int hardware_threads() {
@@ -190,10 +133,6 @@ const char* isa() { return isa_impl().name; }
 void parallel_for(int64_t n, int threads, const std::function<void(int64_t, int64_t)>& fn) {
   if (threads <= 0) threads = hardware_threads();
   pool().run(n, threads, fn);
-}
-
-double default_tol(DType dt) {
-  return dt == DType::BF16 ? 1.0 / 64 : dt == DType::F16 ? 1.0 / 512 : 2e-6;
 }
 
 void merge_vector(const MergeArgs& a, int threads) {
@@ -235,7 +174,7 @@ void merge_vector(const MergeArgs& a, int threads) {
 // normalised weights (NaN when poisoned, 0 when empty) and returns the merged LSE. Shared by the
 // vectorised and the scalar S-way paths so both follow one rule.
 static float s_row_weights(const float* lse, int64_t stride, int64_t S, float* w) {
-  const float inf = HUGE_VALF;
+  const float inf = kPosInf;
   bool nan = false;
   float m = -inf;
   for (int64_t s = 0; s < S; ++s) {
@@ -246,8 +185,8 @@ static float s_row_weights(const float* lse, int64_t stride, int64_t S, float* w
     m = l > m ? l : m;
   }
   if (nan) {
-    for (int64_t s = 0; s < S; ++s) w[s] = __builtin_nanf("");
-    return __builtin_nanf("");
+    for (int64_t s = 0; s < S; ++s) w[s] = kNaN;
+    return kNaN;
   }
   if (m == -inf) {
     for (int64_t s = 0; s < S; ++s) w[s] = 0;
@@ -276,7 +215,7 @@ void merge_s_vector(const MergeSArgs& a, int threads) {
       char* o = O + (t * HD + h * a.D) * e;
       const float lse = s_row_weights(a.lses + h * a.T + t, HT, a.S, w.data());
       if (a.out_lse) a.out_lse[h * a.T + t] = lse;
-      if (lse == -HUGE_VALF) {  // every part empty: zeros, never a copy of stale data
+      if (lse == kNegInf) {  // every part empty: zeros, never a copy of stale data
         std::memset(o, 0, size_t(a.D) * e);
         continue;
       }
@@ -294,7 +233,7 @@ void merge_s_scalar(const MergeSArgs& a) {
   for (int64_t t = 0; t < a.T; ++t)
     for (int64_t h = 0; h < a.H; ++h) {
       const float lse = s_row_weights(a.lses + h * a.T + t, HT, a.S, w.data());
-      const bool empty = lse == -HUGE_VALF;
+      const bool empty = lse == kNegInf;
       if (a.out_lse) a.out_lse[h * a.T + t] = lse;
       const int64_t base = t * HD + h * a.D;
       for (int64_t d = 0; d < a.D; ++d) {
@@ -312,143 +251,6 @@ void merge_s_scalar(const MergeSArgs& a) {
         else ((uint16_t*)a.out)[base + d] = f32_to_bf16(v);
       }
     }
-}
-
-// ---- reference --------------------------------------------------------------------------------
-
-namespace {
-template <class Emit>
-void ref_rows(const MergeArgs& a, int64_t r0, int64_t r1, Emit emit) {
-  for (int64_t r = r0; r < r1; ++r) {
-    const int64_t t = r / a.H, h = r - t * a.H;
-    double wp, ws, lse;
-    int kind = ref_weights(a.prefix_lse[h * a.T + t], a.suffix_lse[h * a.T + t], wp, ws, lse);
-    emit.lse(t, h, lse);
-    for (int64_t d = 0; d < a.D; ++d) {
-      double v;
-      if (kind == 1) v = 0;
-      else if (kind == 2) v = std::numeric_limits<double>::quiet_NaN();
-      else
-        v = ld64(a.dtype, a.prefix, t * a.p_tok + h * a.p_head + d) * wp +
-            ld64(a.dtype, a.suffix, t * a.s_tok + h * a.s_head + d) * ws;
-      emit.out(t, h, d, v, kind == 1);
-    }
-  }
-}
-
-template <class Emit>
-void ref_s_rows(const MergeSArgs& a, int64_t r0, int64_t r1, std::vector<double>& w, Emit emit) {
-  const double inf = std::numeric_limits<double>::infinity();
-  const int64_t HD = a.H * a.D, THD = a.T * HD, HT = a.H * a.T;
-  for (int64_t r = r0; r < r1; ++r) {
-    const int64_t t = r / a.H, h = r - t * a.H;
-    bool nan = false;
-    double m = -inf;
-    for (int64_t s = 0; s < a.S; ++s) {
-      double l = a.lses[s * HT + h * a.T + t];
-      if (std::isnan(l)) nan = true;
-      if (l == inf) l = -inf;
-      w[size_t(s)] = l;
-      m = std::max(m, l);
-    }
-    int kind = nan ? 2 : m == -inf ? 1 : 0;
-    double lse = nan ? std::numeric_limits<double>::quiet_NaN() : -inf;
-    if (kind == 0) {
-      double sum = 0;
-      for (int64_t s = 0; s < a.S; ++s) sum += (w[size_t(s)] = std::exp(w[size_t(s)] - m));
-      for (auto& x : w) x /= sum;
-      lse = std::log(sum) + m;
-    }
-    emit.lse(t, h, lse);
-    for (int64_t d = 0; d < a.D; ++d) {
-      double v = 0;
-      if (kind == 2) v = std::numeric_limits<double>::quiet_NaN();
-      else if (kind == 0)
-        for (int64_t s = 0; s < a.S; ++s)
-          v += ld64(a.dtype, a.parts, s * THD + t * HD + h * a.D + d) * w[size_t(s)];
-      emit.out(t, h, d, v, kind == 1);
-    }
-  }
-}
-
-struct StoreEmit {
-  const MergeArgs* a;
-  double* dst;
-  double* out_lse;
-  void lse(int64_t t, int64_t h, double v) const {
-    if (out_lse) out_lse[h * a->T + t] = v;
-  }
-  void out(int64_t t, int64_t h, int64_t d, double v, bool) const {
-    dst[(t * a->H + h) * a->D + d] = v;
-  }
-};
-
-struct StoreSEmit {
-  int64_t T, H, D;
-  double* dst;
-  double* out_lse;
-  void lse(int64_t t, int64_t h, double v) const {
-    if (out_lse) out_lse[h * T + t] = v;
-  }
-  void out(int64_t t, int64_t h, int64_t d, double v, bool) const { dst[(t * H + h) * D + d] = v; }
-};
-
-struct CmpEmit {
-  DType dt;
-  int64_t T, H, D, o_tok, o_head;
-  const void* got;
-  const float* got_lse;
-  double tol_out, tol_lse;
-  DiffAcc* acc;
-  void lse(int64_t t, int64_t h, double v) const {
-    if (got_lse) acc->add(double(got_lse[h * T + t]), v, tol_lse, true);
-  }
-  void out(int64_t t, int64_t h, int64_t d, double v, bool exact) const {
-    acc->add(ld64(dt, got, t * o_tok + h * o_head + d), v, tol_out, false, exact);
-  }
-};
-}  // namespace
-
-void reference(const MergeArgs& a, double* out, double* out_lse, int threads) {
-  parallel_for(a.T * a.H, threads, [&](int64_t r0, int64_t r1) {
-    ref_rows(a, r0, r1, StoreEmit{&a, out, out_lse});
-  });
-}
-
-void reference_s(const MergeSArgs& a, double* out, double* out_lse, int threads) {
-  parallel_for(a.T * a.H, threads, [&](int64_t r0, int64_t r1) {
-    std::vector<double> w(size_t(a.S));
-    ref_s_rows(a, r0, r1, w, StoreSEmit{a.T, a.H, a.D, out, out_lse});
-  });
-}
-
-Diff compare(const MergeArgs& a, double tol_out, double tol_lse, int threads) {
-  std::mutex mu;
-  DiffAcc total;
-  parallel_for(a.T * a.H, threads, [&](int64_t r0, int64_t r1) {
-    DiffAcc acc;
-    ref_rows(a, r0, r1,
-             CmpEmit{a.dtype, a.T, a.H, a.D, a.o_tok, a.o_head, a.out, a.out_lse, tol_out, tol_lse,
-                     &acc});
-    std::lock_guard<std::mutex> lk(mu);
-    total.merge(acc.d);
-  });
-  return total.d;
-}
-
-Diff compare_s(const MergeSArgs& a, double tol_out, double tol_lse, int threads) {
-  std::mutex mu;
-  DiffAcc total;
-  parallel_for(a.T * a.H, threads, [&](int64_t r0, int64_t r1) {
-    DiffAcc acc;
-    std::vector<double> w(size_t(a.S));
-    ref_s_rows(a, r0, r1, w,
-               CmpEmit{a.dtype, a.T, a.H, a.D, a.H * a.D, a.D, a.out, a.out_lse, tol_out, tol_lse,
-                       &acc});
-    std::lock_guard<std::mutex> lk(mu);
-    total.merge(acc.d);
-  });
-  return total.d;
 }
 
 void parallel_memcpy(void* dst, const void* src, size_t bytes, int threads) {

@@ -1,12 +1,12 @@
-// Host side of the GPU path: device discovery, one-shot merges, the device-resident Case used for
-// timing (cold: L2 flushed and event-timed; steady: back to back in a CUDA graph), the empty-kernel
-// launch used as the host-cost yardstick.
+// Host side of the GPU path: device discovery, dispatch (built-in kernels and loaded --kernel
+// files), one-shot merges, the empty-kernel launch used as the host-cost yardstick. The timing
+// Case is in mas_gpu_case.cu.
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <mutex>
-#include "mas_gpu.h"
-#include "mas_gpu_launch.h"
+#include "mas_gpu_internal.h"
+#include "mas_user.h"
 
 #ifndef MAS_CUDA_ARCHS
 #define MAS_CUDA_ARCHS "unknown"
@@ -23,18 +23,28 @@ const char* impl_name(int impl) {
     case OPTIMIZED_CS: return "optimized-cs";
     case MERGE_S: return "merge-s";
     case COPY: return "copy";
-    default: return "?";
+    default: {
+      const user::Kernel* k = user::get(impl);
+      return k ? k->name.c_str() : "?";
+    }
   }
 }
 
-static std::string cerr_str(cudaError_t e, const char* what) {
-  return std::string(what) + ": " + cudaGetErrorName(e) + " (" + cudaGetErrorString(e) + ")";
+int impl_id(const std::string& name) {
+  for (int i = NAIVE; i <= COPY; ++i)
+    if (name == impl_name(i)) return i;
+  return user::find(name);
 }
-#define MAS_TRY(call)                              \
-  do {                                             \
-    cudaError_t e_ = (call);                       \
-    if (e_ != cudaSuccess) return cerr_str(e_, #call); \
-  } while (0)
+
+int load_kernel(const std::string& file, std::string& err) {
+  err = need_device();
+  if (!err.empty()) {
+    err = "needs a GPU: " + err;
+    return -1;
+  }
+  const Info& i = info();
+  return user::load(file, std::to_string(i.cc_major) + std::to_string(i.cc_minor), err);
+}
 
 const Info& info() {
   static Info inf;
@@ -80,13 +90,24 @@ const Info& info() {
   return inf;
 }
 
-static std::string need_device() {
+std::string need_device() {
   const Info& i = info();
   if (!i.available) return "no usable CUDA device: " + i.error;
   return "";
 }
 
-static cudaError_t dispatch_two(int impl, const MergeArgs& a, const NaiveTemps* tmp, cudaStream_t st) {
+// A loaded --kernel: its contract has one head stride for all three [T,H,D] tensors and token
+// stride H * head_stride (mas_user_kernel.h); other views are refused, not silently mis-read.
+static cudaError_t dispatch_user(const user::Kernel& k, const MergeArgs& a, cudaStream_t st) {
+  const int64_t hs = a.o_head;
+  if (a.p_head != hs || a.s_head != hs || a.p_tok != a.H * hs || a.s_tok != a.H * hs || a.o_tok != a.H * hs)
+    return cudaErrorNotSupported;
+  return cudaError_t(k.fn(a.out, a.out_lse, a.prefix, a.prefix_lse, a.suffix, a.suffix_lse, a.T, a.H,
+                          a.D, hs, int(a.dtype), st));
+}
+
+cudaError_t dispatch_two(int impl, const MergeArgs& a, const NaiveTemps* tmp, cudaStream_t st) {
+  if (const user::Kernel* k = impl >= user::kFirstId ? user::get(impl) : nullptr) return dispatch_user(*k, a, st);
   switch (impl) {
     case OPTIMIZED:
     case OPTIMIZED_CS: {
@@ -114,54 +135,13 @@ static cudaError_t dispatch_two(int impl, const MergeArgs& a, const NaiveTemps* 
   }
 }
 
-static cudaError_t dispatch_s(const MergeSArgs& a, cudaStream_t st) {
+cudaError_t dispatch_s(const MergeSArgs& a, cudaStream_t st) {
   switch (a.dtype) {
     case DType::F32: return launch_s<DType::F32>(a, st);
     case DType::F16: return launch_s<DType::F16>(a, st);
     default: return launch_s<DType::BF16>(a, st);
   }
 }
-
-// RAII device buffer.
-struct DBuf {
-  void* p = nullptr;
-  size_t n = 0;
-  DBuf() = default;
-  DBuf(const DBuf&) = delete;
-  DBuf& operator=(const DBuf&) = delete;
-  ~DBuf() {
-    if (p) cudaFree(p);
-  }
-  cudaError_t alloc(size_t bytes) {
-    n = bytes;
-    return cudaMalloc(&p, bytes ? bytes : 16);
-  }
-  void reset() {
-    if (p) cudaFree(p);
-    p = nullptr;
-    n = 0;
-  }
-  template <class T> T* as() const { return static_cast<T*>(p); }
-};
-
-struct NaiveBufs {
-  DBuf rows[8], el[2];
-  NaiveTemps t{};
-  cudaError_t alloc(int64_t nrows, int64_t nel) {
-    for (auto& b : rows) {
-      cudaError_t e = b.alloc(size_t(nrows) * 4);
-      if (e) return e;
-    }
-    for (auto& b : el) {
-      cudaError_t e = b.alloc(size_t(nel) * 4);
-      if (e) return e;
-    }
-    t = NaiveTemps{rows[0].as<float>(), rows[1].as<float>(), rows[2].as<float>(),
-                   rows[3].as<float>(), rows[4].as<float>(), rows[5].as<float>(),
-                   rows[6].as<float>(), rows[7].as<float>(), el[0].as<float>(), el[1].as<float>()};
-    return cudaSuccess;
-  }
-};
 
 std::string merge_host(int impl, const MergeArgs& h, int64_t n_prefix, int64_t n_suffix,
                        int64_t n_out) {
@@ -256,249 +236,6 @@ double empty_launch_us(int n, std::string& err) {
   if (e) err = cerr_str(e, "empty_kernel");
   std::sort(per.begin(), per.end());
   return per[per.size() / 2];
-}
-
-// Fill with hash-based random values: data uniform in [-2, 2), LSEs uniform in [-8, 8).
-template <DType DT>
-__global__ void fill_kernel(void* data, int64_t n, float* lse, int64_t nl, uint64_t seed) {
-  using T = typename Dev<DT>::T;
-  int64_t stride = int64_t(gridDim.x) * blockDim.x;
-  for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n + nl; i += stride) {
-    uint64_t z = seed + uint64_t(i) * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    float u = float(z >> 40) * (1.0f / 16777216.0f);
-    if (i < n) {
-      float v = u * 4.f - 2.f;
-      Dev<DT>::from_f(&v, static_cast<T*>(data) + i, 1);
-    } else {
-      lse[i - n] = u * 16.f - 8.f;
-    }
-  }
-}
-
-class CudaCase final : public Case {
- public:
-  std::string init(DType dt, int64_t S, int64_t T, int64_t H, int64_t D) {
-    dt_ = dt; S_ = S; T_ = T; H_ = H; D_ = D;
-    const size_t e = size_t(dtype_size(dt));
-    rows_ = T * H;
-    thd_ = rows_ * D;
-    MAS_TRY(cudaStreamCreateWithFlags(&st_, cudaStreamNonBlocking));
-    MAS_TRY(parts_.alloc(size_t(S) * size_t(thd_) * e));
-    MAS_TRY(lses_.alloc(size_t(S) * size_t(rows_) * 4));
-    MAS_TRY(out_.alloc(size_t(thd_) * e));
-    MAS_TRY(out_lse_.alloc(size_t(rows_) * 4));
-    const Info& in = info();
-    size_t fl = std::max<size_t>(size_t(in.l2_bytes) * 4, size_t(256) << 20);
-    MAS_TRY(flush_.alloc(fl));
-    MAS_TRY(cudaEventCreate(&e0_));
-    MAS_TRY(cudaEventCreate(&e1_));
-    return "";
-  }
-  ~CudaCase() override {
-    if (e0_) cudaEventDestroy(e0_);
-    if (e1_) cudaEventDestroy(e1_);
-    if (st_) cudaStreamDestroy(st_);
-  }
-  std::string fill_random(uint64_t seed) override {
-    const int64_t n = S_ * thd_, nl = S_ * rows_;
-    switch (dt_) {
-      case DType::F32: fill_kernel<DType::F32><<<1024, 256, 0, st_>>>(parts_.p, n, lses_.as<float>(), nl, seed); break;
-      case DType::F16: fill_kernel<DType::F16><<<1024, 256, 0, st_>>>(parts_.p, n, lses_.as<float>(), nl, seed); break;
-      default: fill_kernel<DType::BF16><<<1024, 256, 0, st_>>>(parts_.p, n, lses_.as<float>(), nl, seed); break;
-    }
-    MAS_TRY(cudaGetLastError());
-    MAS_TRY(cudaStreamSynchronize(st_));
-    host_valid_ = false;
-    return "";
-  }
-  std::string upload(const void* parts, const float* lses) override {
-    const size_t e = size_t(dtype_size(dt_));
-    MAS_TRY(cudaMemcpy(parts_.p, parts, size_t(S_ * thd_) * e, cudaMemcpyHostToDevice));
-    MAS_TRY(cudaMemcpy(lses_.p, lses, size_t(S_ * rows_) * 4, cudaMemcpyHostToDevice));
-    host_valid_ = false;
-    return "";
-  }
-  MergeArgs two() const {
-    MergeArgs a;
-    a.dtype = dt_; a.T = T_; a.H = H_; a.D = D_;
-    const size_t e = size_t(dtype_size(dt_));
-    a.prefix = parts_.p;
-    a.suffix = static_cast<char*>(parts_.p) + size_t(thd_) * e;
-    a.out = out_.p;
-    a.prefix_lse = lses_.as<float>();
-    a.suffix_lse = lses_.as<float>() + rows_;
-    a.out_lse = out_lse_.as<float>();
-    default_strides(a);
-    return a;
-  }
-  MergeSArgs sway() const {
-    MergeSArgs a;
-    a.dtype = dt_; a.S = S_; a.T = T_; a.H = H_; a.D = D_;
-    a.parts = parts_.p; a.lses = lses_.as<float>(); a.out = out_.p; a.out_lse = out_lse_.as<float>();
-    return a;
-  }
-  cudaError_t launch(int impl) {
-    if (impl == COPY) {
-      // Same bytes as the two-way merge: copy half of them (each byte read once, written once),
-      // between the two halves of a dedicated buffer (the inputs can be smaller than half: D*e < 12).
-      size_t half = size_t(bytes(OPTIMIZED) / 2);
-      char* buf = static_cast<char*>(copy_dst());
-      if (!buf) return cudaErrorMemoryAllocation;
-      return cudaMemcpyAsync(buf + half, buf, half, cudaMemcpyDeviceToDevice, st_);
-    }
-    if (impl == MERGE_S) return dispatch_s(sway(), st_);
-    if (impl == NAIVE && !naive_ready_) {
-      cudaError_t e = naive_.alloc(rows_, thd_);
-      if (e) return e;
-      naive_ready_ = true;
-    }
-    return dispatch_two(impl, two(), &naive_.t, st_);
-  }
-  void* copy_dst() {
-    size_t half = size_t(bytes(OPTIMIZED) / 2);
-    if (copy_.n < 2 * half) {
-      copy_.reset();
-      if (copy_.alloc(2 * half)) {
-        copy_.reset();
-        return nullptr;
-      }
-    }
-    return copy_.p;
-  }
-  std::string run(int impl) override {
-    if (impl == COPY && !copy_dst()) return "copy buffer allocation failed";
-    MAS_TRY(launch(impl));
-    return "";
-  }
-  std::string sync() override {
-    MAS_TRY(cudaStreamSynchronize(st_));
-    return "";
-  }
-  std::string time_cold(int impl, int iters, std::vector<double>& us) override {
-    if (impl == COPY && !copy_dst()) return "copy buffer allocation failed";
-    us.clear();
-    MAS_TRY(launch(impl));  // warm-up (module load, lazy allocations)
-    MAS_TRY(cudaStreamSynchronize(st_));
-    for (int i = 0; i < iters; ++i) {
-      MAS_TRY(cudaMemsetAsync(flush_.p, i & 0xff, flush_.n, st_));
-      MAS_TRY(cudaEventRecord(e0_, st_));
-      MAS_TRY(launch(impl));
-      MAS_TRY(cudaEventRecord(e1_, st_));
-      MAS_TRY(cudaEventSynchronize(e1_));
-      float ms = 0;
-      MAS_TRY(cudaEventElapsedTime(&ms, e0_, e1_));
-      us.push_back(double(ms) * 1000.0);
-    }
-    return "";
-  }
-  std::string time_steady(int impl, int calls, int reps, double& us) override {
-    if (impl == COPY && !copy_dst()) return "copy buffer allocation failed";
-    MAS_TRY(launch(impl));
-    MAS_TRY(cudaStreamSynchronize(st_));
-    cudaGraph_t g = nullptr;
-    cudaGraphExec_t ge = nullptr;
-    MAS_TRY(cudaStreamBeginCapture(st_, cudaStreamCaptureModeThreadLocal));
-    cudaError_t le = cudaSuccess;
-    for (int i = 0; i < calls && le == cudaSuccess; ++i) le = launch(impl);
-    cudaError_t ce = cudaStreamEndCapture(st_, &g);
-    if (le) return cerr_str(le, "launch during capture");
-    MAS_TRY(ce);
-    cudaError_t ie = cudaGraphInstantiate(&ge, g, 0);
-    cudaGraphDestroy(g);
-    MAS_TRY(ie);
-    std::vector<double> t;
-    std::string err;
-    for (int r = 0; r < reps + 2 && err.empty(); ++r) {
-      cudaError_t e = cudaEventRecord(e0_, st_);
-      if (!e) e = cudaGraphLaunch(ge, st_);
-      if (!e) e = cudaEventRecord(e1_, st_);
-      if (!e) e = cudaEventSynchronize(e1_);
-      float ms = 0;
-      if (!e) e = cudaEventElapsedTime(&ms, e0_, e1_);
-      if (e) err = cerr_str(e, "graph replay");
-      if (r >= 2) t.push_back(double(ms) * 1000.0 / calls);  // two warm-up replays
-    }
-    cudaGraphExecDestroy(ge);
-    if (!err.empty()) return err;
-    std::sort(t.begin(), t.end());
-    us = t[t.size() / 2];
-    return "";
-  }
-  std::string ensure_host() {
-    if (host_valid_) return "";
-    const size_t e = size_t(dtype_size(dt_));
-    h_parts_.resize(size_t(S_ * thd_) * e);
-    h_lses_.resize(size_t(S_ * rows_));
-    MAS_TRY(cudaMemcpy(h_parts_.data(), parts_.p, h_parts_.size(), cudaMemcpyDeviceToHost));
-    MAS_TRY(cudaMemcpy(h_lses_.data(), lses_.p, h_lses_.size() * 4, cudaMemcpyDeviceToHost));
-    host_valid_ = true;
-    return "";
-  }
-  std::string check(int impl, double tol_out, double tol_lse, cpu::Diff& d) override {
-    if (impl == COPY) return "copy has no output to check";
-    std::string err = ensure_host();
-    if (!err.empty()) return err;
-    const size_t e = size_t(dtype_size(dt_));
-    // Poison the outputs (all-ones bits are NaN in every dtype) so unwritten elements show.
-    MAS_TRY(cudaMemsetAsync(out_.p, 0xff, size_t(thd_) * e, st_));
-    MAS_TRY(cudaMemsetAsync(out_lse_.p, 0xff, size_t(rows_) * 4, st_));
-    MAS_TRY(launch(impl));
-    MAS_TRY(cudaStreamSynchronize(st_));
-    std::vector<char> out(size_t(thd_) * e);
-    std::vector<float> out_lse(size_t(rows_), 0.f);
-    MAS_TRY(cudaMemcpy(out.data(), out_.p, out.size(), cudaMemcpyDeviceToHost));
-    MAS_TRY(cudaMemcpy(out_lse.data(), out_lse_.p, out_lse.size() * 4, cudaMemcpyDeviceToHost));
-    if (impl == MERGE_S) {
-      MergeSArgs a = sway();
-      a.parts = h_parts_.data(); a.lses = h_lses_.data(); a.out = out.data(); a.out_lse = out_lse.data();
-      d = cpu::compare_s(a, tol_out, tol_lse, 0);
-    } else {
-      MergeArgs a = two();
-      a.prefix = h_parts_.data();
-      a.suffix = h_parts_.data() + size_t(thd_) * e;
-      a.prefix_lse = h_lses_.data();
-      a.suffix_lse = h_lses_.data() + rows_;
-      a.out = out.data();
-      a.out_lse = out_lse.data();
-      d = cpu::compare(a, tol_out, tol_lse, 0);
-    }
-    return "";
-  }
-  std::string download(void* out, float* out_lse) override {
-    const size_t e = size_t(dtype_size(dt_));
-    MAS_TRY(cudaStreamSynchronize(st_));
-    if (out) MAS_TRY(cudaMemcpy(out, out_.p, size_t(thd_) * e, cudaMemcpyDeviceToHost));
-    if (out_lse) MAS_TRY(cudaMemcpy(out_lse, out_lse_.p, size_t(rows_) * 4, cudaMemcpyDeviceToHost));
-    return "";
-  }
-  double bytes(int impl) const override {
-    if (impl == MERGE_S) return merge_s_bytes(dt_, S_, T_, H_, D_);
-    return merge_bytes(dt_, T_, H_, D_);
-  }
-
- private:
-  DType dt_ = DType::F32;
-  int64_t S_ = 0, T_ = 0, H_ = 0, D_ = 0, rows_ = 0, thd_ = 0;
-  cudaStream_t st_ = nullptr;
-  cudaEvent_t e0_ = nullptr, e1_ = nullptr;
-  DBuf parts_, lses_, out_, out_lse_, flush_, copy_;
-  NaiveBufs naive_;
-  bool naive_ready_ = false, host_valid_ = false;
-  std::vector<char> h_parts_;
-  std::vector<float> h_lses_;
-};
-
-std::unique_ptr<Case> make_case(DType dt, int64_t S, int64_t T, int64_t H, int64_t D,
-                                std::string& err) {
-  err = need_device();
-  if (!err.empty()) return nullptr;
-  auto c = std::make_unique<CudaCase>();
-  err = c->init(dt, S, T, H, D);
-  if (!err.empty()) return nullptr;
-  return c;
 }
 
 }}  // namespace mas::gpu

@@ -11,7 +11,13 @@
 namespace mas { namespace gpu {
 
 enum Impl : int { NAIVE = 0, BASELINE = 1, OPTIMIZED = 2, OPTIMIZED_CS = 3, MERGE_S = 4, COPY = 5 };
+// Name of a built-in implementation or of a loaded --kernel ("?" when unknown).
 const char* impl_name(int impl);
+// Id of the implementation named `name` (built-in or loaded kernel), or -1.
+int impl_id(const std::string& name);
+// Loads a --kernel file for this device (mas_user.h: .cu compiled for the device's sm, or a .so):
+// its implementation id, or -1 with a one-line reason ("needs a GPU: ..." without one).
+int load_kernel(const std::string& file, std::string& err);
 
 struct Info {
   bool built = false;      // compiled with CUDA

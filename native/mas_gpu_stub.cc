@@ -11,6 +11,17 @@ const char* impl_name(int impl) {
   return impl >= 0 && impl <= 5 ? names[impl] : "?";
 }
 
+int impl_id(const std::string& name) {
+  for (int i = 0; i <= 5; ++i)
+    if (name == impl_name(i)) return i;
+  return -1;
+}
+
+int load_kernel(const std::string&, std::string& err) {
+  err = std::string("needs a GPU: ") + kNoCuda;
+  return -1;
+}
+
 const Info& info() {
   static Info i = [] {
     Info x;

@@ -1,15 +1,15 @@
 // merge_attn_states CUDA kernels, templated on dtype and vector width (in the manner of
 // FlashInfer's cascade.cuh). Semantics: mas_common.h / shared/docs/kernel.md.
 //
-//   optimized : block = (BX threads per row) x (BY rows); each thread moves 16-byte packs of one
-//               row; D known at compile time for 64/128/256 (one pack per thread, no loop), a
-//               generic path for other D; any H (H never enters the block shape); 64-bit offsets;
-//               output LSE written by the row's first thread.
+//   optimized : BX threads per row, each moving 16-byte packs of it; D known at compile time for
+//               64/128/256 (one pack per thread, no loop), a generic path for other D; any H;
+//               64-bit offsets; output LSE written by the row's first thread. Two grids (token
+//               grid, the default, and the v2 row grid) and two weight rules (approximate MUFU,
+//               the default, and accurate expf/logf), chosen in mas_kernels.inc.
 //   merge_s   : the same layout for S partial results in one pass.
 //   baseline  : one thread per 16-byte pack over a flat index, 128-thread blocks, run-time
 //               divisions (the design of vLLM's CUDA kernel), with the full semantics.
-//   naive     : a chain of elementwise kernels through float32 temporaries (like a PyTorch
-//               expression chain).
+//   naive     : mas_naive.cuh.
 #pragma once
 #include <cuda_runtime.h>
 #include <cuda_fp16.h>
@@ -132,16 +132,53 @@ template <int VEC, int DC> struct RowShape {
   static constexpr int BY = 256 / BX;
 };
 
-template <DType DT, int VEC, int DC, int CACHE>
-__global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
+// The row rule of row_weights() on the hardware's approximate exp2 / log2 / reciprocal (MUFU, as
+// FlashInfer's MergeState uses): relative error ~2^-22 in the weights, far under every dtype's
+// tolerance (fp32 2e-6), and about a third of the instructions of the accurate expf/logf/division.
+// Same +-inf / NaN semantics (kind 0 normal, 1 both empty, 2 NaN).
+__device__ __forceinline__ float ex2_approx(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
+__device__ __forceinline__ float lg2_approx(float x) {
+  float y;
+  asm("lg2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
+__device__ __forceinline__ RowWeights row_weights_fast(float p, float s) {
+  constexpr float kLog2e = 1.4426950408889634f, kLn2 = 0.6931471805599453f;
+  const bool nan = mas_isnan(p) || mas_isnan(s);
+  p = p == kPosInf ? kNegInf : p;
+  s = s == kPosInf ? kNegInf : s;
+  const float m = fmaxf(p, s);
+  const bool empty = m == kNegInf;
+  // p - m is exactly 0 for the larger part, so its weight term is exactly 1.
+  const float ep = ex2_approx((p - m) * kLog2e), es = ex2_approx((s - m) * kLog2e);
+  const float sum = ep + es;
+  const float inv = __fdividef(1.f, sum);
+  RowWeights r;
+  r.wp = nan ? kNaN : empty ? 0.f : ep * inv;
+  r.ws = nan ? kNaN : empty ? 0.f : es * inv;
+  r.lse = nan ? kNaN : empty ? kNegInf : fmaf(lg2_approx(sum), kLn2, m);
+  r.kind = nan ? 2 : empty ? 1 : 0;
+  return r;
+}
+
+template <bool FAST>
+__device__ __forceinline__ RowWeights weights(const float* pl, const float* sl, uint32_t li) {
+  const float p = __ldg(pl + li), s = __ldg(sl + li);
+  if constexpr (FAST) return row_weights_fast(p, s);
+  else return row_weights(p, s);
+}
+
+// One row (token t, head h) moved by the BX threads of threadIdx.x: the body both grids share.
+template <DType DT, int VEC, int DC, int CACHE, bool FAST>
+__device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32_t h) {
   using D_ = Dev<DT>;
   using T = typename D_::T;
   using P = Pack<T, VEC>;
   constexpr int BX = RowShape<VEC, DC>::BX;
-  constexpr int BY = RowShape<VEC, DC>::BY;
-  const uint32_t row = blockIdx.x * BY + threadIdx.y;
-  if (row >= p.rows) return;
-  const uint32_t t = p.divH.div(row), h = row - t * p.H;
   const uint32_t li = h * p.T + t;
   const T* x = static_cast<const T*>(p.prefix) + (int64_t(t) * p.p_tok + int64_t(h) * p.p_head);
   const T* y = static_cast<const T*>(p.suffix) + (int64_t(t) * p.s_tok + int64_t(h) * p.s_head);
@@ -153,7 +190,7 @@ __global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
     const uint32_t k = threadIdx.x;
     const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
     const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
-    const RowWeights w = row_weights(__ldg(p.prefix_lse + li), __ldg(p.suffix_lse + li));
+    const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
     if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
     float fa[VEC], fb[VEC];
     D_::to_f(a.v, fa, VEC);
@@ -165,7 +202,7 @@ __global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
     st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
     return;
   }
-  const RowWeights w = row_weights(__ldg(p.prefix_lse + li), __ldg(p.suffix_lse + li));
+  const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
   if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
 #pragma unroll
   for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
@@ -180,6 +217,25 @@ __global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
     D_::from_f(fa, r.v, VEC);
     st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
   }
+}
+
+// Row grid (v2): BY consecutive rows (t*H + h) per 256-thread block; t and h by one FastDiv.
+template <DType DT, int VEC, int DC, int CACHE, bool FAST>
+__global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
+  constexpr int BY = RowShape<VEC, DC>::BY;
+  const uint32_t row = blockIdx.x * BY + threadIdx.y;
+  if (row >= p.rows) return;
+  const uint32_t t = p.divH.div(row);
+  merge_row<DT, VEC, DC, CACHE, FAST>(p, t, row - t * p.H);
+}
+
+// Token grid (v4, FlashInfer's layout): blockIdx.x is the token, heads on threadIdx.y (blockDim.y
+// heads per block, more blocks on blockIdx.y when H does not fit), so no index division at all.
+template <DType DT, int VEC, int DC, int CACHE, bool FAST>
+__global__ void __launch_bounds__(256) merge_tok_kernel(const OptParams p) {
+  const uint32_t h = blockIdx.y * blockDim.y + threadIdx.y;
+  if (h >= p.H) return;
+  merge_row<DT, VEC, DC, CACHE, FAST>(p, blockIdx.x, h);
 }
 
 struct SParams {
@@ -204,26 +260,25 @@ __global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
   const uint32_t t = p.divH.div(row), h = row - t * p.H;
   const uint32_t li = h * p.T + t;
   const int64_t lstride = int64_t(p.T) * p.H;
-  const float inf = __int_as_float(0x7f800000);
-  float m = -inf;
+  float m = kNegInf;
   bool nan = false;
   for (uint32_t s = 0; s < p.S; ++s) {
     float l = __ldg(p.lses + s * lstride + li);
     nan |= l != l;
-    l = l == inf ? -inf : l;
+    l = l == kPosInf ? kNegInf : l;
     m = fmaxf(m, l);
   }
   float sum = 0.f;
-  if (!nan && m != -inf)
+  if (!nan && m != kNegInf)
     for (uint32_t s = 0; s < p.S; ++s) {
       float l = __ldg(p.lses + s * lstride + li);
-      l = l == inf ? -inf : l;
+      l = l == kPosInf ? kNegInf : l;
       sum += expf(l - m);
     }
-  const int kind = nan ? 2 : (m == -inf ? 1 : 0);
-  const float inv = kind == 0 ? 1.f / sum : __int_as_float(0x7fc00000);
+  const int kind = nan ? 2 : (m == kNegInf ? 1 : 0);
+  const float inv = kind == 0 ? 1.f / sum : kNaN;
   if (threadIdx.x == 0 && p.out_lse)
-    p.out_lse[li] = kind == 0 ? logf(sum) + m : (kind == 1 ? -inf : __int_as_float(0x7fc00000));
+    p.out_lse[li] = kind == 0 ? logf(sum) + m : (kind == 1 ? kNegInf : kNaN);
   const int64_t base = int64_t(t) * p.H * p.D + int64_t(h) * p.D;
   const T* x = static_cast<const T*>(p.parts) + base;
   T* o = static_cast<T*>(p.out) + base;
@@ -240,8 +295,8 @@ __global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
         const P a = reinterpret_cast<const P*>(x + int64_t(s) * p.part_stride)[k];
         const P b = reinterpret_cast<const P*>(x + int64_t(s + 1) * p.part_stride)[k];
         float la = __ldg(p.lses + s * lstride + li), lb = __ldg(p.lses + (s + 1) * lstride + li);
-        la = la == inf ? -inf : la;
-        lb = lb == inf ? -inf : lb;
+        la = la == kPosInf ? kNegInf : la;
+        lb = lb == kPosInf ? kNegInf : lb;
         const float wa = kind == 0 ? expf(la - m) * inv : inv;
         const float wb = kind == 0 ? expf(lb - m) * inv : inv;
         float fa[VEC], fb[VEC];
@@ -253,7 +308,7 @@ __global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
       if (s < p.S) {
         const P a = reinterpret_cast<const P*>(x + int64_t(s) * p.part_stride)[k];
         float la = __ldg(p.lses + s * lstride + li);
-        la = la == inf ? -inf : la;
+        la = la == kPosInf ? kNegInf : la;
         const float wa = kind == 0 ? expf(la - m) * inv : inv;
         float fa[VEC];
         D_::to_f(a.v, fa, VEC);
@@ -299,67 +354,6 @@ __global__ void __launch_bounds__(128) merge_baseline_kernel(const OptParams p, 
   }
   D_::from_f(fa, r.v, VEC);
   reinterpret_cast<P*>(o)[k] = r;
-}
-
-// ---- naive: elementwise kernels through float32 temporaries ------------------------------------
-// rows-sized temporaries: pf, sf (fixed LSEs), m, wp, ws, sum, sp, ss; element-sized: tp, ts.
-struct NaiveTemps {
-  float *pf, *sf, *m, *wp, *ws, *sum, *sp, *ss, *tp, *ts;
-};
-
-static __global__ void naive_fix_inf(const float* in, float* out, int64_t n) {
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) {
-    float v = in[i];
-    out[i] = v == __int_as_float(0x7f800000) ? -__int_as_float(0x7f800000) : v;
-  }
-}
-static __global__ void naive_max(const float* a, const float* b, float* m, int64_t n) {
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) {
-    float x = a[i], y = b[i];
-    m[i] = (x != x || y != y) ? __int_as_float(0x7fc00000) : fmaxf(x, y);
-  }
-}
-// exp(x - m), 0 where m == -inf (both empty)
-static __global__ void naive_exp_sub(const float* x, const float* m, float* out, int64_t n) {
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) out[i] = m[i] == -__int_as_float(0x7f800000) ? 0.f : expf(x[i] - m[i]);
-}
-static __global__ void naive_add(const float* a, const float* b, float* out, int64_t n) {
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) out[i] = a[i] + b[i];
-}
-static __global__ void naive_log_add(const float* sum, const float* m, float* out, int64_t n) {
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) out[i] = m[i] == -__int_as_float(0x7f800000) ? m[i] : logf(sum[i]) + m[i];
-}
-static __global__ void naive_div(const float* a, const float* sum, float* out, int64_t n) {
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i < n) out[i] = sum[i] == 0.f ? 0.f : a[i] / sum[i];
-}
-// tmp[t,h,d] = float(x[t,h,d]) * scale[h,t]; element i of a contiguous [T,H,D] temp.
-template <DType DT>
-__global__ void naive_scale(const void* x, int64_t tok, int64_t head, const float* scale,
-                            float* tmp, int64_t T, int64_t H, int64_t D) {
-  using T_ = typename Dev<DT>::T;
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= T * H * D) return;
-  int64_t d = i % D, r = i / D, h = r % H, t = r / H;
-  float v;
-  Dev<DT>::to_f(static_cast<const T_*>(x) + t * tok + h * head + d, &v, 1);
-  tmp[i] = v * scale[h * T + t];
-}
-// out = cast(tp + ts), zero for empty rows (like torch.where(empty, 0, out)).
-template <DType DT>
-__global__ void naive_sum_cast(const float* tp, const float* ts, const float* m, void* out,
-                               int64_t tok, int64_t head, int64_t T, int64_t H, int64_t D) {
-  using T_ = typename Dev<DT>::T;
-  int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-  if (i >= T * H * D) return;
-  int64_t d = i % D, r = i / D, h = r % H, t = r / H;
-  float v = m[h * T + t] == -__int_as_float(0x7f800000) ? 0.f : tp[i] + ts[i];
-  Dev<DT>::from_f(&v, static_cast<T_*>(out) + t * tok + h * head + d, 1);
 }
 
 }}  // namespace mas::cuda
