@@ -1,0 +1,73 @@
+// Test helper: a tiny OpenAI-compatible chat server (node:http) whose replies are scripted per
+// request, so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What the server does with one request: reply with a message, an HTTP error, drop the
+ *  connection, or never answer. */
+export type Reply =
+  | { content?: string | null; reasoning_content?: string; reasoning?: string; finish_reason?: string; completion_tokens?: number }
+  | { status: number; headers?: Record<string, string> }
+  | 'destroy'
+  | 'hang';
+
+/** Decides the reply from the user message text and how many times this same text was asked before. */
+export type Script = (userText: string, attempt: number, body: Record<string, unknown>) => Reply | Promise<Reply>;
+
+export interface FakeServer {
+  url: string;
+  /** Every request body received, in order. */
+  bodies: Record<string, unknown>[];
+  close(): Promise<void>;
+}
+
+export async function startFakeServer(script: Script): Promise<FakeServer> {
+  const bodies: Record<string, unknown>[] = [];
+  const seen = new Map<string, number>();
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer(async (req, res) => {
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const body = JSON.parse(raw) as { messages: { content: string }[] } & Record<string, unknown>;
+    bodies.push(body);
+    const text = body.messages[body.messages.length - 1].content;
+    const attempt = (seen.get(text) ?? 0) + 1;
+    seen.set(text, attempt);
+    const reply = await script(text, attempt, body);
+    if (reply === 'hang') return;
+    if (reply === 'destroy') return void req.socket.destroy();
+    if ('status' in reply) {
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      return void res.end(JSON.stringify({ error: { message: `scripted ${reply.status}`, type: 'test' } }));
+    }
+    const message: Record<string, unknown> = { role: 'assistant', content: reply.content ?? null };
+    if (reply.reasoning_content !== undefined) message.reasoning_content = reply.reasoning_content;
+    if (reply.reasoning !== undefined) message.reasoning = reply.reasoning;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        id: 'x',
+        object: 'chat.completion',
+        created: 0,
+        model: body.model,
+        choices: [{ index: 0, message, finish_reason: reply.finish_reason ?? 'stop' }],
+        usage: { prompt_tokens: 10, completion_tokens: reply.completion_tokens ?? 5, total_tokens: 15 },
+      }),
+    );
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}

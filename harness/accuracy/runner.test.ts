@@ -1,0 +1,152 @@
+// runAccuracy end to end against a scripted fake server: counts by outcome, scores, retries,
+// files on disk, timeouts, a dead server and Ctrl-C.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startFakeServer, type Reply } from './fakeServer.js';
+import { runAccuracy } from './runner.js';
+import { loadAccuracyRun } from './savedRun.js';
+
+const DATA = path.join(import.meta.dirname, 'fixtures', 'ceval-mini');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'abserve-acc-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Replies keyed by a substring of each fixture question; attempt-dependent where retries matter. */
+function script(text: string, attempt: number): Reply {
+  const has = (s: string) => text.includes(s);
+  if (has('1+1')) return { content: '答案：B' }; // correct
+  if (has('2乘以3')) return { content: '答案：C' }; // wrong
+  if (has('10减去4')) return { content: '答案：A', reasoning_content: '答案是B？不对。' }; // correct, thinking apart
+  if (has('9除以3')) return { content: '<think>答案是A</think>\n答案：D' }; // correct, inline thinking
+  if (has('5的平方')) return { content: '<think>想一想，答案是C', finish_reason: 'length' }; // truncated
+  if (has('正确选项是')) return attempt === 1 ? { status: 429, headers: { 'retry-after': '0' } } : { content: '答案：C' };
+  if (has('虚构题二')) return { status: 400 }; // never retried
+  if (has('虚构题三')) return { status: 500 }; // retried, then failed
+  if (has('资产等于负债')) return { content: '我不知道' }; // unparsed
+  if (has('含逗号')) return { status: 409 }; // openai's own retry would repeat it; ours does not
+  if (has('会计题三')) return { content: '嗯……</think>\nB' }; // correct: only the closing tag, lone letter
+  if (has('会计题四')) return attempt === 1 ? { status: 503 } : attempt === 2 ? 'destroy' : { content: 'The answer is D.' };
+  throw new Error(`unscripted question: ${text}`);
+}
+
+describe('runAccuracy', () => {
+  it('counts every outcome separately, scores macro and micro, retries only what it should', async () => {
+    const srv = await startFakeServer(script);
+    const outDir = path.join(tmp, 'run1');
+    try {
+      const seen: number[] = [];
+      const run = await runAccuracy({
+        dataDir: DATA,
+        baseUrl: srv.url,
+        model: 'fake-r1',
+        maxTokens: 1024,
+        concurrency: 3,
+        maxRetries: 2,
+        retryBaseMs: 1,
+        seed: 7,
+        outDir,
+        onAnswer: (_r, done) => seen.push(done),
+      });
+      const o = run.summary.overall;
+      expect({ n: o.n, correct: o.correct, wrong: o.wrong, unparsed: o.unparsed, truncated: o.truncated, failed: o.failed }).toEqual({
+        n: 12,
+        correct: 6,
+        wrong: 1,
+        unparsed: 1,
+        truncated: 1,
+        failed: 3,
+      });
+      const scores = Object.fromEntries(run.summary.subjects.map((s) => [s.subject, s.score]));
+      expect(scores).toEqual({ high_school_mathematics: 0.6, modern_chinese_history: 0.3333, accountant: 0.5 });
+      expect(o.macro).toBeCloseTo((0.6 + 0.3333 + 0.5) / 3, 12);
+      expect(o.micro).toBe(0.5);
+      expect(run.info.partial).toBe(false);
+      expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+
+      const by = Object.fromEntries(run.records.map((r) => [r.key, r]));
+      expect(by['modern_chinese_history/0']).toMatchObject({ outcome: 'correct', attempts: 2 });
+      expect(by['modern_chinese_history/1']).toMatchObject({ outcome: 'failed', attempts: 1, error: { kind: 'http', status: 400 } });
+      expect(by['modern_chinese_history/2']).toMatchObject({ outcome: 'failed', attempts: 3, error: { kind: 'http', status: 500 } });
+      expect(by['accountant/1']).toMatchObject({ outcome: 'failed', attempts: 1, error: { status: 409 } });
+      expect(by['accountant/3']).toMatchObject({ outcome: 'correct', attempts: 3, letter: 'D' });
+      expect(by['accountant/2']).toMatchObject({ outcome: 'correct', method: 'last_line' });
+      expect(by['high_school_mathematics/2']).toMatchObject({ letter: 'A', reasoning: '答案是B？不对。', reasoningChars: 8 });
+      expect(by['high_school_mathematics/4']).toMatchObject({ outcome: 'truncated', letter: null, unclosedThinking: true, finishReason: 'length' });
+      // 12 questions + 1 (429) + 2 (500 retries) + 2 (503, reset) re-asks.
+      expect(srv.bodies).toHaveLength(17);
+      expect(srv.bodies[0]).toMatchObject({ model: 'fake-r1', temperature: 0, seed: 7, max_tokens: 1024 });
+      expect(run.info.warnings.some((w) => /max_tokens 1024 looks too small/.test(w))).toBe(true);
+      expect(run.info.warnings.some((w) => /1 answer\(s\) hit max_tokens/.test(w))).toBe(true);
+
+      const back = loadAccuracyRun(outDir);
+      expect(back.records).toHaveLength(12);
+      expect(back.summary).toEqual(run.summary);
+      expect(back.info.partial).toBe(false);
+      const saved = JSON.parse(fs.readFileSync(path.join(outDir, 'accuracy.json'), 'utf8'));
+      expect(saved.summary.overall.macro).toBeCloseTo(o.macro, 12);
+      await expect(runAccuracy({ dataDir: DATA, baseUrl: srv.url, model: 'm', outDir })).rejects.toThrow(/answers\.jsonl already exists/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('times out a hanging server per attempt and retries timeouts', async () => {
+    const srv = await startFakeServer(() => 'hang');
+    try {
+      const run = await runAccuracy({
+        dataDir: DATA,
+        subjects: ['accountant'],
+        limit: 1,
+        baseUrl: srv.url,
+        model: 'm',
+        requestTimeoutMs: 150,
+        maxRetries: 1,
+        retryBaseMs: 1,
+      });
+      expect(run.records[0]).toMatchObject({ outcome: 'failed', attempts: 2, error: { kind: 'timeout' } });
+      expect(srv.bodies).toHaveLength(2);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('fails fast on a dead server instead of hanging', async () => {
+    const srv = await startFakeServer(() => 'hang');
+    const url = srv.url;
+    await srv.close();
+    const run = await runAccuracy({ dataDir: DATA, limit: 1, baseUrl: url, model: 'm', maxRetries: 1, retryBaseMs: 1 });
+    expect(run.summary.overall).toMatchObject({ n: 3, failed: 3 });
+    expect(run.records.every((r) => r.error?.kind === 'connection' && r.attempts === 2)).toBe(true);
+  });
+
+  it('on abort keeps what was answered and says the run is partial', async () => {
+    const ac = new AbortController();
+    let answered = 0;
+    const srv = await startFakeServer(async () => {
+      if (answered >= 4) {
+        ac.abort();
+        return 'hang';
+      }
+      answered++;
+      return { content: 'A' };
+    });
+    const outDir = path.join(tmp, 'aborted');
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: srv.url, model: 'm', concurrency: 1, outDir, signal: ac.signal });
+      expect(run.records).toHaveLength(4);
+      expect(run.info.partial).toBe(true);
+      expect(run.info.partialReason).toBe('interrupted: 4 of 12 questions answered');
+      const back = loadAccuracyRun(outDir);
+      expect(back.records).toHaveLength(4);
+      expect(back.info.partialReason).toMatch(/^interrupted/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('refuses bad options before sending anything', async () => {
+    await expect(runAccuracy({ dataDir: DATA, baseUrl: 'http://127.0.0.1:1', model: 'm', concurrency: 0 })).rejects.toThrow(/^concurrency: must be an integer >= 1: got 0/);
+    await expect(runAccuracy({ dataDir: DATA, baseUrl: 'http://127.0.0.1:1', model: 'm', shots: 3 })).rejects.toThrow(/shots: 3 asked but the dev split has 2 usable questions for high_school_mathematics/);
+  });
+});

@@ -1,0 +1,198 @@
+// `runAccuracy`: load the questions, ask them at a fixed concurrency, grade each answer as it
+// arrives, append it to answers.jsonl, and write accuracy.json (settings + scores) atomically at the
+// start (marked partial), and at the end. An abort (Ctrl-C) stops asking, drops the in-flight
+// requests and still writes everything answered, marked partial.
+import { loadQuestions, type Dataset, type DatasetOptions, type Question } from './dataset.js';
+import { ask, makeClient } from './ask.js';
+import { extractAnswer } from './extract.js';
+import { buildMessages, promptHash, PROMPT_VERSION } from './prompt.js';
+import { summarize } from './score.js';
+import { AnswersFile, writeInfo } from './savedRun.js';
+import { UserError } from '../common/errors.js';
+import type { AccuracyInfo, AccuracyRun, AnswerRecord, Outcome } from './types.js';
+import type { AskResult } from './ask.js';
+
+/** Options of one accuracy run. The dataset fields and `shots`, `maxTokens`, `concurrency` match
+ *  the scenario file's `accuracy:` block (data_dir, split, subjects, categories, limit, shots,
+ *  max_tokens, concurrency). Times in ms. */
+export interface AccuracyOptions extends DatasetOptions {
+  /** Server root (http://host:port) or its /v1 URL. */
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  /** Solved dev-split examples per prompt (same subject); default 0. */
+  shots?: number;
+  /** Default 8192: reasoning models think for thousands of tokens. */
+  maxTokens?: number;
+  /** Default 0 (greedy). */
+  temperature?: number;
+  /** Sent as the request's `seed`; default 0. */
+  seed?: number;
+  /** Requests in flight; default 8. */
+  concurrency?: number;
+  /** Per attempt; default 600 000 (10 min). */
+  requestTimeoutMs?: number;
+  /** Retries after the first attempt on 429/5xx/connection errors; default 3. */
+  maxRetries?: number;
+  /** First backoff; default 1000, doubling. */
+  retryBaseMs?: number;
+  /** When set: answers.jsonl is appended as answers arrive and accuracy.json written here. */
+  outDir?: string;
+  label?: string;
+  signal?: AbortSignal;
+  onAnswer?: (record: AnswerRecord, done: number, total: number) => void;
+  onWarning?: (message: string) => void;
+}
+
+const REASONING_NAME = /(^|[^a-z])(r1|qwq|think|reason|o1|o3|o4|gpt-oss|deepseek-r)/i;
+
+/** Grades one response. Outcome order: failed, truncated, unparsed, correct/wrong (see Outcome). */
+export function toRecord(q: Question, model: string, hash: string, res: AskResult): AnswerRecord {
+  const x = extractAnswer({ content: res.content, reasoning: res.reasoning });
+  let outcome: Outcome;
+  if (res.error) outcome = 'failed';
+  else if (res.finishReason === 'length') outcome = 'truncated';
+  else if (!x.letter) outcome = 'unparsed';
+  else outcome = x.letter === q.answer ? 'correct' : 'wrong';
+  return {
+    key: q.key,
+    subject: q.subject,
+    id: q.id,
+    promptHash: hash,
+    model,
+    output: res.content,
+    reasoning: res.reasoning,
+    reasoningChars: x.reasoningText.length,
+    answerChars: x.answerText.length,
+    reasoningTokens: res.reasoningTokens,
+    promptTokens: res.promptTokens,
+    completionTokens: res.completionTokens,
+    letter: x.letter,
+    method: x.method,
+    unclosedThinking: x.unclosedThinking,
+    gold: q.answer,
+    outcome,
+    correct: outcome === 'correct',
+    finishReason: res.finishReason,
+    latencyMs: Math.round(res.latencyMs * 1000) / 1000,
+    ttftMs: null,
+    attempts: res.attempts,
+    error: res.error,
+  };
+}
+
+function positiveInt(name: string, v: number): number {
+  if (!Number.isInteger(v) || v < 1) throw new UserError(`${name}: must be an integer >= 1: got ${v}`);
+  return v;
+}
+
+/** Shots per question: the first `k` dev questions of its subject (never the question itself when
+ *  the asked split is dev too).
+ *  @throws UserError when the dev split has fewer than k questions for a subject. */
+function shotsFor(opts: AccuracyOptions, data: Dataset, k: number): Map<string, Question[]> {
+  const out = new Map<string, Question[]>();
+  if (k === 0) return out;
+  const dev = loadQuestions({ dataDir: opts.dataDir, split: 'dev', subjects: data.subjects }).questions;
+  for (const q of data.questions) {
+    const pool = dev.filter((d) => d.subject === q.subject && !(data.split === 'dev' && d.key === q.key));
+    if (pool.length < k) throw new UserError(`shots: ${k} asked but the dev split has ${pool.length} usable questions for ${q.subject}`);
+    out.set(q.key, pool.slice(0, k));
+  }
+  return out;
+}
+
+/** Runs C-Eval against an OpenAI-compatible server and scores it.
+ *  Resolves with the run (partial when aborted); request failures are records with outcome
+ *  `failed`, not exceptions.
+ *  @throws UserError for bad options or data (before any request is sent), or when outDir already
+ *  holds answers. */
+export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
+  const shots = opts.shots ?? 0;
+  if (!Number.isInteger(shots) || shots < 0) throw new UserError(`shots: must be an integer >= 0: got ${shots}`);
+  const maxTokens = positiveInt('max_tokens', opts.maxTokens ?? 8192);
+  const concurrency = positiveInt('concurrency', opts.concurrency ?? 8);
+  const timeoutMs = opts.requestTimeoutMs ?? 600_000;
+  if (!(timeoutMs > 0)) throw new UserError(`request timeout: must be > 0 ms: got ${timeoutMs}`);
+  const maxRetries = opts.maxRetries ?? 3;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new UserError(`retries: must be an integer >= 0: got ${maxRetries}`);
+  const data = loadQuestions(opts);
+  const shotMap = shotsFor(opts, data, shots);
+  const warn = (m: string) => {
+    info.warnings.push(m);
+    opts.onWarning?.(m);
+  };
+
+  const info: AccuracyInfo = {
+    schema: 'abserve.accuracy/1',
+    label: opts.label ?? null,
+    model: opts.model,
+    baseUrl: opts.baseUrl,
+    dataDir: opts.dataDir,
+    split: data.split,
+    shots,
+    maxTokens,
+    temperature: opts.temperature ?? 0,
+    seed: opts.seed ?? 0,
+    concurrency,
+    stream: false,
+    promptVersion: PROMPT_VERSION,
+    planned: data.questions.length,
+    missingSubjects: data.missing,
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    partial: true,
+    partialReason: 'running (the run has not finished)',
+    warnings: [],
+  };
+  if (data.missing.length) warn(`${data.missing.length} selected subject(s) have no ${data.split} data: ${data.missing.join(', ')}`);
+  if (REASONING_NAME.test(opts.model) && maxTokens < 4096) {
+    warn(`max_tokens ${maxTokens} looks too small for the reasoning model ${opts.model} (thinking often runs to thousands of tokens); cut-off answers count as truncated`);
+  }
+
+  const file = opts.outDir ? await AnswersFile.create(opts.outDir) : undefined;
+  const records: AnswerRecord[] = [];
+  const finish = async (partialReason: string | null): Promise<AccuracyRun> => {
+    await file?.close();
+    info.finishedAt = new Date().toISOString();
+    info.partial = partialReason !== null;
+    info.partialReason = partialReason;
+    const run: AccuracyRun = { info, records, summary: summarize(records) };
+    if (opts.outDir) await writeInfo(opts.outDir, run);
+    return run;
+  };
+  if (opts.outDir) await writeInfo(opts.outDir, { info, records, summary: summarize(records) });
+
+  const client = makeClient(opts.baseUrl, opts.apiKey, timeoutMs);
+  let next = 0;
+  const worker = async () => {
+    while (!opts.signal?.aborted && next < data.questions.length) {
+      const q = data.questions[next++];
+      const messages = buildMessages(q, shotMap.get(q.key));
+      const res = await ask(
+        client,
+        { model: opts.model, messages, maxTokens, temperature: info.temperature, seed: info.seed },
+        { timeoutMs, maxRetries, retryBaseMs: opts.retryBaseMs ?? 1000, signal: opts.signal },
+      );
+      if (res.aborted) return;
+      const rec = toRecord(q, opts.model, promptHash(messages), res);
+      const done = records.push(rec);
+      await file?.append(rec);
+      opts.onAnswer?.(rec, done, data.questions.length);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, data.questions.length) }, worker));
+  } catch (e) {
+    await finish(`run error: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  }
+
+  const s = summarize(records).overall;
+  if (s.truncated) warn(`${s.truncated} answer(s) hit max_tokens ${maxTokens} (finish_reason "length"); raise --max-tokens`);
+  if (s.failed) warn(`${s.failed} request(s) failed after retries; they count against the score`);
+  const partial =
+    records.length < data.questions.length
+      ? `${opts.signal?.aborted ? 'interrupted' : 'stopped'}: ${records.length} of ${data.questions.length} questions answered`
+      : null;
+  return finish(partial);
+}
