@@ -52,9 +52,12 @@ export interface MetricComparison {
   /** Mann-Whitney U two-sided p-value on the pooled units' values (second opinion); null for
    *  run-level metrics with fewer than 2 repetitions per arm. */
   mannWhitneyP: number | null;
-  /** Paired per-request difference (request i in A vs request i in B), when keys allow it:
-   *  mean of (b_i - a_i) over matched requests, its bootstrap interval and sign-flip p-value. */
-  paired: { n: number; meanDiff: number; ci: Interval; pValue: number } | null;
+  /** Paired per-request difference (request i in A vs request i in B, matched by repetition index
+   *  and key), when keys allow it: mean of (b_i - a_i) over matched requests (a request's value is
+   *  the mean of its unit's values), its hierarchical-bootstrap interval and p-value, and
+   *  `signFlipP`, the sign-flip permutation p-value that treats pairs as independent (see
+   *  stats/paired.ts). The same object for every statistic of a metric. */
+  paired: { n: number; meanDiff: number; ci: Interval; pValue: number; signFlipP?: number } | null;
   /** The statistic per repetition, in run order, so drift is visible. */
   perRepetition: { a: number[]; b: number[] };
   /** Minimum detectable effect at 80% power and this alpha for this design, absolute (metric
@@ -62,6 +65,10 @@ export interface MetricComparison {
   mde: number;
   mdePct: number;
   verdict: Verdict;
+  /** Factor (>= 1) by which the bootstrap distribution of B - A (and B / A) was widened around its
+   *  median for few repetitions: t_{1-alpha/2, nu} / z_{1-alpha/2}, nu the Welch-Satterthwaite
+   *  effective degrees of freedom (stats/smallSample.ts). 1 when no widening applied. */
+  smallSampleWidening?: number;
 }
 
 /** What comparison.json holds. */
