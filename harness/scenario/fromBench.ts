@@ -2,8 +2,7 @@
 // bench and ab share one vocabulary and one validator. Problems name the flags, not YAML paths.
 import type { GoodputSlo } from '../metrics/types.js';
 import { ScenarioError, type ScenarioProblem } from './errors.js';
-import { problemsFromIssues } from './load.js';
-import { scenarioSchema } from './schema.js';
+import { validateScenarioData } from './load.js';
 import { resolveScenario } from './resolve.js';
 import type { Scenario } from './types.js';
 
@@ -155,10 +154,10 @@ export function scenarioFromBench(flags: BenchScenarioInput): Scenario {
     seed: flags.seed,
     slo,
   };
-  const r = scenarioSchema.safeParse(dropUndefined(raw), { reportInput: true });
-  const problems = [...pre, ...(r.success ? [] : problemsFromIssues(r.error.issues).map((p) => ({ ...p, path: benchFlagFor(p.path) })))];
-  if (problems.length > 0 || !r.success) throw new ScenarioError(BENCH_SOURCE, problems);
-  return resolveScenario(r.data, BENCH_SOURCE, process.cwd());
+  const r = validateScenarioData(dropUndefined(raw));
+  const problems = [...pre, ...(r.ok ? [] : r.problems.map((p) => ({ ...p, path: benchFlagFor(p.path) })))];
+  if (problems.length > 0 || !r.ok) throw new ScenarioError(BENCH_SOURCE, problems);
+  return resolveScenario(r.raw, BENCH_SOURCE, process.cwd());
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { core } from 'zod';
 import { ScenarioError, formatPath, formatValue, type ScenarioProblem } from './errors.js';
-import { scenarioSchema } from './schema.js';
+import { crossRules, scenarioSchema, type RawScenario } from './schema.js';
 import { resolveScenario } from './resolve.js';
 import type { Scenario } from './types.js';
 
@@ -39,9 +39,19 @@ export function problemsFromIssues(issues: readonly core.$ZodIssue[]): ScenarioP
  * `baseDir`. Throws ScenarioError listing every problem.
  */
 export function scenarioFromData(data: unknown, file: string, baseDir: string): Scenario {
+  const r = validateScenarioData(data);
+  if (!r.ok) throw new ScenarioError(file, r.problems);
+  return resolveScenario(r.raw, file, baseDir);
+}
+
+/** Schema + cross-field rules over plain data; every problem, field-level first, no duplicates. */
+export function validateScenarioData(data: unknown): { ok: true; raw: RawScenario } | { ok: false; problems: ScenarioProblem[] } {
   const r = scenarioSchema.safeParse(data, { reportInput: true });
-  if (!r.success) throw new ScenarioError(file, problemsFromIssues(r.error.issues));
-  return resolveScenario(r.data, file, baseDir);
+  if (r.success) return { ok: true, raw: r.data };
+  const cross = crossRules.safeParse(data, { reportInput: true });
+  const problems = problemsFromIssues([...r.error.issues, ...(cross.success ? [] : cross.error.issues)]);
+  const seen = new Set<string>();
+  return { ok: false, problems: problems.filter((p) => !seen.has(`${p.path}\0${p.message}`) && seen.add(`${p.path}\0${p.message}`)) };
 }
 
 /**

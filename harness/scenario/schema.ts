@@ -1,7 +1,7 @@
 // The one validator of scenario files: a zod 4 schema over the YAML's own snake_case words.
 // Objects are strict (an unknown field is an error, k6's style), every field carries a message
-// that says what was expected, and cross-field rules run even when other fields are wrong, so one
-// pass reports every problem. Nothing after this re-checks user input; resolve.ts only fills
+// that says what was expected, and cross-field rules also run when other fields are wrong
+// (crossRules), so one pass reports every problem. Nothing after this re-checks user input; resolve.ts only fills
 // defaults and converts units.
 import { z } from 'zod';
 import { profileNames } from '../engine/profiles.js';
@@ -106,7 +106,8 @@ const target = z
   .superRefine((t, ctx) => {
     const kinds = (['engine', 'url', 'compose'] as const).filter((k) => t[k] !== undefined);
     if (kinds.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'expected exactly one of engine, url, compose', input: t });
+      const got = kinds.length ? kinds.join(' and ') : 'none';
+      ctx.addIssue({ code: 'custom', message: `expected exactly one of engine, url, compose, got ${got}`, input: undefined });
     }
   });
 
@@ -218,14 +219,21 @@ export const scenarioSchema = z
     },
     { error: 'expected a mapping of scenario fields' },
   )
-  .superRefine(crossChecks, { when: () => true });
+  .superRefine(crossChecks);
+
+/**
+ * The cross-field rules alone, over the raw data: zod skips a parent's refinements after some
+ * child failures, so when the scenario schema fails, load.ts runs these too (deduplicated) to
+ * report every problem in one pass.
+ */
+export const crossRules = z.unknown().superRefine(crossChecks);
 
 export type RawScenario = z.output<typeof scenarioSchema>;
 
 type Ctx = z.RefinementCtx<unknown>;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Rules between fields. Runs even when other fields failed, so it reads its input defensively. */
+/** Rules between fields. Also runs on unvalidated data (see crossRules), so it reads its input defensively. */
 function crossChecks(raw: unknown, ctx: Ctx): void {
   if (!isObj(raw)) return;
   const add = (path: (string | number)[], message: string, input: unknown): void => {
