@@ -116,3 +116,44 @@ describe('StreamAccumulator', () => {
     expect(errorText({ choices: [] })).toBeUndefined();
   });
 });
+
+describe('StreamAccumulator: servers that misreport (issue 10)', () => {
+  const text = (t: string, usage?: object | null, finish: string | null = null) =>
+    j({ choices: [{ index: 0, text: t, finish_reason: finish }], ...(usage !== undefined ? { usage } : {}) });
+
+  it('takes a usage total sent only at the end (null before) as a total, not a delta', () => {
+    const a = feed([
+      [text('a', null), 1],
+      [text('b', null), 2],
+      [text('c', { completion_tokens: 3 }, 'stop'), 3],
+    ]);
+    expect(a.tokenCounts).toEqual([1, 1, 1]);
+    expect(a.clientOutputTokens).toBe(3);
+    expect(a.complete).toBe(true);
+  });
+
+  it('stops trusting a counter that stops increasing, and credits no EOS from it afterwards', () => {
+    const a = feed([
+      [text('a', { completion_tokens: 1 }), 1],
+      [text('b', { completion_tokens: 1 }), 2],
+      [text('c', { completion_tokens: 9 }), 3],
+      [text('', { completion_tokens: 12 }, 'stop'), 4],
+    ]);
+    expect(a.tokenCounts).toEqual([1, 1, 1]);
+    expect(a.clientOutputTokens).toBe(3);
+  });
+
+  it('is incomplete without a finish_reason or [DONE], complete with either', () => {
+    expect(feed([[text('a'), 1]]).complete).toBe(false);
+    expect(feed([[text('a'), 1], ['[DONE]', 2]]).complete).toBe(true);
+    expect(feed([[text('a'), 1], ['  [DONE] ', 2]]).done).toBe(true);
+    expect(feed([[text('a', undefined, 'length'), 1]]).complete).toBe(true);
+  });
+
+  it('reads only real errors: a message, type or code', () => {
+    for (const e of ['', '  ', false, 0, {}, [], null, { message: '' }, { code: 0 }]) expect(errorText({ error: e })).toBeUndefined();
+    expect(errorText({ error: 'boom' })).toBe('boom');
+    expect(errorText({ error: { code: 500 } })).toBe('(500)');
+    expect(errorText({ error: { message: 'oom', type: 'InternalServerError' } })).toBe('oom (InternalServerError)');
+  });
+});

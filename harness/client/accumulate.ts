@@ -6,12 +6,19 @@
 //   `content`, `reasoning_content` / `reasoning`, or `tool_calls` (chat). A role-only opening delta,
 //   or the empty-text finish chunk, is not a token.
 // - Tokens per event: the increase of `usage.completion_tokens` since the previous event when the
-//   server sends continuous usage stats (vLLM `continuous_usage_stats`), else 1. A detokenizer that
+//   server sends continuous usage stats (vLLM `continuous_usage_stats`), else 1. The counter is
+//   taken as continuous only while every token event carries it and it starts at >= 1 and keeps
+//   increasing: a server that sends zero or null usage on every chunk and the total only on the
+//   last one has sent a total, not a delta (issue 10). A detokenizer that
 //   holds back a partial character sends an empty delta whose token is then carried by the next one.
 // - A textless finishing chunk (vLLM's EOS: empty text, finish_reason set) adds its usage increase
 //   to clientOutputTokens only; it is not a token event (unless the request has no other).
 // - A usage-only chunk (`choices: []`) sets the usage totals and may extend `endAt`.
-// - `data: [DONE]` ends the stream; an error object (or `event: error`) fails the request.
+// - `data: [DONE]` ends the stream (surrounding whitespace trimmed, as vLLM strips the chunk); an
+//   error object (or `event: error`) fails the request; an empty `error` ("", false, 0, {}, [])
+//   is not an error.
+// - A response is complete only with a finish_reason or `[DONE]` (`complete`); the caller fails a
+//   stream that ends without either as `truncated`.
 
 import type { Failure, ToolCall } from '../records/record.js';
 
@@ -48,12 +55,28 @@ export class StreamAccumulator implements Accumulated {
   engineReceivedAt: number | undefined = undefined;
   engineTimeOrigin: number | undefined = undefined;
   done = false;
+  /** A choice carried a non-empty finish_reason. */
+  finishReasonSeen = false;
   failure: Failure | undefined = undefined;
   toolCalls: ToolCall[] = [];
   /** Set by the caller when it flushes an event that had no terminating blank line. */
   atEof = false;
   /** completion_tokens at the last event that carried usage (for per-event deltas). */
   private lastUsageTokens = 0;
+  /** Whether usage.completion_tokens is a running count (decided at the first token event,
+   *  revoked for good when a token event lacks it or it fails to increase). */
+  private continuous: boolean | undefined = undefined;
+
+  /** The response ended properly: a finish_reason or `[DONE]` arrived. */
+  get complete(): boolean {
+    return this.done || this.finishReasonSeen;
+  }
+
+  /** Fail the request because the byte stream itself was bad (SseParser's onProblem). */
+  readonly onProblem = (kind: 'malformed_sse' | 'oversized', message: string): void => {
+    if (this.failure !== undefined || this.done) return;
+    this.failure = { kind, message };
+  };
 
   /** Bound once so it can be passed straight to SseParser without a closure per request. */
   readonly onEvent = (type: string, data: string, time: number): void => {
@@ -63,7 +86,7 @@ export class StreamAccumulator implements Accumulated {
       return;
     }
     if (type !== 'message') return; // unknown named events carry nothing we measure
-    if (data === '[DONE]') {
+    if (data === '[DONE]' || (data.length < 16 && data.trim() === '[DONE]')) {
       this.done = true;
       return;
     }
@@ -113,7 +136,10 @@ export class StreamAccumulator implements Accumulated {
     let finishing = false;
     for (const ch of choices) {
       if (ch === null || typeof ch !== 'object') continue;
-      if (typeof ch.finish_reason === 'string' && ch.finish_reason !== '') finishing = true;
+      if (typeof ch.finish_reason === 'string' && ch.finish_reason !== '') {
+        finishing = true;
+        this.finishReasonSeen = true;
+      }
       if (typeof ch.text === 'string' && ch.text.length > 0) {
         this.text += ch.text;
         bearing = true;
@@ -143,7 +169,7 @@ export class StreamAccumulator implements Accumulated {
     // A request whose only output is that EOS has no other event to time: then the finishing
     // chunk is its token event (vLLM counts it a success with TTFT at that chunk).
     if (!bearing) {
-      if (finishing && usageTokens !== undefined) {
+      if (finishing && usageTokens !== undefined && this.continuous !== false) {
         const delta = usageTokens - this.lastUsageTokens;
         if (delta >= 1) {
           this.clientOutputTokens += delta;
@@ -158,13 +184,12 @@ export class StreamAccumulator implements Accumulated {
       return;
     }
     let k = 1;
-    if (usageTokens !== undefined) {
-      const delta = usageTokens - this.lastUsageTokens;
-      // A non-increasing counter is a server quirk; count the event once and let the
-      // client-vs-usage mismatch report show it.
-      if (delta >= 1) k = delta;
-      this.lastUsageTokens = usageTokens;
-    }
+    const delta = usageTokens === undefined ? 0 : usageTokens - this.lastUsageTokens;
+    // A counter that is missing, zero or not increasing on a token event is not a running count:
+    // from then on every event counts once and the final total is compared, not credited.
+    if (this.continuous !== false) this.continuous = delta >= 1;
+    if (this.continuous) k = delta;
+    if (usageTokens !== undefined) this.lastUsageTokens = usageTokens;
     this.tokenTimes.push(time);
     this.tokenCounts.push(k);
     this.clientOutputTokens += k;
@@ -211,18 +236,17 @@ interface ChoiceLike {
 export function errorText(v: unknown): string | undefined {
   if (v === null || typeof v !== 'object') return undefined;
   const o = v as { error?: unknown; object?: unknown; message?: unknown; type?: unknown; code?: unknown };
-  if (o.error !== undefined && o.error !== null) {
-    const e = o.error;
-    if (typeof e === 'string') return e;
-    if (typeof e === 'object') {
-      const ee = e as { message?: unknown; type?: unknown; code?: unknown };
-      const parts: string[] = [];
-      if (typeof ee.message === 'string') parts.push(ee.message);
-      const tag = [ee.type, ee.code].filter((x) => typeof x === 'string' || typeof x === 'number').join('/');
-      if (tag) parts.push(`(${tag})`);
-      return parts.length > 0 ? parts.join(' ') : JSON.stringify(e);
-    }
-    return String(e);
+  // Only a real error is one: a non-blank message, or an object with a message, type or code.
+  // Servers that always send `error: ""` / false / 0 / {} / [] / null mean "no error".
+  const e = o.error;
+  if (typeof e === 'string' && e.trim() !== '') return e;
+  if (e !== null && typeof e === 'object' && !Array.isArray(e)) {
+    const ee = e as { message?: unknown; type?: unknown; code?: unknown };
+    const parts: string[] = [];
+    if (typeof ee.message === 'string' && ee.message.trim() !== '') parts.push(ee.message);
+    const tag = [ee.type, ee.code].filter((x) => (typeof x === 'string' && x !== '') || (typeof x === 'number' && x !== 0)).join('/');
+    if (tag) parts.push(`(${tag})`);
+    if (parts.length > 0) return parts.join(' ');
   }
   if (o.object === 'error') {
     const tag = [o.type, o.code].filter((x) => typeof x === 'string' || typeof x === 'number').join('/');

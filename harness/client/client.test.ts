@@ -113,6 +113,57 @@ const scripts: Record<string, Script> = {
     res.write('data: {"choices": [{"text": "b"\n\n');
     res.end();
   },
+  // Issue 10: a clean close after 3 tokens, no finish_reason, no usage, no [DONE].
+  async 'truncated-clean'(res) {
+    startSse(res);
+    for (const t of ['a', 'b', 'c']) sse(res, text(t));
+    res.end();
+  },
+  // Issue 10: binary garbage between two good events.
+  async garbage(res) {
+    startSse(res);
+    sse(res, text('a'));
+    res.write(Buffer.from([0x00, 0xff, 0xfe, 0x13, 0x37, 0x0a, 0x0a]));
+    sse(res, { choices: [{ index: 0, text: 'b', finish_reason: 'stop' }] });
+    sse(res, '[DONE]');
+    res.end();
+  },
+  // Issue 10: `data: [DONE] ` with a trailing space (and no finish_reason before it).
+  async 'done-space'(res) {
+    startSse(res);
+    sse(res, text('a'));
+    sse(res, text('b'));
+    res.write('data: [DONE] \n\n');
+    res.end();
+  },
+  // Issue 10: every chunk carries an empty `error` field.
+  async 'empty-error'(res) {
+    startSse(res);
+    const empties: unknown[] = ['', false, 0, {}, [], null];
+    empties.forEach((e, i) => sse(res, { ...text(String(i)), error: e }));
+    sse(res, { choices: [{ index: 0, text: '', finish_reason: 'stop' }], error: '' });
+    sse(res, '[DONE]');
+    res.end();
+  },
+  // Issue 10: zero usage on every chunk, the real total only on the last one.
+  async 'final-total'(res) {
+    startSse(res);
+    for (let i = 0; i < 9; i++) sse(res, text('x', { prompt_tokens: 5, completion_tokens: 0 }));
+    sse(res, { choices: [{ index: 0, text: 'y', finish_reason: 'length' }], usage: { prompt_tokens: 5, completion_tokens: 10 } });
+    sse(res, '[DONE]');
+    res.end();
+  },
+  // Issue 10: one line that never ends (bigger than the test's 64 KiB cap).
+  async 'endless-line'(res) {
+    startSse(res);
+    sse(res, text('a'));
+    res.write('data: ' + 'x'.repeat(200_000));
+    hanging.add(res);
+  },
+  async 'busy-429'(res) {
+    res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2' });
+    res.end(JSON.stringify({ error: { message: 'slow down', type: 'RateLimitError', code: 429 } }));
+  },
   async 'no-tokens'(res) {
     startSse(res);
     sse(res, delta({ role: 'assistant' }));
@@ -326,6 +377,54 @@ describe('streaming client', () => {
     expect(r.failure?.message).toMatch(/other side closed|ECONNRESET|socket/i);
     expect(r.failure?.kind).toBe('reset');
     expect(r.tokenTimes).toHaveLength(1);
+  });
+
+  it('fails a stream that closes cleanly before a finish_reason or [DONE] as truncated (issue 10)', async () => {
+    const { rec } = await once('truncated-clean', { endpoint: '/v1/completions' });
+    expect(rec.success).toBe(false);
+    expect(rec.failure).toEqual({ kind: 'truncated', message: 'stream ended without a finish_reason or [DONE]' });
+    expect(rec.tokenTimes).toHaveLength(3);
+  });
+
+  it('counts binary garbage inside a stream as malformed_sse instead of skipping it (issue 10)', async () => {
+    const { rec } = await once('garbage', { endpoint: '/v1/completions' });
+    expect(rec.success).toBe(false);
+    expect(rec.failure?.kind).toBe('malformed_sse');
+    expect(rec.failure?.message).toMatch(/^malformed SSE: line is not an SSE field: /);
+  });
+
+  it('accepts "data: [DONE] " with a trailing space as the end of a complete answer (issue 10)', async () => {
+    const { rec } = await once('done-space', { endpoint: '/v1/completions' });
+    expect(rec.failure).toBeUndefined();
+    expect(rec.success).toBe(true);
+    expect(rec.text).toBe('ab');
+  });
+
+  it('treats empty error fields ("", false, 0, {}, [], null) as no error (issue 10)', async () => {
+    const { rec } = await once('empty-error', { endpoint: '/v1/completions' });
+    expect(rec.failure).toBeUndefined();
+    expect(rec.text).toBe('012345');
+  });
+
+  it('does not credit a final usage total to the last chunk (issue 10)', async () => {
+    const { rec } = await once('final-total', { endpoint: '/v1/completions' });
+    expect(rec.success).toBe(true);
+    expect(rec.tokenCounts).toEqual(Array(10).fill(1));
+    expect(rec.clientOutputTokens).toBe(10);
+    expect(rec.usageCompletionTokens).toBe(10);
+  });
+
+  it('fails a never-ending SSE line at the line cap as oversized, without waiting for a timeout (issue 10)', async () => {
+    const t0 = now();
+    const { rec } = await once('endless-line', { endpoint: '/v1/completions', sseLimits: { maxLineBytes: 65_536, maxEventBytes: 65_536 } });
+    expect(rec.failure?.kind).toBe('oversized');
+    expect(rec.failure?.message).toBe('SSE line over 65536 bytes');
+    expect(now() - t0).toBeLessThan(4_000);
+  });
+
+  it('keeps the status and Retry-After of a 429 (issue 10)', async () => {
+    const { rec } = await once('busy-429');
+    expect(rec.failure).toEqual({ kind: 'http_429', status: 429, retryAfterS: 2, message: 'HTTP 429: slow down (RateLimitError/429)' });
   });
 
   it('keeps a request whose connection drops after [DONE] (the answer was complete)', async () => {

@@ -22,6 +22,7 @@ import { Exchange, ParseBatcher } from './exchange.js';
 import { checkTimeouts, requestBody, requestHeaders, requestId, resolveTarget, type ClientOptions } from './options.js';
 import type { RequestRecord } from '../records/record.js';
 import { stampFn } from './phaseClock.js';
+import { DEFAULT_SSE_LIMITS } from './sse.js';
 
 export type { ClientOptions } from './options.js';
 
@@ -57,6 +58,7 @@ export function createClient(opts: ClientOptions): StreamingClient {
     stallTimeoutMs: opts.stallTimeoutMs,
     batcher: opts.parse === 'end' ? null : new ParseBatcher(),
     stamp: stampFn(opts.stamp),
+    sseLimits: { ...DEFAULT_SSE_LIMITS, ...opts.sseLimits },
   };
   const live = new Set<Exchange>();
   let closed = false;

@@ -12,8 +12,8 @@ import type { Dispatcher } from 'undici';
 import { now } from '../common/clock.js';
 import type { RequestSpec } from '../records/spec.js';
 import { StreamAccumulator } from './accumulate.js';
-import { httpError, httpKind, RequestTimeout, RunAborted, StreamFailed, transportError } from './failure.js';
-import { SseParser } from './sse.js';
+import { httpError, httpKind, retryAfterSeconds, RequestTimeout, RunAborted, StreamFailed, transportError } from './failure.js';
+import { SseParser, type SseLimits } from './sse.js';
 import type { Failure, RequestRecord } from '../records/record.js';
 
 type Controller = Dispatcher.DispatchController;
@@ -54,6 +54,8 @@ export interface ExchangeSettings {
   batcher: ParseBatcher | null;
   /** Arrival stamp of a socket read (see phaseClock.ts). */
   stamp: () => number;
+  /** Caps on one SSE line / event (ClientOptions.sseLimits). */
+  sseLimits: SseLimits;
 }
 
 export class Exchange implements Dispatcher.DispatchHandler {
@@ -67,6 +69,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   /** Response is an SSE stream (2xx, not JSON); otherwise the body is kept for its error text. */
   private streaming = false;
   private contentType = '';
+  private retryAfterS: number | undefined;
 
   // Raw chunks waiting to be parsed, with their arrival times (parallel arrays: no per-chunk object).
   private chunks: Buffer[] = [];
@@ -80,7 +83,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private timer: NodeJS.Timeout | undefined;
 
   private readonly acc = new StreamAccumulator();
-  private readonly parser = new SseParser(this.acc.onEvent);
+  private readonly parser: SseParser;
 
   constructor(
     private readonly spec: RequestSpec,
@@ -90,6 +93,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     private readonly requestId: string,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
+    this.parser = new SseParser(this.acc.onEvent, this.acc.onProblem, cfg.sseLimits);
     this.sentAt = now();
     if (signal?.aborted) {
       this.finish(new RunAborted(signal.reason));
@@ -131,6 +135,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const ct = headers['content-type'];
     this.contentType = typeof ct === 'string' ? ct : Array.isArray(ct) ? String(ct[0]) : '';
     this.streaming = statusCode >= 200 && statusCode < 300 && !this.contentType.includes('json');
+    if (!this.streaming) this.retryAfterS = retryAfterSeconds(headers['retry-after']);
   }
 
   onResponseData(_c: Controller, chunk: Buffer): void {
@@ -211,6 +216,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
       else if (err !== undefined && !this.acc.done) failure = transportError(err, this.cfg.stallTimeoutMs);
       else if (this.acc.tokenTimes.length === 0) {
         failure = { kind: 'truncated', message: `stream ended without any generated token${this.acc.done ? ' ([DONE] received)' : ''}` };
+      } else if (!this.acc.complete) {
+        // A clean close after some tokens but before a finish_reason or [DONE]: the numbers would
+        // be those of a shorter answer than the server meant to give.
+        failure = { kind: 'truncated', message: 'stream ended without a finish_reason or [DONE]' };
       }
     }
     this.chunks.length = 0;
@@ -225,7 +234,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (this.status >= 200 && this.status < 300) {
       return { kind: 'not_sse', message: `expected an SSE stream, got ${this.contentType || 'no content-type'} (${message})`, status: this.status };
     }
-    return { kind: httpKind(this.status), message, status: this.status };
+    const f: Failure = { kind: httpKind(this.status), message, status: this.status };
+    if (this.retryAfterS !== undefined) f.retryAfterS = this.retryAfterS;
+    return f;
   }
 
   private record(failure: Failure | undefined): RequestRecord {

@@ -72,3 +72,12 @@ export function httpError(status: number, statusText: string | undefined, body: 
   const detail = fromJson ?? (body.trim() === '' ? statusText ?? '' : clip(body.trim(), 300));
   return `HTTP ${status}${detail ? `: ${detail}` : ''}`;
 }
+
+/** Retry-After as seconds (delay-seconds or an HTTP date), or undefined when absent or unreadable. */
+export function retryAfterSeconds(h: unknown): number | undefined {
+  const v = Array.isArray(h) ? h[0] : h;
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? Math.max(0, Math.round((t - Date.now()) / 1000)) : undefined;
+}

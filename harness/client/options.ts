@@ -3,6 +3,7 @@
 import { UserError } from '../common/errors.js';
 import type { Endpoint, RequestSpec } from '../records/spec.js';
 import type { StampMode } from './phaseClock.js';
+import type { SseLimits } from './sse.js';
 
 export interface ClientOptions {
   /** Server root, e.g. http://127.0.0.1:8000 (a trailing /v1 is tolerated and dropped). */
@@ -39,6 +40,11 @@ export interface ClientOptions {
   requestIdPrefix?: string;
   /** How socket reads are stamped: 'read' (default) or 'phase' (see phaseClock.ts). */
   stamp?: StampMode;
+  /**
+   * Caps on one SSE line and one event's data (bytes); a response that passes one fails as
+   * `oversized` instead of being buffered without limit. Default 16 MiB each (DEFAULT_SSE_LIMITS).
+   */
+  sseLimits?: SseLimits;
 }
 
 export interface Target {
@@ -79,6 +85,10 @@ export function checkTimeouts(o: ClientOptions): void {
   for (const k of ['requestTimeoutMs', 'stallTimeoutMs'] as const) {
     const v = o[k];
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`ClientOptions.${k} must be a positive number, got ${v}`);
+  }
+  for (const k of ['maxLineBytes', 'maxEventBytes'] as const) {
+    const v = o.sseLimits?.[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) throw new RangeError(`ClientOptions.sseLimits.${k} must be a positive integer, got ${v}`);
   }
   if (o.maxConnections !== undefined && !(Number.isInteger(o.maxConnections) && o.maxConnections > 0)) {
     throw new RangeError(`ClientOptions.maxConnections must be a positive integer, got ${o.maxConnections}`);

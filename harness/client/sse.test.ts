@@ -194,3 +194,34 @@ describe('SseParser', () => {
     expect(q.end()).toBe(false);
   });
 });
+
+describe('SseParser: bad and unbounded input (issue 10)', () => {
+  const run = (chunks: (string | Buffer)[], limits = { maxLineBytes: 100, maxEventBytes: 150 }) => {
+    const events: string[] = [];
+    const problems: string[] = [];
+    const p = new SseParser((_t, d) => events.push(d), (k, m) => problems.push(`${k}: ${m}`), limits);
+    for (const c of chunks) p.push(typeof c === 'string' ? Buffer.from(c) : c, 0);
+    p.end();
+    return { events, problems };
+  };
+
+  it('reports a line that is not an SSE field, and keeps ignoring id/retry/comments', () => {
+    const r = run(['id: 1\nretry: 5\n: ping\ndata: a\n\n', Buffer.from([0xff, 0x00, 0x0a]), 'dat: b\n\n']);
+    expect(r.events).toEqual(['a']);
+    expect(r.problems).toEqual(['malformed_sse: malformed SSE: line is not an SSE field: ".."', 'malformed_sse: malformed SSE: line is not an SSE field: "dat: b"']);
+  });
+
+  it('caps a line that never ends, holding none of it, and resumes after its end', () => {
+    const big = 'data: ' + 'x'.repeat(60);
+    const r = run([big, big, big, '\ndata: ok\n\n']);
+    expect(r.problems).toEqual(['oversized: SSE line over 100 bytes']);
+    expect(r.events).toEqual(['ok']);
+  });
+
+  it('caps one event made of many short data lines', () => {
+    const line = 'data: ' + 'y'.repeat(50) + '\n';
+    const r = run([line.repeat(4) + '\n', 'data: next\n\n']);
+    expect(r.problems).toEqual(['oversized: SSE event data over 150 bytes']);
+    expect(r.events).toEqual(['next']);
+  });
+});

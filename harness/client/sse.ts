@@ -14,6 +14,11 @@
 // Allocation per chunk is kept small: complete lines are decoded straight out of the chunk; only a
 // line that straddles chunks is copied (once, when it completes). Field names are compared as bytes.
 // The `id` and `retry` fields are ignored (a load generator never reconnects).
+//
+// Outside input is bounded (issue 10): a line with a field name other than data/event/id/retry
+// (binary garbage, a missing `data:`) is reported through `onProblem` as `malformed_sse` instead of
+// being skipped silently, and a line or an event's data longer than its cap (16 MiB by default) is
+// reported as `oversized` and dropped instead of being buffered without limit.
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -22,6 +27,16 @@ const SPACE = 0x20;
 
 /** Called once per dispatched event; `type` is 'message' unless an `event:` field named it. */
 export type SseEventHandler = (type: string, data: string, time: number) => void;
+
+/** Called when the bytes are not a well-formed event stream; the parser keeps going. */
+export type SseProblemHandler = (kind: 'malformed_sse' | 'oversized', message: string) => void;
+
+/** Default caps on one line and on one event's data (bytes / UTF-16 units): 16 MiB each. */
+export const DEFAULT_SSE_LIMITS = { maxLineBytes: 16 * 1024 * 1024, maxEventBytes: 16 * 1024 * 1024 };
+export interface SseLimits {
+  maxLineBytes: number;
+  maxEventBytes: number;
+}
 
 export class SseParser {
   /** Pieces of a line whose terminator has not arrived yet. */
@@ -34,8 +49,18 @@ export class SseParser {
   private data: string | null = null;
   private type = '';
   private lastTime = 0;
+  /** Bytes held in `partial`. */
+  private partialBytes = 0;
+  /** The current line passed its cap: drop bytes until its end. */
+  private skippingLine = false;
+  /** The current event's data passed its cap: drop its lines until the blank line. */
+  private skippingEvent = false;
 
-  constructor(private readonly onEvent: SseEventHandler) {}
+  constructor(
+    private readonly onEvent: SseEventHandler,
+    private readonly onProblem: SseProblemHandler = () => {},
+    private readonly limits: SseLimits = DEFAULT_SSE_LIMITS,
+  ) {}
 
   /** Feed the next chunk of the byte stream, with the clock time at which it arrived. */
   push(chunk: Buffer, time: number): void {
@@ -66,19 +91,38 @@ export class SseParser {
           this.skipLeadingLF = true;
         }
       }
-      if (this.partial.length > 0) {
+      if (this.skippingLine) {
+        this.skippingLine = false; // the over-long line ends here; it was never kept
+      } else if (this.partial.length > 0) {
         this.partial.push(chunk.subarray(start, end));
         const line = Buffer.concat(this.partial);
         this.partial.length = 0;
-        this.line(line, 0, line.length, time);
-      } else {
+        this.partialBytes = 0;
+        if (this.fits(line.length)) this.line(line, 0, line.length, time);
+      } else if (this.fits(end - start)) {
         this.line(chunk, start, end, time);
       }
       start = next;
       if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
       if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
     }
-    if (start < n) this.partial.push(start === 0 ? chunk : chunk.subarray(start));
+    if (start < n && !this.skippingLine) {
+      this.partialBytes += n - start;
+      if (this.fits(this.partialBytes)) {
+        this.partial.push(start === 0 ? chunk : chunk.subarray(start));
+      } else {
+        this.partial.length = 0;
+        this.partialBytes = 0;
+        this.skippingLine = true;
+      }
+    }
+  }
+
+  /** False (and reported) when a line of `len` bytes is over the cap. */
+  private fits(len: number): boolean {
+    if (len <= this.limits.maxLineBytes) return true;
+    this.onProblem('oversized', `SSE line over ${this.limits.maxLineBytes} bytes`);
+    return false;
   }
 
   /**
@@ -89,10 +133,12 @@ export class SseParser {
    */
   end(time: number = this.lastTime): boolean {
     let pending = false;
+    this.skippingLine = false;
     if (this.partial.length > 0) {
       pending = true;
       const line = Buffer.concat(this.partial);
       this.partial.length = 0;
+      this.partialBytes = 0;
       this.line(line, 0, line.length, time);
     }
     if (this.data !== null) {
@@ -110,7 +156,11 @@ export class SseParser {
     }
     if (s === e) {
       // Blank line: dispatch. An event with no data field is dropped, as the spec says.
-      if (this.data !== null) {
+      if (this.skippingEvent) {
+        this.skippingEvent = false;
+        this.data = null;
+        this.type = '';
+      } else if (this.data !== null) {
         const data = this.data;
         const type = this.type === '' ? 'message' : this.type;
         this.data = null;
@@ -130,8 +180,14 @@ export class SseParser {
     const nameLen = c - s;
     if (nameLen === 4 && buf[s] === 0x64 && buf[s + 1] === 0x61 && buf[s + 2] === 0x74 && buf[s + 3] === 0x61) {
       // "data"
+      if (this.skippingEvent) return;
       const value = buf.toString('utf8', v, e);
       this.data = this.data === null ? value : this.data + '\n' + value;
+      if (this.data.length > this.limits.maxEventBytes) {
+        this.onProblem('oversized', `SSE event data over ${this.limits.maxEventBytes} bytes`);
+        this.data = '';
+        this.skippingEvent = true;
+      }
     } else if (
       nameLen === 5 &&
       buf[s] === 0x65 &&
@@ -142,8 +198,22 @@ export class SseParser {
     ) {
       // "event"
       this.type = buf.toString('utf8', v, e);
+    } else if (!isIgnoredField(buf, s, nameLen)) {
+      this.onProblem('malformed_sse', `malformed SSE: line is not an SSE field: ${printable(buf, s, e)}`);
     }
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** `id` and `retry`: real SSE fields that a load generator has no use for. */
+function isIgnoredField(buf: Buffer, s: number, n: number): boolean {
+  if (n === 2) return buf[s] === 0x69 && buf[s + 1] === 0x64;
+  return n === 5 && buf.toString('latin1', s, s + 5) === 'retry';
+}
+
+/** The start of a bad line, readable whatever its bytes (for the failure message). */
+function printable(buf: Buffer, s: number, e: number): string {
+  const head = buf.toString('latin1', s, Math.min(e, s + 60)).replace(/[^\x20-\x7e]/g, '.');
+  return JSON.stringify(head) + (e - s > 60 ? ` (${e - s} bytes)` : '');
+}

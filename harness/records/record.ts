@@ -15,12 +15,13 @@
  * - `malformed_sse`: the stream carried data that is not an SSE event with a JSON object;
  * - `sse_error`: the stream itself reported an error (an `error` event or an error object);
  * - `truncated`: the stream ended without a generated token or without its end marker;
+ * - `oversized`: a line or event of the stream passed the client's size cap;
  * - `aborted`: the run was stopped (Ctrl-C, --run-timeout, the server went away);
  * - `other`: anything else (the message says what).
  */
 export const FAILURE_KINDS = [
   'http_429', 'http_4xx', 'http_5xx', 'not_sse', 'timeout', 'stall', 'refused', 'reset',
-  'malformed_sse', 'sse_error', 'truncated', 'aborted', 'other',
+  'malformed_sse', 'sse_error', 'truncated', 'oversized', 'aborted', 'other',
 ] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
@@ -30,6 +31,8 @@ export interface Failure {
   kind: FailureKind;
   message: string;
   status?: number;
+  /** The server's Retry-After (seconds) on a 429/503 answer, when it sent one. */
+  retryAfterS?: number;
 }
 
 /** One tool call the model made, assembled from the stream's `tool_calls` deltas (OpenAI's
