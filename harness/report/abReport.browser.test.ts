@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE, syntheticReportData } from './abReportFixture.js';
 import { renderAbHtml } from './abReportHtml.js';
@@ -36,53 +36,60 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('loads offline, draws every chart, and shows hostile strings as text only', async () => {
-    const data = syntheticReportData({ hostile: true, partial: true, reps: 2 });
-    const file = path.join(dir, 'report.html');
+  /** Write the report, open it from file://, wait until every chart is drawn; collect what went wrong. */
+  async function open(data: ReturnType<typeof syntheticReportData>, name: string) {
+    const file = path.join(dir, name);
     writeFileSync(file, renderAbHtml(data));
     const url = pathToFileURL(file).href;
-
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const consoleErrors: string[] = [];
-    const pageErrors: string[] = [];
+    const problems = { console: [] as string[], page: [] as string[], dialogs: [] as string[] };
     const requests: string[] = [];
-    const dialogs: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.console.push(m.text()); });
+    page.on('pageerror', (e) => problems.page.push(String(e)));
     page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (dlg) => { dialogs.push(dlg.message()); void dlg.dismiss(); });
-
+    page.on('dialog', (dlg) => { problems.dialogs.push(dlg.message()); void dlg.dismiss(); });
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__abReady === true, undefined, { timeout: 5000 });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__abReady === true, undefined, { timeout: 5000 }).catch(() => undefined);
+    return { page, url, problems, requests };
+  }
 
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
-    expect(requests).toEqual([url]);
-    expect(dialogs).toEqual([]);
-
-    // Every chart: a uPlot instance whose series hold finite data, and a canvas with painted pixels.
-    const charts = await page.evaluate(() => {
-      const plots = (globalThis as unknown as PageGlobals).__abPlots;
+  /** Per uPlot instance: its id, x length, finite points per series, and painted canvas pixels. */
+  async function drawnCharts(page: Page) {
+    return page.evaluate(() => {
+      const plots = (globalThis as unknown as PageGlobals).__abPlots ?? [];
       return plots.map(({ id, plot }) => {
         const canvas = plot.root.querySelector('canvas')!;
         const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         let painted = 0;
         for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) painted++;
         const points = plot.data.slice(1).map((s) => s.filter((v) => v !== null && Number.isFinite(v)).length);
-        return { id, xLen: plot.data[0].length, points, painted, w: canvas.width };
+        return { id, xLen: plot.data[0].length, points, painted };
       });
     });
-    const ids = charts.map((c) => c.id);
-    for (const m of ['ttft', 'tpot', 'itl', 'e2el']) {
-      for (const k of ['cdf', 'hist', 'reps']) expect(ids).toContain(`chart-${m}-${k}`);
-    }
-    for (const id of ['chart-client-throughput', 'chart-client-running', 'chart-server-running', 'chart-server-waiting']) expect(ids).toContain(id);
+  }
+
+  function expectAllDrawn(charts: Awaited<ReturnType<typeof drawnCharts>>) {
+    expect(charts.length).toBeGreaterThan(0);
     for (const c of charts) {
       expect(c.xLen, c.id).toBeGreaterThan(0);
       expect(c.points.length, c.id).toBeGreaterThan(0);
       for (const n of c.points) expect(n, c.id).toBeGreaterThan(0);
       expect(c.painted, c.id).toBeGreaterThan(500);
     }
+  }
+
+  it('loads offline, draws every chart, and shows hostile strings as text only', async () => {
+    const { page, url, problems, requests } = await open(syntheticReportData({ hostile: true, partial: true, reps: 2 }), 'report.html');
+    expect(problems).toEqual({ console: [], page: [], dialogs: [] });
+    expect(requests).toEqual([url]);
+
+    const charts = await drawnCharts(page);
+    const ids = charts.map((c) => c.id);
+    for (const m of ['ttft', 'tpot', 'itl', 'e2el']) {
+      for (const k of ['cdf', 'hist', 'reps']) expect(ids).toContain(`chart-${m}-${k}`);
+    }
+    for (const id of ['chart-client-throughput', 'chart-client-running', 'chart-server-running', 'chart-server-waiting']) expect(ids).toContain(id);
+    expectAllDrawn(charts);
     // Every chart container on the page got a chart.
     expect(await page.locator('.chart').count()).toBe(charts.length);
 
@@ -97,7 +104,7 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     expect(await page.locator('#manifest').innerText()).toContain(HOSTILE.script); // manifest field
     expect(await page.locator('#failures').innerText()).toContain(HOSTILE.script); // failure kind
     // The legend of a chart shows the arm name as text too.
-    expect(await page.locator('#chart-ttft-cdf .u-legend').innerText()).toContain(HOSTILE.img);
+    expect((await page.locator('#chart-ttft-cdf .u-legend').innerText()).replace(/\s+/g, '')).toContain(HOSTILE.img.replace(/\s+/g, ''));
 
     // Partial banner and verdict colours.
     expect(await page.locator('#partial-banner').innerText()).toContain('interrupted by SIGINT');
@@ -105,6 +112,18 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     expect(await page.locator('table.cmp[data-metric="tpot"] .verdict-slower').count()).toBe(4);
 
     await page.screenshot({ path: '/tmp/abreport.png', fullPage: true });
+    await page.close();
+  });
+
+  it('draws a one-repetition run without /metrics', async () => {
+    const { page, url, problems, requests } = await open(syntheticReportData({ reps: 1, server: false }), 'one.html');
+    expect(problems).toEqual({ console: [], page: [], dialogs: [] });
+    expect(requests).toEqual([url]);
+    const charts = await drawnCharts(page);
+    expect(charts.map((c) => c.id)).not.toContain('chart-server-running');
+    expect(charts).toHaveLength(14); // 4 metrics x 3 + client throughput + client running
+    expectAllDrawn(charts);
+    expect(await page.locator('#notes').innerText()).toContain('1 repetition per arm: run-to-run variance not covered');
     await page.close();
   });
 });

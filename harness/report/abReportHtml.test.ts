@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HOSTILE, syntheticReportData } from './abReportFixture.js';
 import { renderAbHtml } from './abReportHtml.js';
+import { renderAbMarkdown } from './abReportMarkdown.js';
 import { flattenManifest } from './html/sections.js';
 
 function embeddedCharts(html: string): { id: string; series: { label: string; data: unknown[] }[] }[] {
@@ -50,6 +51,18 @@ describe('renderAbHtml', () => {
     const itl = html.slice(html.indexOf('data-metric="itl"'), html.indexOf('data-metric="e2el"'));
     expect(itl.match(/verdict-none/g)).toHaveLength(4);
     expect(itl.match(/±[\d.]+ ms \(6\.0%\)/g)).toHaveLength(4);
+  });
+
+  it('puts non-latency metrics (throughputs) in their own tables after the latencies', () => {
+    const base = d.comparison.metrics.find((m) => m.metric === 'ttft' && m.statistic === 'mean')!;
+    const tput = { ...base, metric: 'output_throughput', unit: 'tok/s' as const, higherIsBetter: true, a: 700, b: 740 };
+    const withTput = { ...d, comparison: { ...d.comparison, metrics: [tput, ...d.comparison.metrics] } };
+    const out = renderAbHtml(withTput);
+    expect(out.indexOf('data-metric="output_throughput"')).toBeGreaterThan(out.indexOf('data-metric="e2el"'));
+    expect(out).toContain('<th class="l">Output token throughput (tok/s)</th>');
+    const md = renderAbMarkdown(withTput);
+    expect(md.indexOf('### Output token throughput (tok/s)')).toBeGreaterThan(md.indexOf('### E2EL (ms)'));
+    expect(md).toContain('| mean | 700.00 | 740.00 |');
   });
 
   it('shows the partial banner only for a partial run', () => {
