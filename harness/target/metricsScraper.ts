@@ -32,7 +32,7 @@ export interface ScraperOptions {
   intervalMs?: number;
   /** Each scrape is appended to this file as one JSON line: {t_ms, running, waiting, ...}. */
   file?: string;
-  /** Limit for one scrape (default: intervalMs, at most 2000). */
+  /** Limit for one scrape (default: intervalMs clamped to 500..2000). */
   timeoutMs?: number;
 }
 
@@ -59,7 +59,7 @@ export function extract(samples: Sample[]) {
  */
 export function startMetricsScraper(url: string, opts: ScraperOptions = {}): MetricsScraper {
   const intervalMs = opts.intervalMs ?? 1000;
-  const timeoutMs = opts.timeoutMs ?? Math.min(intervalMs, 2000);
+  const timeoutMs = opts.timeoutMs ?? Math.min(Math.max(intervalMs, 500), 2000);
   const target = `${url.replace(/\/+$/, '').replace(/\/v1$/, '')}/metrics`;
   const agent = new Agent({ connections: 1, keepAliveTimeout: 10_000 });
   const file = opts.file ? createWriteStream(opts.file, { flags: 'a' }) : undefined;

@@ -79,7 +79,7 @@ describe('url target', () => {
 describe('metrics scraper tolerance', () => {
   it('stops trying after a 404 (a server without /metrics)', async () => {
     const url = await serve((_q, s) => s.writeHead(404).end());
-    const scraper = startMetricsScraper(url, { intervalMs: 30 });
+    const scraper = startMetricsScraper(url, { intervalMs: 30, timeoutMs: 5000 });
     await sleep(200);
     const series = await scraper.stop();
     expect(series.supported).toBe(false);
