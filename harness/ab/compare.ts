@@ -1,0 +1,107 @@
+// Runs -> the A/B comparison (stats/) and everything written from it: comparison.json,
+// report.md, report.html. Shared by `abserve ab` (at the end of a run) and `abserve report DIR`
+// (from a saved folder), so a regenerated report is the report.
+import path from 'node:path';
+import { atomicWriteFile } from '../report/index.js';
+import { renderAbHtml } from '../report/abReportHtml.js';
+import { renderAbMarkdown } from '../report/abReportMarkdown.js';
+import type { AbReportData, ReportRepetition } from '../report/abReportTypes.js';
+import { compareArms } from '../stats/arms.js';
+import type { Comparison } from '../stats/types.js';
+import { armFailures, failureRateNote } from './failureRates.js';
+import type { RunData } from './runData.js';
+import { metricInputs } from './samples.js';
+
+/** What the folder's reports are built from. */
+export interface AbSummaryInput {
+  dir: string;
+  scenario: string;
+  createdAt: string;
+  /** Arms in run order of declaration: the first is A (baseline), the second B. */
+  arms: string[];
+  alpha: number;
+  runs: RunData[];
+  manifest: Record<string, unknown>;
+  partial: boolean;
+  partialReason?: string;
+  /** Bootstrap resamples (default 2000) and seed (default 1). */
+  resamples?: number;
+  seed?: number;
+  accuracy?: AbReportData['accuracy'];
+  /** Extra caveats (e.g. the accuracy step's). */
+  notes?: string[];
+}
+
+export interface AbSummary {
+  /** B vs A; null when either arm has no successful run. */
+  comparison: Comparison | null;
+  files: { comparison: string | null; markdown: string | null; html: string | null };
+  notes: string[];
+}
+
+function toReportRep(d: RunData): ReportRepetition {
+  const ok = d.requests;
+  return {
+    rep: d.rep,
+    arm: d.arm,
+    order: d.order,
+    partial: d.partial,
+    ttft: ok.map((r) => r.ttft),
+    tpot: ok.map((r) => r.tpot).filter((x): x is number => x !== null),
+    e2el: ok.map((r) => r.e2el),
+    itl: ok.flatMap((r) => r.itl),
+    timeline: d.timeline,
+    ...(d.server ? { server: d.server } : {}),
+    failures: d.failures,
+    completed: d.completed,
+    failed: d.failed,
+  };
+}
+
+/**
+ * Compares arm B (arms[1]) against arm A (arms[0]) over every run, and writes comparison.json,
+ * report.md and report.html into `dir` atomically. With no successful run in an arm, no
+ * comparison is possible: the note says so and only the failure tallies are reported.
+ */
+export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
+  const [a, b] = i.arms;
+  const notes = [...(i.notes ?? [])];
+  let comparison: Comparison | null = null;
+  if (a !== undefined && b !== undefined) {
+    const fa = armFailures(i.runs, a);
+    const fb = armFailures(i.runs, b);
+    const fNote = failureRateNote(fa, fb, i.alpha);
+    const inputs = metricInputs(i.runs, a, b);
+    if (inputs.length > 0) {
+      comparison = compareArms({ a, b, metrics: inputs }, { alpha: i.alpha, resamples: i.resamples, seed: i.seed });
+      if (fNote) comparison.notes.push(fNote);
+    } else {
+      notes.push(`no comparison: arm ${JSON.stringify(i.runs.some((r) => r.arm === a && r.completed > 0) ? b : a)} has no successful request`);
+      if (fNote) notes.push(fNote);
+    }
+  }
+  if (i.partial) notes.unshift(`partial run: ${i.partialReason ?? 'interrupted'}; only finished runs are compared`);
+  const files: AbSummary['files'] = { comparison: null, markdown: null, html: null };
+  if (comparison) {
+    files.comparison = path.join(i.dir, 'comparison.json');
+    await atomicWriteFile(files.comparison, JSON.stringify({ ...comparison, partial: i.partial, notes: [...comparison.notes, ...notes] }, null, 2) + '\n');
+    const data: AbReportData = {
+      title: `abserve A/B: ${i.scenario}`,
+      scenario: i.scenario,
+      createdAt: i.createdAt,
+      partial: i.partial,
+      ...(i.partialReason ? { partialReason: i.partialReason } : {}),
+      arms: [a!, b!],
+      comparison,
+      repetitions: i.runs.filter((r) => r.arm === a || r.arm === b).map(toReportRep),
+      manifest: i.manifest,
+      notes,
+      ...(i.accuracy ? { accuracy: i.accuracy } : {}),
+    };
+    files.markdown = path.join(i.dir, 'report.md');
+    files.html = path.join(i.dir, 'report.html');
+    await atomicWriteFile(files.markdown, renderAbMarkdown(data));
+    await atomicWriteFile(files.html, renderAbHtml(data));
+  }
+  return { comparison, files, notes };
+}

@@ -1,0 +1,52 @@
+// Reads a results folder back (manifest.json and every runs/*/run.json), so `abserve report DIR`
+// regenerates comparison.json, report.md and report.html from what was saved, and a folder left by
+// an interrupted run can be reported on like any other.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../common/errors.js';
+import type { RunData } from './runData.js';
+
+export interface SavedAb {
+  dir: string;
+  manifest: Record<string, unknown>;
+  runs: RunData[];
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UserError(`${file}: not readable as JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/** Loads a results folder written by `abserve ab`. Throws UserError naming the path when it is
+ *  not one (no manifest.json) or a file is unreadable. Runs come back in run order. */
+export function loadAbResults(dir: string): SavedAb {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder`);
+  const mf = path.join(dir, 'manifest.json');
+  if (!existsSync(mf)) throw new UserError(`${dir}: no manifest.json here; is it a results folder of abserve ab?`);
+  const manifest = readJson(mf) as Record<string, unknown>;
+  const runsDir = path.join(dir, 'runs');
+  const runs: RunData[] = [];
+  if (existsSync(runsDir)) {
+    for (const name of readdirSync(runsDir).sort()) {
+      const f = path.join(runsDir, name, 'run.json');
+      if (existsSync(f)) runs.push(readJson(f) as RunData);
+    }
+  }
+  runs.sort((a, b) => a.order - b.order);
+  return { dir, manifest, runs };
+}
+
+/** The arms (A first) and alpha recorded in a manifest. */
+export function manifestDesign(m: Record<string, unknown>): { scenario: string; arms: string[]; alpha: number; seed: number; createdAt: string } {
+  const s = (m.scenario ?? {}) as { name?: string; alpha?: number; seed?: number; runArms?: { name: string }[] };
+  return {
+    scenario: s.name ?? 'unknown',
+    arms: (s.runArms ?? []).map((a) => a.name),
+    alpha: s.alpha ?? 0.05,
+    seed: (s.seed ?? 0) + 1,
+    createdAt: typeof m.created_at === 'string' ? m.created_at : new Date().toISOString(),
+  };
+}

@@ -1,0 +1,175 @@
+// `abserve ab`: every arm x repetition of a scenario, interleaved, against servers started per
+// arm (or per run with fresh_server), then the comparison and the reports. The run emits events
+// and the CLI prints them (no TTY code here). Interrupted runs keep every finished run, write the
+// reports from them and say they are partial; servers started here are always stopped.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UserError } from '../common/errors.js';
+import { builtinTokenizer, loadTokenizer } from '../common/tokenizer.js';
+import type { LoadProgress } from '../load/runLoad.js';
+import { atomicWriteFile } from '../report/index.js';
+import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, type Scenario } from '../scenario/index.js';
+import { createTarget, listModels, type TargetSession } from '../target/index.js';
+import { buildWorkload } from '../workload/index.js';
+import { summarizeAb, type AbSummary } from './compare.js';
+import { hostFacts, workloadHash } from './manifest.js';
+import { needsStart, planRuns, type PlannedRun } from './plan.js';
+import type { RunData } from './runData.js';
+import { runOne } from './runOne.js';
+
+/** What the run tells its viewer. */
+export type AbEvent =
+  | { type: 'plan'; runs: PlannedRun[]; dir: string }
+  | { type: 'server-start'; arm: string; target: string }
+  | { type: 'server-ready'; arm: string; url: string }
+  | { type: 'run-start'; run: PlannedRun; total: number }
+  | { type: 'progress'; run: PlannedRun; progress: LoadProgress }
+  | { type: 'run-end'; run: PlannedRun; data: RunData }
+  | { type: 'server-stop'; arm: string };
+
+export interface AbOptions {
+  /** Results folder; default results/<timestamp>-<scenario>. */
+  resultDir?: string;
+  /** Ctrl-C: the run in flight stops (its finished requests kept), no further runs start. */
+  signal?: AbortSignal;
+  onEvent?: (e: AbEvent) => void;
+  /** Bootstrap resamples (default 2000). */
+  resamples?: number;
+}
+
+export interface AbOutcome extends AbSummary {
+  dir: string;
+  runs: RunData[];
+  partial: boolean;
+  partialReason?: string;
+  arms: string[];
+}
+
+/** The default results folder: results/<YYYYMMDD-HHMMSS>-<scenario>. */
+export function defaultResultDir(s: Scenario, at = new Date()): string {
+  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*/, '');
+  return path.join('results', `${stamp}-${s.name}`);
+}
+
+/**
+ * Runs the scenario's A/B. Throws UserError when a server cannot start or the model cannot be
+ * resolved before any run; later failures become a partial outcome, never a lost folder.
+ */
+export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> {
+  const createdAt = new Date();
+  const dir = o.resultDir ?? defaultResultDir(s, createdAt);
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  const emit = o.onEvent ?? (() => {});
+  const tokenizer = s.workload.tokenizer ? loadTokenizer(s.workload.tokenizer) : builtinTokenizer();
+  const specs = buildWorkload(toWorkloadOptions(s), tokenizer);
+  const arms = runArms(s).map((a) => a.name);
+  const servers = new Map(armServerConfigs(s).map((c) => [c.name, c]));
+  const plan = planRuns(arms, s.repetitions, s.order);
+  const target = createTarget(s.target);
+
+  const manifest: Record<string, unknown> = {
+    scenario: resolvedScenarioJson(s),
+    created_at: createdAt.toISOString(),
+    ...(await hostFacts()),
+    workload_sha256: workloadHash(specs),
+    workload_requests: specs.length,
+    arms: Object.fromEntries([...servers].map(([n, c]) => [n, { env: c.env, server_args: c.serverArgs }])),
+    plan,
+    status: 'running',
+  };
+  const writeManifest = () => atomicWriteFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  await writeManifest();
+  emit({ type: 'plan', runs: plan, dir });
+
+  const runs: RunData[] = [];
+  let partialReason: string | undefined;
+  let session: TargetSession | undefined;
+  let sessionArm: string | undefined;
+  let starts = 0;
+  let model = s.model;
+  const stopSession = async () => {
+    const live = session;
+    if (!live) return;
+    emit({ type: 'server-stop', arm: sessionArm! });
+    session = undefined;
+    sessionArm = undefined;
+    await live.stop();
+  };
+  try {
+    let previous: PlannedRun | undefined;
+    for (const run of plan) {
+      if (o.signal?.aborted) {
+        partialReason ??= 'interrupted';
+        break;
+      }
+      if (!session || needsStart(run, previous, s.freshServer)) {
+        await stopSession();
+        emit({ type: 'server-start', arm: run.arm, target: s.target.kind });
+        starts++;
+        const logFile = path.join(dir, 'logs', `server-${String(starts).padStart(2, '0')}-${run.arm}.log`);
+        const started = await target.start(servers.get(run.arm)!, { logFile, signal: o.signal });
+        session = started;
+        sessionArm = run.arm;
+        emit({ type: 'server-ready', arm: run.arm, url: started.url });
+        if (model === undefined) {
+          model = (await listModels(started.url))[0];
+          if (model === undefined) throw new UserError(`${s.file}: model not given and ${started.url}/v1/models lists no model`);
+          manifest.model = model;
+        }
+      }
+      emit({ type: 'run-start', run, total: plan.length });
+      const out = await runOne({
+        scenario: s,
+        run,
+        url: session.url,
+        model: model!,
+        tokenizer,
+        dir,
+        signal: o.signal,
+        onProgress: (p) => emit({ type: 'progress', run, progress: p }),
+      });
+      runs.push(out.data);
+      if (out.prefixCacheReset === false) manifest.prefix_cache_reset = 'not supported by the server';
+      emit({ type: 'run-end', run, data: out.data });
+      if (out.data.partial) {
+        partialReason ??= out.data.partialReason ?? 'a run was cut short';
+        break;
+      }
+      previous = run;
+      if (s.cooldownMs > 0 && run !== plan[plan.length - 1]) {
+        await sleep(s.cooldownMs, undefined, { signal: o.signal }).catch(() => {});
+      }
+    }
+  } catch (e) {
+    if (runs.length === 0 || !(e instanceof UserError)) {
+      manifest.status = 'failed';
+      manifest.error = e instanceof Error ? e.message : String(e);
+      await writeManifest().catch(() => {});
+      throw e;
+    }
+    partialReason ??= e.message;
+  } finally {
+    await stopSession().catch(() => {});
+  }
+  if (runs.length < plan.length) partialReason ??= 'interrupted';
+  const partial = partialReason !== undefined;
+  manifest.status = partial ? 'partial' : 'complete';
+  if (partial) manifest.partial_reason = `${partialReason}; ${runs.length} of ${plan.length} runs finished`;
+  manifest.runs_finished = runs.length;
+  await writeManifest();
+  const summary = await summarizeAb({
+    dir,
+    scenario: s.name,
+    createdAt: createdAt.toISOString(),
+    arms,
+    alpha: s.alpha,
+    runs,
+    manifest,
+    partial,
+    ...(partial ? { partialReason: manifest.partial_reason as string } : {}),
+    resamples: o.resamples,
+    seed: s.seed + 1,
+  });
+  return { ...summary, dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms };
+}
