@@ -109,8 +109,13 @@ export function scenarioFromBench(flags: BenchScenarioInput): Scenario {
     }
   }
   const goodput = flags.goodput;
-  const slo = goodput === undefined ? undefined : Array.isArray(goodput) ? (goodput.length ? parseGoodput(goodput as readonly string[], pre) : undefined)
-    : Object.fromEntries(Object.entries(goodput as GoodputSlo).map(([k, v]) => [`${k}_ms`, v]));
+  let slo: Record<string, unknown> | undefined;
+  if (Array.isArray(goodput)) {
+    const parsed = parseGoodput(goodput as readonly string[], pre);
+    slo = Object.keys(parsed).length > 0 ? parsed : undefined; // a bad item is reported once, above
+  } else if (goodput !== undefined) {
+    slo = Object.fromEntries(Object.entries(goodput as GoodputSlo).map(([k, v]) => [`${k}_ms`, v]));
+  }
   let rate: unknown = flags.requestRate;
   if (typeof rate === 'string' && rate !== 'inf') rate = rate === 'Infinity' ? 'inf' : rate.trim() === '' ? rate : Number.isNaN(Number(rate)) ? rate : Number(rate);
 
