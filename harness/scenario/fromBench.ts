@@ -71,8 +71,8 @@ export function benchFlagFor(fieldPath: string): string {
   if (slo) return slo[1] ? `--goodput ${slo[1]}` : '--goodput';
   const w = /^workload\.([a-z_]+)/.exec(fieldPath);
   if (w) {
-    const f = w[1]!.replace(/_s$/, (m) => (/timeout_s$/.test(w[1]!) ? '' : m));
-    return `--${kebab(f)}`;
+    // request_timeout_s -> --request-timeout (the flags take seconds without saying so)
+    return `--${kebab(w[1]!.replace(/_timeout_s$/, '_timeout'))}`;
   }
   return `--${kebab(fieldPath.split(/[.[]/)[0]!)}`;
 }

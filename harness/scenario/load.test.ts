@@ -162,6 +162,31 @@ describe('defaults', () => {
   });
 });
 
+describe('engine target', () => {
+  it('turns every engine option into an `abserve engine` flag, noise as on/off', () => {
+    const s = parseScenario(
+      'target: {engine: {profile: tiny, time_scale: 0.1, fixed_step_ms: 2, max_num_seqs: 8, max_num_batched_tokens: 512, max_model_len: 4096, disable_merge_op: true, reasoning_tokens: 0.5, spin_ms: 0, noise: on, noise_seed: 4, step_scale: 1.1, start_timeout_s: 5}}\narms: [{name: a}]\n',
+      F,
+    );
+    expect(s.target).toEqual({
+      kind: 'engine',
+      profile: 'tiny',
+      args: [
+        '--time-scale', '0.1', '--fixed-step-ms', '2', '--max-num-seqs', '8', '--max-num-batched-tokens', '512',
+        '--max-model-len', '4096', '--disable-merge-op', '--reasoning-tokens', '0.5', '--spin-ms', '0',
+        '--noise', 'on', '--noise-seed', '4', '--step-scale', '1.1',
+      ],
+      startTimeoutMs: 5000,
+    });
+    const off = parseScenario('target: {engine: {profile: tiny, noise: false}}\narms: [{name: a}]\n', F);
+    expect(off.target).toMatchObject({ args: ['--noise', 'off'] });
+    expect(problems('target: {engine: {profile: tiny, noise: loud, reasoning_tokens: 2.5}}\narms: [{name: a}]\n')).toEqual([
+      `${F}: target.engine.reasoning_tokens: expected a token count in 1..1000000 or a fraction in (0, 1), got 2.5`,
+      `${F}: target.engine.noise: expected on or off, got "loud"`,
+    ]);
+  });
+});
+
 describe('errors', () => {
   it('names an unknown field, top level and nested, one line each', () => {
     expect(problems(MIN + 'nmae: x\nworkload: {num_promts: 3, foo: 1}\n')).toEqual([
