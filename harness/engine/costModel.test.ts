@@ -13,7 +13,7 @@ const p: CostProfile = {
 };
 
 // 100 prefill tokens (60 of them in a chunk with cached context), 4 decodes, 1000 context tokens.
-const s = { prefillTokens: 100, decodeSeqs: 4, contextTokens: 1000, mergeTokens: 60, mergeChunks: 1 };
+const s = { prefillTokens: 100, decodeSeqs: 4, contextTokens: 1000, mergeTokens: 60, mergeChunks: 1, mergeChunkTokens: [60], prefillAttnPairs: 0, maxContextLen: 500 };
 
 describe('stepCost', () => {
   it('adds fixed + prefill + decode + context + CUDA merge', () => {
@@ -41,7 +41,7 @@ describe('stepCost', () => {
   });
 
   it('a step without cached-context chunks pays no merge cost', () => {
-    const c = stepCost(p, { ...s, mergeTokens: 0, mergeChunks: 0 }, { merge: 'fallback', timeScale: 1 });
+    const c = stepCost(p, { ...s, mergeTokens: 0, mergeChunks: 0, mergeChunkTokens: [] }, { merge: 'fallback', timeScale: 1 });
     expect(c.totalMs).toBeCloseTo(78, 10);
     expect(c.mergeMs).toBe(0);
   });

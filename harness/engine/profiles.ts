@@ -1,4 +1,5 @@
 import { UserError } from '../common/errors.js';
+import type { MergeTimingTable } from './mergeTable.js';
 import type { NoiseCoefficients } from './noise.js';
 
 // Named cost profiles for the embedded engine: how long one scheduler step takes, plus the server
@@ -27,6 +28,20 @@ export interface CostProfile {
   readonly maxModelLen: number;
   /** Seeded step-time noise (noise.ts), applied unless the engine runs with noise off. */
   readonly noise: NoiseCoefficients;
+  /**
+   * Pipeline-parallel stages (default 1). vLLM V0 runs one scheduler ("virtual engine") per stage,
+   * each with the full limits, and keeps one micro-batch per virtual engine in flight; a stage
+   * spends 1/stages of the micro-batch's step time on it (pipeline.ts).
+   */
+  readonly pipelineStages?: number;
+  /** Fixed cost of a step that is not a CUDA graph (fixedCost in costModel.ts); default fixedMs. */
+  readonly eagerFixedMs?: number;
+  /** vLLM V0's max_seq_len_to_capture: longer contexts run eager (default 8192). */
+  readonly maxSeqLenToCapture?: number;
+  /** Per causal attention pair of prefill chunks (StepSummary.prefillAttnPairs), ms. */
+  readonly perPrefillAttnPairMs?: number;
+  /** Merge calls timed from a kernel table; replaces the per-token merge costs when present. */
+  readonly mergeTable?: MergeTimingTable;
 }
 
 // Noise shared by the shipped profiles; derivation in README.md ("Noise model"):

@@ -59,6 +59,15 @@ export interface StepSummary {
   mergeTokens: number;
   /** Number of such chunks. */
   mergeChunks: number;
+  /** Tokens of each such chunk, in plan order (merge calls are timed per chunk shape). */
+  mergeChunkTokens: number[];
+  /**
+   * Causal attention work of the prefill chunks: a chunk of n tokens starting at s attends
+   * n*s cached plus n*(n+1)/2 own positions (token x position pairs).
+   */
+  prefillAttnPairs: number;
+  /** Longest KV length in the step (decode context or chunk end): decides CUDA graph vs eager. */
+  maxContextLen: number;
 }
 
 export interface TokenEvent {
@@ -74,16 +83,34 @@ export function summarize(plan: StepPlan): StepSummary {
   let contextTokens = 0;
   let mergeTokens = 0;
   let mergeChunks = 0;
-  for (const d of plan.decodes) contextTokens += d.contextLen;
+  let prefillAttnPairs = 0;
+  let maxContextLen = 0;
+  const mergeChunkTokens: number[] = [];
+  for (const d of plan.decodes) {
+    contextTokens += d.contextLen;
+    if (d.contextLen > maxContextLen) maxContextLen = d.contextLen;
+  }
   for (const p of plan.prefills) {
     prefillTokens += p.tokens;
     contextTokens += p.start + p.tokens;
+    prefillAttnPairs += p.tokens * p.start + (p.tokens * (p.tokens + 1)) / 2;
+    if (p.start + p.tokens > maxContextLen) maxContextLen = p.start + p.tokens;
     if (p.start > 0) {
       mergeTokens += p.tokens;
       mergeChunks++;
+      mergeChunkTokens.push(p.tokens);
     }
   }
-  return { prefillTokens, decodeSeqs: plan.decodes.length, contextTokens, mergeTokens, mergeChunks };
+  return {
+    prefillTokens,
+    decodeSeqs: plan.decodes.length,
+    contextTokens,
+    mergeTokens,
+    mergeChunks,
+    mergeChunkTokens,
+    prefillAttnPairs,
+    maxContextLen,
+  };
 }
 
 export class Scheduler {

@@ -7,8 +7,9 @@ import { aggregate } from '../metrics/aggregate.js';
 import type { AggregateOptions, BenchResult } from '../metrics/types.js';
 import type { CostOptions } from './costModel.js';
 import type { CostProfile } from './profiles.js';
-import { Scheduler, type SchedulerConfig } from './scheduler.js';
-import { newStats, planStep, type EngineStats } from './stepper.js';
+import { Pipeline, type MicroBatch } from './pipeline.js';
+import type { SchedulerConfig } from './scheduler.js';
+import { newStats, type EngineStats } from './stepper.js';
 
 /** One request of a simulated run: prompt and exact output length, tokens. */
 export interface SimRequest {
@@ -57,9 +58,10 @@ export function simulateClosedLoop(
   cost: CostOptions,
   requests: readonly SimRequest[],
   concurrency: number,
+  onBatch?: (b: MicroBatch) => void,
 ): SimResult {
-  const sched = new Scheduler(limits);
   const stats = newStats();
+  const pipe = new Pipeline(profile, limits, cost, stats, profile.pipelineStages ?? 1, onBatch);
   const records = requests.map((r, i) => simRecord(i, r));
   let next = 0;
   let inFlight = 0;
@@ -68,18 +70,17 @@ export function simulateClosedLoop(
       const r = requests[next];
       records[next].sentAt = t;
       records[next].scheduledAt = t;
-      sched.add({ id: next, promptTokens: r.promptTokens, outputTokens: r.outputTokens });
+      pipe.add({ id: next, promptTokens: r.promptTokens, outputTokens: r.outputTokens });
       next++;
       inFlight++;
     }
   };
   let t = 0;
   send(t);
-  for (;;) {
-    const step = planStep(sched, profile, cost, stats);
-    if (!step) break;
-    t += step.durationMs;
-    for (const ev of sched.commit(step.plan)) {
+  pipe.kick(t);
+  for (let done = pipe.fire(); done; done = pipe.fire()) {
+    t = done.t;
+    for (const ev of done.events) {
       const rec = records[ev.id];
       rec.tokenTimes.push(t);
       rec.tokenCounts.push(1);
@@ -90,6 +91,7 @@ export function simulateClosedLoop(
       }
     }
     send(t);
+    pipe.kick(t);
   }
   return { records, durationMs: t, stats };
 }
