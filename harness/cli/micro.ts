@@ -19,6 +19,7 @@ interface MicroArgs {
   check: boolean;
   'host-cost': boolean;
   'from-json'?: string;
+  kernel?: string[];
 }
 
 export const microCommand: CommandModule<object, MicroArgs> = {
@@ -37,6 +38,10 @@ export const microCommand: CommandModule<object, MicroArgs> = {
       .option('naive', { type: 'boolean', default: true, describe: 'include the naive multi-kernel implementation' })
       .option('check', { type: 'boolean', default: true, describe: 'compare every output with the float64 reference' })
       .option('host-cost', { type: 'boolean', default: true, describe: 'GPU: measure host cost per call through the addon' })
+      .option('kernel', {
+        type: 'string', array: true,
+        describe: 'GPU: also time your merge_attn_states (.cu compiled with the local nvcc, or .so) in the C contract of native/mas_user_kernel.h; repeat to compare files side by side',
+      })
       .option('from-json', { type: 'string', describe: 'format a result file written by build/native/Release/mas_bench' }),
   handler: async (a) => {
     let r;
@@ -66,6 +71,7 @@ export const microCommand: CommandModule<object, MicroArgs> = {
         naive: a.naive,
         check: a.check,
         hostCost: a['host-cost'],
+        kernels: a.kernel?.map(String),
       });
     }
     console.log(a.json ? JSON.stringify(r, null, 2) : formatMicro(r));

@@ -6,6 +6,8 @@ import { allocDType, dtypeId, dtypeTolerance, fromFloat32, readElement, type DTy
 import { deviceInfo, DeviceBuffers, GPU_IMPL_IDS, referenceMerge, tsLoopMerge, type DeviceReport, type MergeInputs } from './merge.js';
 import { loadNative } from './native.js';
 import { edgeCheckTs } from './edge.js';
+import { BUILTIN_IMPLS, formatEdgeTable } from './edgeTable.js';
+import { checkKernelFiles, loadKernels, type LoadedKernel } from './kernels.js';
 
 export interface Shape {
   T: number;
@@ -57,6 +59,10 @@ export interface EdgeJson {
   combinations: number;
   diff?: DiffJson;
   error: string | null;
+  /** The five LSE values of the table (native two-way checks only). */
+  values?: string[];
+  /** cells[i*5+j]: 1 when prefix values[i] x suffix values[j] matches the float64 reference. */
+  cells?: number[];
 }
 export interface ImplJson {
   name: string;
@@ -88,6 +94,8 @@ export interface HostCost {
   ratio: number;
   shape: Shape;
   dtype: DType;
+  /** Each --kernel through the same addon path: host us per call and ratio to the empty launch. */
+  kernels?: Array<{ name: string; addonUs: number; ratio: number }>;
 }
 export interface MicroResult {
   tool: string;
@@ -97,6 +105,8 @@ export interface MicroResult {
   hostCost?: HostCost;
   cases: CaseJson[];
   source: 'addon' | 'json';
+  /** The --kernel files timed beside the built-ins. */
+  kernels?: LoadedKernel[];
 }
 
 export interface MicroOptions {
@@ -112,6 +122,8 @@ export interface MicroOptions {
   tsLoop?: boolean;
   hostCost?: boolean;
   cpuMinSeconds?: number;
+  /** --kernel files (.cu or .so in the C contract of native/mas_user_kernel.h); GPU only. */
+  kernels?: string[];
 }
 
 function median(xs: number[]): number {
@@ -166,7 +178,8 @@ function tsDiff(inputs: MergeInputs, out: Float32Array | Uint16Array, outLse: Fl
 }
 
 /** Host cost per call through the addon vs an empty kernel launch, in one process. */
-export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 512, H: 16, D: 128 }, n = 2000): HostCost {
+export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 512, H: 16, D: 128 }, n = 2000,
+  kernels: readonly LoadedKernel[] = []): HostCost {
   const { addon } = loadNative();
   if (!addon) throw new UserError('host cost needs the native addon');
   const bufs = new DeviceBuffers(dtype, 2, shape.T, shape.H, shape.D);
@@ -189,7 +202,12 @@ export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 5
     const opt = loop(() => bufs.runId(id));
     const empty = loop(() => addon.launchEmpty());
     const native = addon.emptyLaunchUs(n);
-    return { emptyLaunchNativeUs: native, emptyLaunchAddonUs: empty, optimizedAddonUs: opt, ratio: opt / native, shape, dtype };
+    const ks = kernels.map((k) => {
+      const us = loop(() => bufs.runId(k.id));
+      return { name: k.name, addonUs: us, ratio: us / native };
+    });
+    return { emptyLaunchNativeUs: native, emptyLaunchAddonUs: empty, optimizedAddonUs: opt, ratio: opt / native, shape, dtype,
+      ...(ks.length ? { kernels: ks } : {}) };
   } finally {
     bufs.free();
   }
@@ -197,18 +215,23 @@ export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 5
 
 /** Runs the microbench on this machine through the addon. */
 export function runMicro(o: MicroOptions = {}): MicroResult {
+  checkKernelFiles(o.kernels ?? []);
   const { addon, error } = loadNative();
   if (!addon) throw new UserError(`abserve micro needs the native addon: ${error}`);
   const info: DeviceReport = deviceInfo();
   const device = o.device === 'gpu' || o.device === 'cpu' ? o.device : info.device;
   if (device === 'gpu' && info.device !== 'gpu') throw new UserError(`--device gpu: no usable GPU (${info.reason})`);
+  if (o.kernels?.length && device === 'cpu')
+    throw new UserError(`--kernel ${o.kernels[0]}: needs a GPU (${info.device === 'gpu' ? '--device cpu was given' : info.reason})`);
+  const kernels = loadKernels(o.kernels ?? []);
   const shapes = o.shapes ?? defaultShapes(device);
   const dtypes = o.dtypes ?? ['bfloat16', 'float16', 'float32'];
   const json = addon.bench(shapes.flatMap((s) => [s.T, s.H, s.D]), dtypes.map(dtypeId), device,
     o.coldIters ?? 20, o.steadyReps ?? 10, o.S ?? 0, o.threads ?? 0, o.naive ?? true, o.check ?? true,
-    o.cpuMinSeconds ?? 0.05, true);
+    o.cpuMinSeconds ?? 0.05, true, kernels.map((k) => k.id));
   const r = JSON.parse(json) as MicroResult;
   r.source = 'addon';
+  if (kernels.length) r.kernels = kernels;
   if (device === 'cpu' && (o.tsLoop ?? true)) {
     for (const c of r.cases) {
       const t = timeTsLoop(c.dtype, c);
@@ -218,7 +241,7 @@ export function runMicro(o: MicroOptions = {}): MicroResult {
       c.impls.unshift(impl);
     }
   }
-  if (device === 'gpu' && (o.hostCost ?? true)) r.hostCost = measureHostCost();
+  if (device === 'gpu' && (o.hostCost ?? true)) r.hostCost = measureHostCost(undefined, undefined, undefined, kernels);
   return r;
 }
 
@@ -263,9 +286,12 @@ export function formatMicro(r: MicroResult): string {
   if (r.hostCost) {
     const h = r.hostCost;
     L.push(`${pad('Host cost / call:', 20)}optimized via addon ${f(h.optimizedAddonUs, 2)} us, empty kernel launch ${f(h.emptyLaunchNativeUs, 2)} us (native loop), ${f(h.emptyLaunchAddonUs, 2)} us (via addon); ratio ${f(h.ratio, 2)}x`);
+    for (const k of h.kernels ?? []) L.push(`${pad('', 20)}${k.name} via addon ${f(k.addonUs, 2)} us; ratio ${f(k.ratio, 2)}x`);
   } else if (r.emptyLaunchUs) {
     L.push(`${pad('Empty launch:', 20)}${f(r.emptyLaunchUs, 2)} us (native loop)`);
   }
+  for (const k of r.kernels ?? []) L.push(`${pad('Kernel:', 20)}${k.name} = ${k.file} (${k.so})`);
+  const lastTable = new Map<string, string>();
   for (const c of r.cases) {
     L.push('-'.repeat(W));
     L.push(`${pad('NUM_TOKENS:', 20)}${c.T}`);
@@ -301,6 +327,14 @@ export function formatMicro(r: MicroResult): string {
         lpad(e(d?.maxAbsOut), 10), lpad(e(d?.maxAbsLse), 10),
         `  ${ok === undefined ? '-   ' : ok ? 'ok  ' : 'FAIL'}   ${im.edge ? (im.edge.pass ? `ok ${im.edge.combinations}/${im.edge.combinations}` : 'FAIL') : '-'}`,
         im.error ? `  error: ${im.error}` : ''].join(''));
+    }
+    // Edge tables: a --kernel's whenever it differs from the last one printed for it, a built-in's
+    // only when it fails.
+    for (const im of c.impls) {
+      const key = JSON.stringify(im.edge?.cells ?? null);
+      if (!im.edge?.cells || (BUILTIN_IMPLS.has(im.name) && im.edge.pass) || lastTable.get(im.name) === key) continue;
+      lastTable.set(im.name, key);
+      L.push(...formatEdgeTable(`${im.name} (${c.dtype}, D=${c.D})`, im.edge));
     }
   }
   L.push('='.repeat(W));

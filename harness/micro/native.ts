@@ -51,7 +51,10 @@ export interface NativeAddon {
   edgeCheck(impl: string, dtype: number, D: number): string;
   bench(shapes: number[], dtypes: number[], device: string, coldIters: number, steadyReps: number,
     S: number, threads: number, naive: boolean, check: boolean, cpuMinSeconds: number,
-    cpuScalar: boolean): string;
+    cpuScalar: boolean, kernels?: number[]): string;
+  /** Compiles (.cu, local nvcc, the device's sm) or loads (.so) a --kernel file in the C contract of
+   * native/mas_user_kernel.h; returns JSON {id, name, so}; throws a one-line reason. */
+  loadKernel(file: string): string;
   emptyLaunchUs(n: number): number;
   launchEmpty(): void;
   deviceSync(): void;
@@ -65,6 +68,8 @@ const releaseDir = process.env.ABSERVE_NATIVE_DIR
   : path.resolve(here, '../../build/native/Release');
 export const ADDON_PATH = path.join(releaseDir, 'abserve_native.node');
 export const BENCH_EXE_PATH = path.join(releaseDir, 'mas_bench');
+/** native/ in this checkout: the -I folder (mas_user_kernel.h) for compiling --kernel files. */
+export const NATIVE_SRC_DIR = path.resolve(here, '../../native');
 
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
@@ -77,6 +82,8 @@ export function loadNative(): { addon: NativeAddon | null; error: string | null 
     cached = { addon: null, error: `native addon not built (${ADDON_PATH}); run: node native/build.mjs` };
   } else {
     try {
+      // The addon compiles --kernel files against native/mas_user_kernel.h of this checkout.
+      process.env.ABSERVE_NATIVE_SRC ??= NATIVE_SRC_DIR;
       const require = createRequire(import.meta.url);
       cached = { addon: require(ADDON_PATH) as NativeAddon, error: null };
     } catch (e) {
