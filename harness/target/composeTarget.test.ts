@@ -107,11 +107,15 @@ describe('compose target (stand-in docker)', () => {
   it('aborting the start-up wait stops promptly and runs down', async () => {
     useDocker('unhealthy');
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 300);
-    const t0 = Date.now();
-    const err = (await composeTarget(config(60_000), { pollIntervalMs: 50 })
+    const started = composeTarget(config(60_000), { pollIntervalMs: 50 })
       .start(ARM, { signal: ac.signal })
-      .catch((e: unknown) => e)) as Error;
+      .catch((e: unknown) => e);
+    // Abort once the container is up, i.e. during the health wait.
+    while (dockerCalls(dir).length === 0 || containerPid(dir) === undefined) await sleep(20);
+    await sleep(100);
+    ac.abort();
+    const t0 = Date.now();
+    const err = (await started) as Error;
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(err.message).toMatch(/start-up aborted/);
     expect(dockerCalls(dir).map(subcommand).at(-1)).toBe('down');
