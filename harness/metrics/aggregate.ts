@@ -5,6 +5,7 @@ import { encodeMs } from './hdr.js';
 import { summarize } from './numpyStats.js';
 import { deriveRequest } from './perRequest.js';
 import { timeline } from './timeline.js';
+import { tallyFailures } from './failureTally.js';
 import type {
   AggregateOptions,
   BenchResult,
@@ -130,6 +131,7 @@ export function aggregate(records: readonly RequestRecord[], info: RunInfo, opts
       list,
     },
     failures,
+    failureTally: tallyFailures(measured),
     requests,
   };
 }

@@ -13,3 +13,4 @@ export {
   type Histogram,
 } from './hdr.js';
 export type * from './types.js';
+export { tallyFailures, formatFailureTally, failureLabel, type FailureTallyEntry } from './failureTally.js';

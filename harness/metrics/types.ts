@@ -3,6 +3,7 @@
 // records or any live object.
 
 import type { Failure as RecordFailure, FailureKind } from '../records/record.js';
+import type { FailureTallyEntry } from './failureTally.js';
 export type PercentileMetric = 'ttft' | 'tpot' | 'itl' | 'e2el';
 
 /** What the run was; everything here comes from the caller, nothing is derived. */
@@ -17,8 +18,14 @@ export interface RunInfo {
   numPrompts: number;
   /** Requests per second; Infinity for `inf`. */
   requestRate: number;
+  /** Gamma shape of the arrivals; Infinity for `inf` (evenly spaced), saved as vLLM does. */
   burstiness: number;
   maxConcurrency?: number;
+  /** --ramp-up-strategy and its rates (req/s), saved as vLLM's ramp_up_* fields when set. */
+  rampUp?: { strategy: 'linear' | 'exponential'; startRps: number; endRps: number };
+  /** vLLM's rps_change_events: each integer rate the ramp reached, with the wall time (ISO 8601)
+   *  it was reached at (first scheduled send at that rate). Only with rampUp. */
+  rpsChangeEvents?: { rps: number; timestamp: string }[];
   /** Clock ms (harness/clock) of the first measured send. */
   startedAt: number;
   /** Clock ms of the last measured completion. Duration = endedAt - startedAt. */
@@ -158,6 +165,8 @@ export interface BenchResult {
   histograms: Record<HistogramName, string>;
   mismatches: { output: number; prompt: number; list: TokenMismatch[] };
   failures: Failure[];
+  /** Failed measured requests counted by kind and status (tallyFailures), largest first. */
+  failureTally: FailureTallyEntry[];
   /** Measured (non-warmup) requests in index order. */
   requests: RequestMetrics[];
 }

@@ -158,6 +158,9 @@ describe('formatResultBlock, vLLM layout', () => {
     expect(extra).toContain('abserve additions');
     expect(extra).toContain('WARNING: partial run (SIGINT)');
     expect(extra).toContain('  request 7: HTTP 500: engine dead\n');
+    expect(extra).toContain('Failed requests:                         1         \n  by kind: none\n');
+    r.failureTally = [{ kind: 'http_5xx', status: 500, count: 33 }, { kind: 'http_429', status: 429, count: 33, retryAfterS: { min: 2, max: 2 } }];
+    expect(formatResultBlock(r)).toContain('\n  by kind: http_500 x33, http_429 x33 (Retry-After 2s)\n');
     expect(extra).toContain('ITL per token');
     expect(extra).toContain('Median queue time (ms):');
   });

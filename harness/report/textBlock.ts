@@ -2,6 +2,7 @@
 // separate block after it, what only abserve measures. Nothing of ours goes inside vLLM's block.
 import type { BenchResult, PercentileMetric, Summary } from '../metrics/types.js';
 import { centre, lineFloat, lineInt, pWord } from './pyFormat.js';
+import { formatFailureTally } from '../metrics/failureTally.js';
 
 export interface FormatOptions {
   /**
@@ -88,6 +89,7 @@ export function formatAdditionsBlock(r: BenchResult): string[] {
   }
   if (r.mismatches.list.length > MAX_LISTED) lines.push(`  ... ${r.mismatches.list.length - MAX_LISTED} more in the JSON`);
   lines.push(lineInt('Failed requests:', r.failed));
+  if (r.failed > 0) lines.push(`  by kind: ${formatFailureTally(r.failureTally ?? [])}`);
   for (const f of r.failures.slice(0, MAX_LISTED)) {
     // The client's error text already names the HTTP status when there was one.
     lines.push(`  request ${f.index}: ${f.error}`);

@@ -50,6 +50,8 @@ describe('toVllmJson', () => {
     expect(a.stats.tpot.mean_ms).toBe(50); // (200 - 100) / 2, kept although not selected
     expect(decodeHistogram(a.histograms.itl).totalCount).toBe(2);
     expect(a.failures).toEqual([{ index: 1, kind: 'http_429', error: 'HTTP 429: slow down', httpStatus: 429 }]);
+    // Issue 10: failures counted by kind and status.
+    expect(a.failure_tally).toEqual([{ kind: 'http_429', status: 429, count: 1 }]);
   });
 
   it('names chat runs openai-chat and keeps finite rates as numbers', () => {

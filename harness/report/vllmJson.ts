@@ -1,5 +1,7 @@
 // The saved JSON: vLLM's field names, units and order (vllm/benchmarks/serve.py main_async +
 // benchmark()), so tools that read vLLM results read ours; everything we add sits under `abserve`.
+// Non-finite numbers stay numbers here (burstiness Infinity, a zero-duration throughput NaN): the
+// writer serializes them as Python does (report/pyJson.ts), never as null.
 import type { BenchResult, Summary } from '../metrics/types.js';
 import { pWord } from './pyFormat.js';
 
@@ -41,6 +43,13 @@ export function toVllmJson(r: BenchResult): Record<string, unknown> {
     request_rate: info.requestRate === Infinity ? 'inf' : info.requestRate,
     burstiness: info.burstiness,
     max_concurrency: info.maxConcurrency ?? null,
+  });
+  if (info.rampUp !== undefined) {
+    out.ramp_up_strategy = info.rampUp.strategy;
+    out.ramp_up_start_rps = info.rampUp.startRps;
+    out.ramp_up_end_rps = info.rampUp.endRps;
+  }
+  Object.assign(out, {
     duration: r.durationS,
     completed: r.completed,
     failed: r.failed,
@@ -64,6 +73,7 @@ export function toVllmJson(r: BenchResult): Record<string, unknown> {
     max_output_tokens_per_s: r.maxOutputTokensPerS,
     max_concurrent_requests: r.maxConcurrentRequests,
   });
+  if (info.rpsChangeEvents !== undefined && info.rpsChangeEvents.length > 0) out.rps_change_events = info.rpsChangeEvents;
   // Only the selected metrics get vLLM's flat keys, as process_one_metric does.
   for (const key of ['ttft', 'tpot', 'itl', 'e2el'] as const) {
     if (!options.percentileMetrics.includes(key)) continue;
@@ -119,6 +129,9 @@ export function toVllmJson(r: BenchResult): Record<string, unknown> {
       list: r.mismatches.list,
     },
     failures: r.failures,
+    // Issue 10: failures by kind and status, e.g. [{kind: 'http_429', status: 429, count: 33,
+    // retryAfterS: {min: 2, max: 2}}]; older saved results lack it.
+    failure_tally: r.failureTally ?? [],
   };
   return out;
 }

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregate } from '../metrics/aggregate.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
-import { defaultRunName, writeRunResults } from './writeResults.js';
+import { defaultRunName, safeFileName, writeRunResults } from './writeResults.js';
+import { parsePyJson } from './pyJson.js';
 
 let dir: string;
 beforeEach(() => {
@@ -44,5 +45,42 @@ describe('writeRunResults', () => {
     // {label}-{request_rate}qps-concurrency{N}-{model basename}-{date}
     expect(defaultRunName(result)).toBe('arm-a-infqps-concurrency16-DeepSeek-R1-20250410-123456');
     expect(defaultRunName(aggregate([], runInfo({ requestRate: 4 })))).toBe('openai-4.0qps-DeepSeek-R1-20250410-123456');
+  });
+});
+
+describe('writeRunResults: what vLLM writes, and only inside the directory (issue 10)', () => {
+  it('saves burstiness inf as Infinity (as Python json does), not null, and ramp-up fields', async () => {
+    const info = runInfo({
+      burstiness: Infinity,
+      rampUp: { strategy: 'linear', startRps: 1, endRps: 3 },
+      rpsChangeEvents: [{ rps: 1, timestamp: '2025-04-10T12:34:56.789' }],
+    });
+    const r = aggregate([rec({ index: 0, tokenTimes: [1, 2] })], info);
+    const files = await writeRunResults(dir, r, []);
+    expect(path.basename(files.json)).toBe('openai-ramp-up-linear-1.0qps-3.0qps-DeepSeek-R1-20250410-123456.json');
+    const text = readFileSync(files.json, 'utf8');
+    expect(text).toContain('"burstiness":Infinity');
+    const j = parsePyJson(text) as Record<string, unknown>;
+    expect(j.burstiness).toBe(Infinity);
+    expect(j.ramp_up_strategy).toBe('linear');
+    expect(j.ramp_up_start_rps).toBe(1);
+    expect(j.ramp_up_end_rps).toBe(3);
+    expect(j.rps_change_events).toEqual([{ rps: 1, timestamp: '2025-04-10T12:34:56.789' }]);
+    // vLLM's order: ramp fields right after max_concurrency.
+    const keys = Object.keys(j);
+    expect(keys.indexOf('ramp_up_strategy')).toBe(keys.indexOf('max_concurrency') + 1);
+  });
+
+  it('turns labels into safe file names that stay in the result directory', async () => {
+    for (const label of ['../../x', 'org/name', '..', '.hidden', 'a\\b:c']) {
+      const r = aggregate([], runInfo({ label }));
+      const files = await writeRunResults(path.join(dir, 'out'), r, []);
+      expect(path.dirname(files.json)).toBe(path.join(dir, 'out'));
+      expect(path.basename(files.json).startsWith('.')).toBe(false);
+      expect(path.basename(files.json)).not.toMatch(/[\/\\]|\.\./);
+    }
+    expect(safeFileName('../../x')).toBe('____x');
+    expect(safeFileName('org/name')).toBe('org_name');
+    expect(readdirSync(dir)).toEqual(['out']);
   });
 });

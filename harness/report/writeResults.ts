@@ -6,6 +6,7 @@ import { deriveRequest } from '../metrics/perRequest.js';
 import type { BenchResult } from '../metrics/types.js';
 import { atomicWriteFile } from './atomicWrite.js';
 import { toVllmJson, vllmDate } from './vllmJson.js';
+import { stringifyPyJson } from './pyJson.js';
 
 export interface WriteOptions {
   /** File name without extension; default vLLM's `{label}-{rate}qps[-concurrency{N}]-{model}-{date}`. */
@@ -25,13 +26,27 @@ function pyFloatStr(x: number): string {
   return Number.isInteger(x) ? x.toFixed(1) : String(x);
 }
 
-/** vLLM's compute_result_filename, without the extension. */
+/** vLLM's compute_result_filename, without the extension, made a safe file name (safeFileName). */
 export function defaultRunName(r: BenchResult): string {
   const { info } = r;
   const label = info.label ?? info.backend ?? (info.endpoint.includes('chat') ? 'openai-chat' : 'openai');
   const conc = info.maxConcurrency !== undefined ? `-concurrency${info.maxConcurrency}` : '';
   const model = info.model.split('/').pop() ?? info.model;
-  return `${label}-${pyFloatStr(info.requestRate)}qps${conc}-${model}-${vllmDate(info.date)}`;
+  const rate = info.rampUp
+    ? `ramp-up-${info.rampUp.strategy}-${pyFloatStr(info.rampUp.startRps)}qps-${pyFloatStr(info.rampUp.endRps)}qps`
+    : `${pyFloatStr(info.requestRate)}qps`;
+  return safeFileName(`${label}-${rate}${conc}-${model}-${vllmDate(info.date)}`);
+}
+
+/**
+ * A label or name as one safe file name: path separators, `..`, control and shell-hostile
+ * characters become `_`, a leading dot is dropped, length capped at 200. `../../x` -> `_.._x`
+ * style names can never leave the result directory or nest folders (issue 10).
+ */
+export function safeFileName(name: string): string {
+  let s = name.replace(/[\/\\\x00-\x1f\x7f:*?"<>|]/g, '_').replace(/\.\.+/g, '_');
+  s = s.replace(/^[.\s]+/, '').trim().slice(0, 200);
+  return s === '' ? 'run' : s;
 }
 
 function* jsonlLines(records: readonly RequestRecord[]): Iterable<string> {
@@ -48,13 +63,14 @@ export async function writeRunResults(
   records: readonly RequestRecord[],
   opts: WriteOptions = {},
 ): Promise<WrittenFiles> {
-  const name = opts.name ?? defaultRunName(result);
+  const name = safeFileName(opts.name ?? defaultRunName(result));
   const files: WrittenFiles = {
     json: path.join(dir, `${name}.json`),
     requestsJsonl: path.join(dir, `${name}.requests.jsonl`),
   };
   // Requests first: the JSON is the run's summary and should never point at missing detail.
   await atomicWriteFile(files.requestsJsonl, jsonlLines(records));
-  await atomicWriteFile(files.json, JSON.stringify(toVllmJson(result), null, opts.indent ?? 0) + '\n');
+  // Python's json: Infinity / NaN as bare tokens, as vLLM's files have them (read with parsePyJson).
+  await atomicWriteFile(files.json, stringifyPyJson(toVllmJson(result), opts.indent ?? 0) + '\n');
   return files;
 }
