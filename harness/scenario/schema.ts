@@ -1,8 +1,8 @@
 // The one validator of scenario files: a zod 4 schema over the YAML's own snake_case words.
 // Objects are strict (an unknown field is an error, k6's style), every field carries a message
 // that says what was expected, and cross-field rules also run when other fields are wrong
-// (crossRules), so one pass reports every problem. Nothing after this re-checks user input; resolve.ts only fills
-// defaults and converts units.
+// (crossRules), so one pass reports every problem. Nothing after this re-checks user input;
+// resolve.ts only fills defaults and converts units.
 import { z } from 'zod';
 import { profileNames } from '../engine/profiles.js';
 
