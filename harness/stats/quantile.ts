@@ -20,13 +20,13 @@ export function statisticPercent(s: Statistic): number | null {
 }
 
 /** numpy's virtual index for 'linear' on n values at percent p (same arithmetic order as numpy). */
-function virtualIndex(n: number, p: number): number {
+export function virtualIndex(n: number, p: number): number {
   const q = p / 100;
   return n * q + (1 + q * (1 - 1 - 1)) - 1;
 }
 
 /** numpy's _lerp between neighbours a <= b at fraction gamma. */
-function lerp(a: number, b: number, gamma: number): number {
+export function lerp(a: number, b: number, gamma: number): number {
   const diff = b - a;
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
@@ -127,23 +127,4 @@ let orderBuf = new Int32Array(8);
 function scratchOrder(m: number): Int32Array {
   if (orderBuf.length < m) orderBuf = new Int32Array(m);
   return orderBuf;
-}
-
-/**
- * Every requested statistic of buf[0..n) into out (same order as `stats`). The mean is summed
- * left to right (it may differ from numpy's pairwise sum in the last bits). Reorders buf.
- * n must be >= 1.
- */
-export function statisticsInPlace(buf: Float64Array, n: number, stats: readonly Statistic[], percents: readonly number[], out: Float64Array, pctOut: Float64Array): void {
-  if (percents.length > 0) percentilesInPlace(buf, n, percents, pctOut);
-  let pi = 0;
-  for (let s = 0; s < stats.length; s++) {
-    if (stats[s] === 'mean') {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += buf[i];
-      out[s] = sum / n;
-    } else {
-      out[s] = pctOut[pi++];
-    }
-  }
 }

@@ -51,7 +51,7 @@ export function componentsOfGroups(groups: readonly Float64Array[]): Components 
   for (let r = 0; r < n; r++) ssB += (repMeans[r] - grand) ** 2;
   const dfWithin = units - n;
   const vWithin = dfWithin > 0 ? ssWithin / dfWithin / units : 0;
-  const vRun = Math.max(0, ssB / (n - 1) / n - vWithin);
+  const vRun = ssB / (n - 1) / n;
   return { vRun, dfRun: n - 1, vWithin, dfWithin };
 }
 
