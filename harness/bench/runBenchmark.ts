@@ -6,7 +6,9 @@ import type { RequestRecord } from '../records/record.js';
 import { runLoad, type LoadProgress } from '../load/runLoad.js';
 import { aggregate } from '../metrics/index.js';
 import type { AggregateOptions, BenchResult } from '../metrics/types.js';
-import { buildWorkload, type RequestSpec, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
+import { buildWorkload, rateAt, resolveWorkloadOptions, type RequestSpec, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
+import { now } from '../common/clock.js';
+import { readyCheck } from './readyCheck.js';
 
 /** Connection refusals in a row after which the server is taken to be gone. */
 const SERVER_GONE_AFTER = 3;
@@ -27,6 +29,14 @@ export interface BenchmarkConfig {
   onProgress?: (p: LoadProgress) => void;
   /** Every record as it finishes (warmups flagged), e.g. to append it to a JSONL file. */
   onRecord?: (r: RequestRecord) => void;
+  /**
+   * vLLM's initial test request (--ready-check-timeout-sec, ms here): the first measured request
+   * is sent once before the run (not counted) and a failure stops the run with a UserError naming
+   * the server's message (bench/readyCheck.ts). Undefined or 0: no check.
+   */
+  readyCheckTimeoutMs?: number;
+  /** Wait between ready-check tries (ms, default 5000 as vLLM). */
+  readyCheckIntervalMs?: number;
 }
 
 export interface BenchmarkRun {
@@ -84,6 +94,15 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
 
   const date = new Date().toISOString();
   try {
+    const first = specs.find((s) => !s.warmup);
+    if (cfg.readyCheckTimeoutMs !== undefined && cfg.readyCheckTimeoutMs > 0 && first !== undefined) {
+      await readyCheck(client, { ...first, warmup: true }, {
+        timeoutMs: cfg.readyCheckTimeoutMs,
+        retryIntervalMs: cfg.readyCheckIntervalMs,
+        signal: stop.signal,
+      });
+    }
+    const wallMinusClock = Date.now() - now();
     const out = await runLoad(specs, watched, {
       maxConcurrency: cfg.maxConcurrency,
       signal: stop.signal,
@@ -104,6 +123,9 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         requestRate: rate,
         burstiness: cfg.workload.burstiness ?? 1,
         maxConcurrency: cfg.maxConcurrency,
+        ...(cfg.workload.rampUp
+          ? { rampUp: { ...cfg.workload.rampUp }, rpsChangeEvents: rpsChangeEvents(cfg.workload, out.records, wallMinusClock) }
+          : {}),
         startedAt: out.startedAt,
         endedAt: out.endedAt,
         date,
@@ -121,4 +143,23 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
     cfg.signal?.removeEventListener('abort', onExternalAbort);
     await client.close();
   }
+}
+
+/**
+ * vLLM's rps_change_events for a ramp-up run: every integer rate from the last one reached up to
+ * the current request's rate, stamped with the wall time (ISO 8601) of that request's scheduled
+ * send (vLLM stamps datetime.now() as it releases the request).
+ */
+export function rpsChangeEvents(w: WorkloadOptions, records: readonly RequestRecord[], wallMinusClock: number): { rps: number; timestamp: string }[] {
+  const o = resolveWorkloadOptions(w);
+  const events: { rps: number; timestamp: string }[] = [];
+  let last = -1;
+  for (const r of records) {
+    const cur = Math.floor(rateAt(o, r.index, o.numPrompts));
+    if (cur <= last) continue;
+    const timestamp = new Date(wallMinusClock + r.scheduledAt).toISOString();
+    for (let v = last + 1; v <= cur; v++) events.push({ rps: v, timestamp });
+    last = cur;
+  }
+  return events;
 }

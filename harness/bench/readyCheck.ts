@@ -1,0 +1,67 @@
+// vLLM's initial test request (vllm/benchmarks/lib/ready_checker.py, --ready-check-timeout-sec):
+// before the measured run, send the first request once and stop with the server's own message
+// when it fails, instead of running every request into the same wall and printing a block of zeros.
+// Transient failures (connection refused or reset, 5xx, 429, stalls, timeouts) are retried until
+// the deadline, as vLLM does while a server is still starting; a failure that retrying cannot fix
+// (4xx such as a wrong model name or a prompt over the context length, a stream that is not SSE)
+// stops at once.
+import { UserError } from '../common/errors.js';
+import type { FailureKind, RequestRecord } from '../records/record.js';
+import type { RequestSpec } from '../records/spec.js';
+
+/** Kinds worth another try while the deadline lasts. */
+const TRANSIENT: ReadonlySet<FailureKind> = new Set(['refused', 'reset', 'http_5xx', 'http_429', 'stall', 'timeout', 'truncated']);
+
+export interface ReadyCheckOptions {
+  /** Give up after this long (ms); vLLM's --ready-check-timeout-sec (default 600 s there). */
+  timeoutMs: number;
+  /** Wait between tries (ms); vLLM waits 5 s. */
+  retryIntervalMs?: number;
+  /** Ctrl-C: stop trying (resolves with the last record, no error). */
+  signal?: AbortSignal;
+}
+
+export interface Sender {
+  send(spec: RequestSpec, scheduledAt: number, signal?: AbortSignal): Promise<RequestRecord>;
+}
+
+/**
+ * Send `spec` until it succeeds, a non-transient failure comes back, or `timeoutMs` passes.
+ * Resolves with the successful record (not part of the results); resolves undefined when `signal`
+ * aborted first. Throws UserError: "initial test request failed after N tries: <kind>: <server's
+ * message>" (one line).
+ */
+export async function readyCheck(client: Sender, spec: RequestSpec, o: ReadyCheckOptions): Promise<RequestRecord | undefined> {
+  const deadline = Date.now() + o.timeoutMs;
+  const interval = o.retryIntervalMs ?? 5_000;
+  let tries = 0;
+  for (;;) {
+    if (o.signal?.aborted) return undefined;
+    tries++;
+    const rec = await client.send(spec, performance.now(), o.signal);
+    if (rec.success) return rec;
+    const f = rec.failure ?? { kind: 'other' as const, message: 'unknown error' };
+    if (f.kind === 'aborted' && o.signal?.aborted) return undefined;
+    const left = deadline - Date.now();
+    if (!TRANSIENT.has(f.kind) || left <= 0) {
+      const why = TRANSIENT.has(f.kind) ? ` within --ready-check-timeout-sec ${o.timeoutMs / 1000}` : '';
+      throw new UserError(
+        `initial test request failed${why} (${tries} ${tries === 1 ? 'try' : 'tries'}): ${f.kind}: ${f.message}` +
+          ' (check --model, --base-url and the prompt/output lengths; --ready-check-timeout-sec 0 skips this check)',
+      );
+    }
+    await sleep(Math.min(interval, left), o.signal);
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
