@@ -54,6 +54,30 @@ export async function composeLogs(p: ComposeProject, service: string, tail?: num
   return (await docker(p, args, timeoutMs)).stdout;
 }
 
+/**
+ * Has the service's container stopped? `ps --all --format json <service>`; docker compose prints a
+ * JSON array (before v2.21) or one JSON object a line (after). Returns e.g. 'container exited
+ * (code 1)' when every container of the service is exited or dead, else undefined (also when ps
+ * fails: a status check must never end a start-up that may still succeed).
+ */
+export async function composeServiceExited(p: ComposeProject, service: string): Promise<string | undefined> {
+  let out: string;
+  try {
+    out = (await docker(p, ['ps', '--all', '--format', 'json', service], 30_000)).stdout.trim();
+  } catch {
+    return undefined;
+  }
+  if (!out) return undefined;
+  let rows: { State?: unknown; ExitCode?: unknown }[];
+  try {
+    rows = out.startsWith('[') ? (JSON.parse(out) as typeof rows) : out.split('\n').map((l) => JSON.parse(l) as (typeof rows)[0]);
+  } catch {
+    return undefined;
+  }
+  if (rows.length === 0 || !rows.every((r) => r.State === 'exited' || r.State === 'dead')) return undefined;
+  return `container ${String(rows[0].State)} (code ${String(rows[0].ExitCode)})`;
+}
+
 /** `down --remove-orphans`: stop and remove the project's containers and networks. */
 export async function composeDown(p: ComposeProject, timeoutMs = 120_000): Promise<void> {
   await docker(p, ['down', '--remove-orphans'], timeoutMs);

@@ -95,6 +95,23 @@ describe('compose target (stand-in docker)', () => {
     expect(pendingCleanups()).toBe(0);
   });
 
+  it('a container that dies while loading ends the wait early, with its last log lines', async () => {
+    useDocker('crashes');
+    const t0 = Date.now();
+    const err = (await composeTarget(config(60_000), { pollIntervalMs: 50, exitCheckMs: 100 })
+      .start(ARM)
+      .catch((e: unknown) => e)) as Error;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message.split('\n')[0]).toBe(
+      'compose service vllm (project abtest) did not start: container exited (code 1); last server log lines:',
+    );
+    expect(err.message).toContain('NCCL error');
+    const subs = dockerCalls(dir).map(subcommand);
+    expect(subs).toContain('ps');
+    expect(subs.at(-1)).toBe('down');
+  });
+
   it('a failed up is one line with docker\'s reason, and down still runs', async () => {
     useDocker('up-fails');
     const err = (await composeTarget(config()).start(ARM).catch((e: unknown) => e)) as Error;

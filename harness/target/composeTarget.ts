@@ -4,7 +4,15 @@
 import { appendFile } from 'node:fs/promises';
 import { UserError } from '../common/errors.js';
 import { registerCleanup } from './cleanup.js';
-import { composeDown, composeDownSync, composeLogs, composeUp, shellJoin, type ComposeProject } from './composeCli.js';
+import {
+  composeDown,
+  composeDownSync,
+  composeLogs,
+  composeServiceExited,
+  composeUp,
+  shellJoin,
+  type ComposeProject,
+} from './composeCli.js';
 import type { ArmServerConfig, ComposeTargetConfig, StartOptions, Target, TargetSession } from './types.js';
 import { waitReady } from './waitReady.js';
 
@@ -19,12 +27,15 @@ export const ERROR_LOG_LINES = 50;
 export interface ComposeTargetOptions {
   /** Pause between readiness polls in ms (default 1000). */
   pollIntervalMs?: number;
+  /** How often to ask docker whether the service's container has exited, in ms (default 5000). */
+  exitCheckMs?: number;
 }
 
 /**
  * A compose target. `start(arm)` runs `docker compose -p <project> -f <files> up -d` with `arm.env`
  * (and SERVER_ARGS_ENV) in the docker process's environment, then waits up to `startTimeoutMs`
- * for `healthUrl` and `${url}/v1/models` to answer 200. On failure it appends the service's logs to
+ * for `healthUrl` and `${url}/v1/models` to answer 200 (giving up early when the service's
+ * container has exited). On failure it appends the service's logs to
  * the log file, runs `down`, and throws UserError whose first line names the service, project and
  * reason, followed by the last ERROR_LOG_LINES log lines. `stop` captures
  * `docker compose logs --no-color <service>` into the log file, then runs `down`; idempotent.
@@ -76,13 +87,15 @@ export function composeTarget(config: ComposeTargetConfig, options: ComposeTarge
           timeoutMs: config.startTimeoutMs,
           intervalMs: options.pollIntervalMs,
           signal: opts.signal,
+          // A container that died while loading ends the wait at once, not after the whole timeout.
+          check: () => composeServiceExited(p, config.service),
+          checkEveryMs: options.exitCheckMs,
         });
         if (!r.ready) {
           if (r.reason === 'aborted') throw new UserError(`${who}: start-up aborted`);
           const tail = await composeLogs(p, config.service, ERROR_LOG_LINES).catch((e: Error) => `(logs unavailable: ${e.message})`);
-          throw new UserError(
-            `${who} not ready within ${config.startTimeoutMs} ms (${r.reason}); last server log lines:\n${tail.trimEnd()}`,
-          );
+          const what = r.reason.startsWith('container ') ? `did not start: ${r.reason}` : `not ready within ${config.startTimeoutMs} ms (${r.reason})`;
+          throw new UserError(`${who} ${what}; last server log lines:\n${tail.trimEnd()}`);
         }
       } catch (e) {
         await finish().catch(() => undefined);

@@ -16,6 +16,10 @@ export interface WaitReadyOptions {
   intervalMs?: number;
   /** Aborting ends the wait at once with `{ ready: false, reason: 'aborted' }`. */
   signal?: AbortSignal;
+  /** Asked between polls (at most every `checkEveryMs`, default 5000): a reason to give up now,
+   *  e.g. 'container exited (code 1)', or undefined to keep waiting. Must not throw. */
+  check?: () => Promise<string | undefined>;
+  checkEveryMs?: number;
 }
 
 /** The outcome: ready, or the last reason it was not (e.g. 'GET .../health answered 503'). */
@@ -26,6 +30,7 @@ export async function waitReady(o: WaitReadyOptions): Promise<WaitReadyResult> {
   const deadline = Date.now() + o.timeoutMs;
   const models = `${o.url.replace(/\/+$/, '')}/v1/models`;
   let reason = 'no attempt finished';
+  let lastCheck = Date.now();
   for (;;) {
     if (o.signal?.aborted) return { ready: false, reason: 'aborted' };
     const left = deadline - Date.now();
@@ -37,6 +42,11 @@ export async function waitReady(o: WaitReadyOptions): Promise<WaitReadyResult> {
       reason = typeof m === 'number' ? `GET ${models} answered ${m}` : `GET ${models}: ${m}`;
     } else {
       reason = typeof health === 'number' ? `GET ${o.healthUrl} answered ${health}` : `GET ${o.healthUrl}: ${health}`;
+    }
+    if (o.check && Date.now() - lastCheck >= (o.checkEveryMs ?? 5000)) {
+      lastCheck = Date.now();
+      const fatal = await o.check();
+      if (fatal) return { ready: false, reason: fatal };
     }
     const pause = Math.min(o.intervalMs ?? 1000, deadline - Date.now());
     if (pause > 0) await sleep(pause, undefined, { signal: o.signal }).catch(() => undefined);
