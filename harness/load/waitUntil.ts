@@ -4,6 +4,9 @@ import { now } from '../common/clock.js';
 // load), so it covers the bulk and setImmediate turns cover the last stretch; the event loop
 // stays free for the streams in flight. Sleeping to absolute targets means no drift accumulates.
 const SPIN_MS = 1.5;
+/** Node's largest timer delay (2^31 - 1 ms, ~24.8 days); a longer one fires after 1 ms with a
+ *  TimeoutOverflowWarning, which turned a very low --request-rate into a busy loop (issue 10). */
+export const MAX_TIMER_MS = 2_147_483_647;
 
 export function waitUntil(target: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -27,7 +30,7 @@ export function waitUntil(target: number, signal?: AbortSignal): Promise<void> {
       if (signal?.aborted) return done();
       const left = target - now();
       if (left <= 0) return done();
-      if (left > SPIN_MS) timer = setTimeout(step, left - SPIN_MS);
+      if (left > SPIN_MS) timer = setTimeout(step, Math.min(left - SPIN_MS, MAX_TIMER_MS));
       else immediate = setImmediate(step);
     };
     step();

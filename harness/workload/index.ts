@@ -79,9 +79,28 @@ export const WORKLOAD_DEFAULTS = {
   seed: 0,
 } as const satisfies Partial<WorkloadOptions>;
 
-function int(flag: string, v: number, min: number): void {
-  if (!Number.isSafeInteger(v) || v < min) throw new UserError(`${flag} must be an integer >= ${min}: got ${v}`);
+function int(flag: string, v: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(v) || v < min || v > max) {
+    throw new UserError(`${flag} must be an integer in [${min}, ${max}]: got ${v}`);
+  }
 }
+
+/**
+ * Upper bounds of the workload (issue 10): far above any real run, low enough that a typo such as
+ * `--num-prompts 1e12` is a one-line error instead of an out-of-memory crash. The whole workload
+ * is built before the run, so prompts x prompt length is bounded too.
+ */
+export const WORKLOAD_LIMITS = {
+  numPrompts: 1_000_000,
+  warmups: 100_000,
+  /** Tokens per prompt or output: 1 Mi, above any served context length. */
+  tokens: 1_048_576,
+  /** numPrompts x (inputLen + prefixLen): what buildWorkload must hold in memory at once. */
+  totalPromptTokens: 200_000_000,
+  /** Slowest --request-rate / ramp rate (req/s): one request per 1000 s. */
+  minRate: 0.001,
+  maxRate: 1e9,
+} as const;
 
 /** Fills defaults and validates; every message names the CLI flag and the value. */
 export function resolveWorkloadOptions(opts: WorkloadOptions): ResolvedWorkloadOptions {
@@ -96,11 +115,25 @@ export function resolveWorkloadOptions(opts: WorkloadOptions): ResolvedWorkloadO
   if (o.dataset === 'random' && o.path) {
     throw new UserError(`--dataset-path is not used by --dataset-name random: got ${o.path}`);
   }
-  int('--num-prompts', o.numPrompts, 1);
-  int('--random-input-len', o.inputLen, 0);
-  int('--random-output-len', o.outputLen, 1);
-  int('--random-prefix-len', o.prefixLen, 0);
-  int('--num-warmups', o.warmupRequests, 0);
+  const L = WORKLOAD_LIMITS;
+  int('--num-prompts', o.numPrompts, 1, L.numPrompts);
+  int('--random-input-len', o.inputLen, 0, L.tokens);
+  int('--random-output-len', o.outputLen, 1, L.tokens);
+  int('--random-prefix-len', o.prefixLen, 0, L.tokens);
+  int('--num-warmups', o.warmupRequests, 0, L.warmups);
+  if (o.dataset === 'random') {
+    const total = (o.numPrompts + o.warmupRequests) * (o.inputLen + o.prefixLen);
+    if (total > L.totalPromptTokens) {
+      throw new UserError(
+        `--num-prompts x (--random-input-len + --random-prefix-len) must be <= ${L.totalPromptTokens} tokens (built in memory before the run): got ${total}`,
+      );
+    }
+  }
+  for (const [flag, v] of [['--request-rate', o.requestRate], ['--ramp-up-start-rps', o.rampUp?.startRps], ['--ramp-up-end-rps', o.rampUp?.endRps]] as const) {
+    if (v !== undefined && v !== Infinity && v > 0 && (v < L.minRate || v > L.maxRate)) {
+      throw new UserError(`${flag} must be in [${L.minRate}, ${L.maxRate}] or inf: got ${v}`);
+    }
+  }
   if (!Number.isSafeInteger(o.seed)) throw new UserError(`--seed must be an integer: got ${o.seed}`);
   if (!(o.rangeRatio >= 0 && o.rangeRatio < 1)) {
     throw new UserError(`--random-range-ratio must be in [0, 1): got ${o.rangeRatio}`);
@@ -114,7 +147,7 @@ export function resolveWorkloadOptions(opts: WorkloadOptions): ResolvedWorkloadO
       throw new UserError(`--random-id-range must be integers 0 <= lo < hi: got ${lo},${hi}`);
     }
   }
-  if (o.sharegptOutputLen !== undefined) int('--sharegpt-output-len', o.sharegptOutputLen, 1);
+  if (o.sharegptOutputLen !== undefined) int('--sharegpt-output-len', o.sharegptOutputLen, 1, L.tokens);
   validateArrivalOptions(o);
   return o;
 }
