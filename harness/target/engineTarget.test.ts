@@ -69,6 +69,17 @@ describe('engine target', () => {
     await expect(request(`${session.url}/v1/models`)).rejects.toThrow(/ECONNREFUSED|fetch failed|connect/);
   });
 
+  it('aborting during start-up kills the engine and rejects promptly', async () => {
+    const ac = new AbortController();
+    const target = createTarget({ kind: 'engine', profile: 'tiny', args: [], startTimeoutMs: 30_000 });
+    const started = target.start({ name: 'a', env: {}, serverArgs: [] }, { signal: ac.signal }).catch((e: unknown) => e);
+    setTimeout(() => ac.abort(), 20);
+    const err = (await started) as Error;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe('embedded engine: start-up aborted');
+    expect(pendingCleanups()).toBe(0);
+  });
+
   it('an engine that cannot start is a UserError with its output, and nothing stays registered', async () => {
     const target = createTarget({ kind: 'engine', profile: 'no-such-profile', args: [], startTimeoutMs: 30_000 });
     const err = (await target.start({ name: 'a', env: {}, serverArgs: [] }).catch((e: unknown) => e)) as Error;
