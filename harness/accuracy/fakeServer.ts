@@ -1,5 +1,5 @@
 // Test helper: a tiny OpenAI-compatible chat server (node:http) whose replies are scripted per
-// request, so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
+// request (GET /v1/models lists `fake-model`), so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -26,6 +26,10 @@ export async function startFakeServer(script: Script): Promise<FakeServer> {
   const seen = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer(async (req, res) => {
+    if (req.method === 'GET' && req.url === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+    }
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const body = JSON.parse(raw) as { messages: { content: string }[] } & Record<string, unknown>;

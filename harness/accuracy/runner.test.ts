@@ -118,6 +118,11 @@ describe('runAccuracy', () => {
     const run = await runAccuracy({ dataDir: DATA, limit: 1, baseUrl: url, model: 'm', maxRetries: 1, retryBaseMs: 1 });
     expect(run.summary.overall).toMatchObject({ n: 3, failed: 3 });
     expect(run.records.every((r) => r.error?.kind === 'connection' && r.attempts === 2)).toBe(true);
+    // A longer run gives up after consecutive connection failures and says why.
+    const cut = await runAccuracy({ dataDir: DATA, baseUrl: url, model: 'm', concurrency: 1, maxRetries: 0, maxConsecutiveConnectionFailures: 2 });
+    expect(cut.records).toHaveLength(2);
+    expect(cut.info.partial).toBe(true);
+    expect(cut.info.partialReason).toMatch(/^server unreachable: 2 questions in a row failed .*: 2 of 12 questions answered$/);
   });
 
   it('on abort keeps what was answered and says the run is partial', async () => {

@@ -1,7 +1,9 @@
 // `runAccuracy`: load the questions, ask them at a fixed concurrency, grade each answer as it
 // arrives, append it to answers.jsonl, and write accuracy.json (settings + scores) atomically at the
 // start (marked partial), and at the end. An abort (Ctrl-C) stops asking, drops the in-flight
-// requests and still writes everything answered, marked partial.
+// requests and still writes everything answered, marked partial. A server that goes away mid-run
+// ends it the same way (after a run of consecutive connection failures), instead of grinding
+// through every remaining question's retries.
 import { loadQuestions, type Dataset, type DatasetOptions, type Question } from './dataset.js';
 import { ask, makeClient } from './ask.js';
 import { extractAnswer } from './extract.js';
@@ -42,6 +44,9 @@ export interface AccuracyOptions extends DatasetOptions {
   signal?: AbortSignal;
   onAnswer?: (record: AnswerRecord, done: number, total: number) => void;
   onWarning?: (message: string) => void;
+  /** Stop (partial) after this many consecutive questions failed with connection errors or
+   *  timeouts; default max(8, 2 x concurrency). */
+  maxConsecutiveConnectionFailures?: number;
 }
 
 const REASONING_NAME = /(^|[^a-z])(r1|qwq|think|reason|o1|o3|o4|gpt-oss|deepseek-r)/i;
@@ -163,17 +168,31 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   if (opts.outDir) await writeInfo(opts.outDir, { info, records, summary: summarize(records) });
 
   const client = makeClient(opts.baseUrl, opts.apiKey, timeoutMs);
+  // One signal for Ctrl-C (the caller's) and for giving up on an unreachable server (ours).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) stop.abort();
+  const deadAfter = opts.maxConsecutiveConnectionFailures ?? Math.max(8, 2 * concurrency);
+  let connFailures = 0;
+  let unreachable: string | null = null;
   let next = 0;
   const worker = async () => {
-    while (!opts.signal?.aborted && next < data.questions.length) {
+    while (!stop.signal.aborted && next < data.questions.length) {
       const q = data.questions[next++];
       const messages = buildMessages(q, shotMap.get(q.key));
       const res = await ask(
         client,
         { model: opts.model, messages, maxTokens, temperature: info.temperature, seed: info.seed },
-        { timeoutMs, maxRetries, retryBaseMs: opts.retryBaseMs ?? 1000, signal: opts.signal },
+        { timeoutMs, maxRetries, retryBaseMs: opts.retryBaseMs ?? 1000, signal: stop.signal },
       );
       if (res.aborted) return;
+      const conn = res.error?.kind === 'connection' || res.error?.kind === 'timeout';
+      connFailures = conn ? connFailures + 1 : 0;
+      if (conn && connFailures >= deadAfter && !unreachable) {
+        unreachable = `server unreachable: ${connFailures} questions in a row failed (${res.error!.message})`;
+        stop.abort();
+      }
       const rec = toRecord(q, opts.model, promptHash(messages), res);
       const done = records.push(rec);
       await file?.append(rec);
@@ -185,6 +204,8 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   } catch (e) {
     await finish(`run error: ${e instanceof Error ? e.message : String(e)}`);
     throw e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
   }
 
   const s = summarize(records).overall;
@@ -192,7 +213,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   if (s.failed) warn(`${s.failed} request(s) failed after retries; they count against the score`);
   const partial =
     records.length < data.questions.length
-      ? `${opts.signal?.aborted ? 'interrupted' : 'stopped'}: ${records.length} of ${data.questions.length} questions answered`
+      ? `${unreachable ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${records.length} of ${data.questions.length} questions answered`
       : null;
   return finish(partial);
 }

@@ -1,0 +1,150 @@
+// `abserve eval`: C-Eval accuracy against an OpenAI-compatible server, and `abserve eval compare
+// RUN_A RUN_B`: the paired A/B regression check of two saved runs. Flags only; the work is in
+// harness/accuracy.
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { UserError, isUserError } from '../common/errors.js';
+import { compareAccuracy, formatComparison, formatRun, loadAccuracyRun, runAccuracy, type Category } from '../accuracy/index.js';
+import { atomicWriteFile } from '../report/atomicWrite.js';
+import { listModels } from '../target/probe.js';
+import { withInterrupt } from './interrupt.js';
+
+// Option names of harness/accuracy (scenario vocabulary) -> this command's flags, for error messages.
+const FLAG_OF: Record<string, string> = {
+  subjects: '--subjects',
+  categories: '--categories',
+  limit: '--limit',
+  split: '--split',
+  shots: '--shots',
+  max_tokens: '--max-tokens',
+  concurrency: '--concurrency',
+  'request timeout': '--request-timeout',
+  retries: '--retries',
+  alpha: '--alpha',
+};
+
+/** Re-words "field: message" errors from accuracy/ with this command's flag names. */
+function asFlagError(e: unknown): unknown {
+  if (!isUserError(e)) return e;
+  const m = /^([a-z_ ]+): /.exec(e.message);
+  return m && FLAG_OF[m[1]] ? new UserError(FLAG_OF[m[1]] + e.message.slice(m[1].length)) : e;
+}
+
+const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+function runFlags(y: Argv) {
+  return y
+    .option('data-dir', { type: 'string', demandOption: true, describe: 'ceval-exam folder (holding val/, dev/) or a .jsonl file' })
+    .option('base-url', { type: 'string', describe: 'server root, e.g. http://127.0.0.1:8000' })
+    .option('host', { type: 'string', default: '127.0.0.1' })
+    .option('port', { type: 'number', default: 8000 })
+    .option('model', { type: 'string', describe: 'model name (default: the first one /v1/models lists)' })
+    .option('api-key', { type: 'string', describe: 'bearer token (default: $OPENAI_API_KEY)' })
+    .option('split', { type: 'string', default: 'val', choices: ['val', 'dev', 'test'] })
+    .option('subjects', { type: 'string', describe: 'comma-separated subject keys, e.g. accountant,law' })
+    .option('categories', { type: 'string', describe: 'comma-separated: STEM, Social Science, Humanities, Other' })
+    .option('limit', { type: 'number', describe: 'at most this many questions per subject' })
+    .option('shots', { type: 'number', default: 0, describe: 'solved dev examples per prompt' })
+    .option('max-tokens', { type: 'number', default: 8192, describe: 'reasoning models need thousands' })
+    .option('temperature', { type: 'number', default: 0 })
+    .option('seed', { type: 'number', default: 0 })
+    .option('concurrency', { type: 'number', default: 8 })
+    .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per attempt' })
+    .option('retries', { type: 'number', default: 3, describe: 'retries on 429, 5xx and connection errors (never other 4xx)' })
+    .option('out', { type: 'string', describe: 'result folder (default: results/eval-<model>-<time>)' })
+    .option('label', { type: 'string', describe: 'name of this run in comparisons, e.g. A or merge-on' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' });
+}
+type RunArgs = Awaited<ReturnType<ReturnType<typeof runFlags>['parseAsync']>>;
+
+async function runHandler(a: RunArgs): Promise<void> {
+  const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
+  const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
+  if (!(a['request-timeout'] > 0)) throw new UserError(`--request-timeout must be > 0 seconds: got ${a['request-timeout']}`);
+  // Probe first: a dead server or a wrong model name is one clear line, not N failed questions.
+  const served = await listModels(baseUrl, apiKey);
+  const model = a.model ?? served[0];
+  if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
+  if (served.length && !served.includes(model)) throw new UserError(`--model ${model}: not served by ${baseUrl} (it lists ${served.join(', ')})`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const outDir = a.out ?? path.join('results', `eval-${model.replace(/[^\w.-]+/g, '_')}-${stamp}`);
+  const tty = process.stderr.isTTY && !a.quiet;
+  let run;
+  try {
+    run = await withInterrupt((signal) =>
+      runAccuracy({
+        dataDir: a['data-dir'],
+        split: a.split as 'val' | 'dev' | 'test',
+        subjects: list(a.subjects),
+        categories: list(a.categories) as Category[] | undefined,
+        limit: a.limit,
+        shots: a.shots,
+        maxTokens: a['max-tokens'],
+        temperature: a.temperature,
+        seed: a.seed,
+        concurrency: a.concurrency,
+        requestTimeoutMs: a['request-timeout'] * 1000,
+        maxRetries: a.retries,
+        baseUrl,
+        model,
+        apiKey,
+        outDir,
+        label: a.label,
+        signal,
+        onWarning: (m) => console.error(`warning: ${m}`),
+        onAnswer: (_r, done, total) => {
+          if (tty) process.stderr.write(`\r${done}/${total} answered`);
+        },
+      }),
+    );
+  } catch (e) {
+    throw asFlagError(e);
+  } finally {
+    if (tty) process.stderr.write('\n');
+  }
+  // The warnings were already printed as they came; the table repeats them at its end for the log.
+  console.log(formatRun(run));
+  await atomicWriteFile(path.join(outDir, 'accuracy.md'), formatRun(run, 'markdown') + '\n');
+  console.log(`\nSaved ${path.join(outDir, 'accuracy.json')}, answers.jsonl and accuracy.md${run.info.partial ? ' (partial run)' : ''}`);
+  if (run.info.partial) process.exitCode = 3;
+}
+
+interface CompareArgs {
+  runA: string;
+  runB: string;
+  alpha: number;
+  json: boolean;
+  out?: string;
+}
+
+const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <runA> <runB>',
+  describe: 'paired A/B accuracy check of two saved runs (folders of accuracy.json + answers.jsonl)',
+  builder: (y) =>
+    y
+      .positional('runA', { type: 'string', demandOption: true, describe: 'baseline run folder' })
+      .positional('runB', { type: 'string', demandOption: true, describe: 'changed run folder' })
+      .option('alpha', { type: 'number', default: 0.05, describe: 'two-sided significance level' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
+      .option('out', { type: 'string', describe: 'also write the comparison JSON to this file' }) as Argv<CompareArgs>,
+  handler: async (a) => {
+    let c;
+    try {
+      c = compareAccuracy(loadAccuracyRun(a.runA), loadAccuracyRun(a.runB), a.alpha);
+    } catch (e) {
+      throw asFlagError(e);
+    }
+    console.log(a.json ? JSON.stringify(c, null, 2) : formatComparison(c));
+    if (a.out) await atomicWriteFile(a.out, JSON.stringify(c, null, 2) + '\n');
+  },
+};
+
+export const evalCommand: CommandModule = {
+  command: 'eval',
+  describe: 'C-Eval accuracy of a served model; `eval compare A B` checks B against A',
+  builder: (y) =>
+    y
+      .command(compareCommand)
+      .command({ command: '$0', describe: 'ask the C-Eval questions and score them', builder: runFlags, handler: runHandler as never }),
+  handler: () => undefined,
+};
