@@ -7,6 +7,7 @@ import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';
 import { demoCommand } from './demo.js';
 import { benchClientCommand } from './bench-client.js';
+import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 
 function fail(msg: string | undefined, err: Error | undefined): never {
@@ -28,6 +29,7 @@ const cli = () =>
     .command(microCommand)
     .command(demoCommand)
     .command(benchClientCommand)
+    .command(evalCommand)
     .command(importCommand)
     .demandCommand(1, 'name a command: bench, engine, micro, demo')
     .strict()
