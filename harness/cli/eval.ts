@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError, isUserError } from '../common/errors.js';
-import { compareAccuracy, formatComparison, formatRun, loadAccuracyRun, runAccuracy, type Category } from '../accuracy/index.js';
+import { compareAccuracy, formatComparison, formatRun, loadAccuracyRun, loadQuestions, runAccuracy, type Category } from '../accuracy/index.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
 import { listModels } from '../target/probe.js';
 import { withInterrupt } from './interrupt.js';
@@ -61,7 +61,20 @@ async function runHandler(a: RunArgs): Promise<void> {
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
   if (!(a['request-timeout'] > 0)) throw new UserError(`--request-timeout must be > 0 seconds: got ${a['request-timeout']}`);
-  // Probe first: a dead server or a wrong model name is one clear line, not N failed questions.
+  const dataset = {
+    dataDir: a['data-dir'],
+    split: a.split as 'val' | 'dev' | 'test',
+    subjects: list(a.subjects),
+    categories: list(a.categories) as Category[] | undefined,
+    limit: a.limit,
+  };
+  // Every flag and the data are checked before the server is contacted (runAccuracy loads again: cheap).
+  try {
+    loadQuestions(dataset);
+  } catch (e) {
+    throw asFlagError(e);
+  }
+  // Then probe: a dead server or a wrong model name is one clear line, not N failed questions.
   const served = await listModels(baseUrl, apiKey);
   const model = a.model ?? served[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
@@ -73,11 +86,7 @@ async function runHandler(a: RunArgs): Promise<void> {
   try {
     run = await withInterrupt((signal) =>
       runAccuracy({
-        dataDir: a['data-dir'],
-        split: a.split as 'val' | 'dev' | 'test',
-        subjects: list(a.subjects),
-        categories: list(a.categories) as Category[] | undefined,
-        limit: a.limit,
+        ...dataset,
         shots: a.shots,
         maxTokens: a['max-tokens'],
         temperature: a.temperature,
