@@ -8,7 +8,13 @@ import { formatResultBlock, writeRunResults, defaultRunName } from '../report/in
 import { listModels } from '../target/probe.js';
 import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
 import type { Endpoint } from '../records/spec.js';
+import { formatFailureTally } from '../metrics/failureTally.js';
 import {
+  checkResultDir,
+  inRange,
+  MAX_SECONDS,
+  parseBurstiness,
+  rejectRepeatedFlags,
   parseGoodput,
   parseIdRange,
   parseMetadata,
@@ -41,7 +47,7 @@ function benchFlags(y: Argv) {
     .option('random-id-range', { type: 'string', describe: 'LO,HI: token ids drawn from [LO, HI)' })
     .option('sharegpt-output-len', { type: 'number' })
     .option('request-rate', { type: 'string', default: 'inf', describe: 'requests/s or inf' })
-    .option('burstiness', { type: 'number', default: 1, describe: 'gamma shape of inter-arrival times; 1 = Poisson' })
+    .option('burstiness', { type: 'string', default: '1', describe: 'gamma shape of inter-arrival times; 1 = Poisson, inf = evenly spaced' })
     .option('ramp-up-strategy', { type: 'string', choices: ['linear', 'exponential'] })
     .option('ramp-up-start-rps', { type: 'number' })
     .option('ramp-up-end-rps', { type: 'number' })
@@ -57,6 +63,12 @@ function benchFlags(y: Argv) {
     .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per request' })
     .option('stall-timeout', { type: 'number', default: 60, describe: 'seconds of silence before a request fails' })
     .option('run-timeout', { type: 'number', describe: 'seconds for the whole run; a cut-short run is saved as partial' })
+    .option('ready-check-timeout-sec', {
+      type: 'number',
+      default: 600,
+      describe: "vLLM's initial test request: retry a failing first request this long (s) before the run; 0 skips it",
+    })
+    .option('sse-max-mib', { type: 'number', default: 16, describe: 'largest SSE line or event (MiB); a bigger one fails its request as oversized' })
     .option('save-result', { type: 'boolean', default: false })
     .option('result-dir', { type: 'string', describe: 'default: results/<run name>' })
     .option('result-filename', { type: 'string' })
@@ -67,20 +79,27 @@ function benchFlags(y: Argv) {
 
 type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchFlags>['parseAsync']>>;
 
-function positive(flag: string, v: number | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!(v > 0)) throw new UserError(`${flag} must be > 0: got ${v}`);
-  return v;
+/** Seconds flag -> ms, in (0, MAX_SECONDS] (Node timers hold at most ~24.8 days). */
+function seconds(flag: string, v: number): number {
+  if (!(v > 0)) throw new UserError(`${flag} must be > 0 (seconds): got ${v}`);
+  return inRange(flag, v, 0, MAX_SECONDS) * 1000;
 }
+
+/** Flags that take a list (may be repeated); every other flag must be given once. */
+const LIST_FLAGS = ['goodput', 'metadata'];
 
 async function handler(a: BenchArgs): Promise<void> {
   // Every flag is checked before the server is contacted: a typo fails fast and says which flag.
+  rejectRepeatedFlags(a as Record<string, unknown>, LIST_FLAGS);
+  inRange('--port', a.port, 1, 65535, true);
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
-  const maxConcurrency = positive('--max-concurrency', a['max-concurrency']);
-  if (maxConcurrency !== undefined && !Number.isInteger(maxConcurrency)) {
-    throw new UserError(`--max-concurrency must be an integer: got ${maxConcurrency}`);
-  }
+  const maxConcurrency =
+    a['max-concurrency'] !== undefined ? inRange('--max-concurrency', a['max-concurrency'], 1, 1_000_000, true) : undefined;
+  inRange('--seed', a.seed, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, true);
+  if (a['min-tokens'] !== undefined) inRange('--min-tokens', a['min-tokens'], 0, 1_048_576, true);
+  if (a.temperature !== undefined) inRange('--temperature', a.temperature, 0, 100);
+  const sseMax = Math.floor(inRange('--sse-max-mib', a['sse-max-mib'], 0.001, 1024) * 1024 * 1024);
   const extraBody = requestExtraBody({
     extraBody: a['extra-body'],
     ignoreEos: a['ignore-eos'],
@@ -101,7 +120,7 @@ async function handler(a: BenchArgs): Promise<void> {
     idRange: parseIdRange(a['random-id-range']),
     sharegptOutputLen: a['sharegpt-output-len'],
     requestRate: parseRate('--request-rate', a['request-rate']),
-    burstiness: a.burstiness,
+    burstiness: parseBurstiness(a.burstiness),
     rampUp: rampStrategy
       ? { strategy: rampStrategy, startRps: a['ramp-up-start-rps'] ?? 0, endRps: a['ramp-up-end-rps'] ?? 0 }
       : undefined,
@@ -115,9 +134,12 @@ async function handler(a: BenchArgs): Promise<void> {
     goodput: parseGoodput(a.goodput),
   };
   const metadata = parseMetadata(a.metadata);
-  const requestTimeoutMs = positive('--request-timeout', a['request-timeout'])! * 1000;
-  const stallTimeoutMs = positive('--stall-timeout', a['stall-timeout'])! * 1000;
-  const runTimeoutMs = a['run-timeout'] !== undefined ? positive('--run-timeout', a['run-timeout'])! * 1000 : undefined;
+  const requestTimeoutMs = seconds('--request-timeout', a['request-timeout']);
+  const stallTimeoutMs = seconds('--stall-timeout', a['stall-timeout']);
+  const runTimeoutMs = a['run-timeout'] !== undefined ? seconds('--run-timeout', a['run-timeout']) : undefined;
+  const readyCheckTimeoutMs = inRange('--ready-check-timeout-sec', a['ready-check-timeout-sec'], 0, MAX_SECONDS) * 1000;
+  // Where results go is checked now, not after a long run (an interrupted run saves too).
+  checkResultDir(a['result-dir'] !== undefined ? '--result-dir' : 'results/', a['result-dir'] ?? 'results');
   const tokenizer = loadTokenizer(a.tokenizer);
 
   const models = await listModels(baseUrl, apiKey);
@@ -128,7 +150,11 @@ async function handler(a: BenchArgs): Promise<void> {
   const view = a['disable-progress'] ? undefined : progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
   const run = await withInterrupt((signal) =>
     runBenchmark({
-      client: { baseUrl, endpoint: a.endpoint as Endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs },
+      client: {
+        baseUrl, endpoint: a.endpoint as Endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs,
+        sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
+      },
+      readyCheckTimeoutMs,
       workload,
       tokenizer,
       aggregate,
@@ -150,6 +176,11 @@ async function handler(a: BenchArgs): Promise<void> {
     console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
   }
   if (run.result.info.partial) process.exitCode = 3;
+  else if (run.result.completed === 0) {
+    // A run with no successful request measured nothing: never exit 0 with a block of zeros.
+    console.error(`abserve: no request succeeded (${run.result.failed} failed: ${formatFailureTally(run.result.failureTally)})`);
+    process.exitCode = 1;
+  }
 }
 
 export const benchCommand: CommandModule<object, BenchArgs> = {

@@ -1,4 +1,8 @@
 // Flag values that need more than yargs' types: each parser names the flag and the bad value.
+// Every number has a range (issue 10): a typo is a one-line error, never an out-of-memory crash, a
+// busy loop or a timer that overflows.
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../common/errors.js';
 import type { GoodputSlo, PercentileMetric } from '../metrics/types.js';
 
@@ -45,15 +49,95 @@ export function parseGoodput(items: readonly string[] | undefined): GoodputSlo |
   return slo;
 }
 
-/** `--metadata k=v k2=v2`. */
+/**
+ * Keys `--metadata` may not use: object internals (silently dropped or worse), our own section, and
+ * the fields vLLM's saved JSON writes after the metadata (they would overwrite it without a word).
+ */
+export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set([
+  '__proto__', 'constructor', 'prototype', 'abserve',
+  'date', 'endpoint_type', 'backend', 'label', 'model_id', 'tokenizer_id', 'num_prompts',
+  'request_rate', 'burstiness', 'max_concurrency', 'ramp_up_strategy', 'ramp_up_start_rps', 'ramp_up_end_rps',
+  'duration', 'completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'request_throughput',
+  'request_goodput', 'output_throughput', 'total_token_throughput', 'input_lens', 'output_lens', 'ttfts',
+  'itls', 'latencies', 'start_times', 'queue_times', 'generated_texts', 'errors', 'max_output_tokens_per_s',
+  'max_concurrent_requests', 'rps_change_events',
+]);
+
+/** `--metadata k=v k2=v2` (vLLM strips both sides). Throws UserError for a missing `=`, an empty,
+ *  reserved (RESERVED_METADATA_KEYS) or repeated key. */
 export function parseMetadata(items: readonly string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const item of items ?? []) {
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UserError(`--metadata: "${item}" must be KEY=VALUE`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    const key = eq > 0 ? item.slice(0, eq).trim() : '';
+    if (key === '') throw new UserError(`--metadata: "${item}" must be KEY=VALUE`);
+    if (RESERVED_METADATA_KEYS.has(key) || /^(mean|median|std|p[\d.]+)_(ttft|tpot|itl|e2el)_ms$/.test(key)) {
+      throw new UserError(`--metadata: key "${key}" is reserved (a field of the saved result); choose another name`);
+    }
+    if (key in out) throw new UserError(`--metadata: key "${key}" given twice`);
+    out[key] = item.slice(eq + 1).trim();
   }
-  return out;
+  return { ...out };
+}
+
+/** A number flag within [min, max] (integer when asked): the value, or a UserError naming both. */
+export function inRange(flag: string, v: number, min: number, max: number, integer = false): number {
+  if (!(v >= min && v <= max) || (integer && !Number.isInteger(v))) {
+    throw new UserError(`${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]: got ${v}`);
+  }
+  return v;
+}
+
+/** Longest time flag (seconds): Node timers hold at most 2^31 - 1 ms (~24.8 days). */
+export const MAX_SECONDS = 2_000_000;
+
+/** `--burstiness`: a number > 0 or `inf` (vLLM's argparse float accepts "inf": evenly spaced). */
+export function parseBurstiness(v: string | number): number {
+  if (v === 'inf' || v === 'Infinity' || v === Infinity) return Infinity;
+  const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
+  if (!(n > 0) || !Number.isFinite(n) || n > 1e6) throw new UserError(`--burstiness must be "inf" or a number in (0, 1000000]: got ${v}`);
+  return n;
+}
+
+/**
+ * yargs turns a repeated flag into an array, which single-value flags then choke on
+ * (`--base-url a --base-url b` was a TypeError). Reject any flag given more than once unless it
+ * takes a list (`arrayFlags`, names as on the command line).
+ */
+export function rejectRepeatedFlags(argv: Record<string, unknown>, arrayFlags: readonly string[]): void {
+  for (const [k, v] of Object.entries(argv)) {
+    if (k === '_' || k === '$0' || !Array.isArray(v) || arrayFlags.includes(k)) continue;
+    if (/[A-Z]/.test(k) && arrayFlags.includes(k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))) continue;
+    const shown = v.map((x) => JSON.stringify(x)).join(', ');
+    throw new UserError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} given ${v.length} times (${shown}); give it once`);
+  }
+}
+
+/**
+ * Check before the run that results can be written under `dir` (it need not exist yet): the
+ * nearest existing ancestor must be a writable directory and `dir` itself, if it exists, a
+ * directory. Throws UserError naming `flag` and the path; creates nothing.
+ */
+export function checkResultDir(flag: string, dir: string): void {
+  let p = path.resolve(dir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      const up = path.dirname(p);
+      if (up === p) throw new UserError(`${flag}: ${dir}: no existing parent directory`);
+      p = up;
+      continue;
+    }
+    if (!st.isDirectory()) throw new UserError(`${flag}: ${dir}: ${p} is a file, not a directory`);
+    try {
+      accessSync(p, constants.W_OK | constants.X_OK);
+    } catch {
+      throw new UserError(`${flag}: ${dir}: ${p} is not writable`);
+    }
+    return;
+  }
 }
 
 export function parseJsonObject(flag: string, v: string | undefined): Record<string, unknown> {
