@@ -9,6 +9,7 @@ import { demoCommand } from './demo.js';
 import { benchClientCommand } from './bench-client.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
+import { calibrateCommand } from './calibrate.js';
 
 function fail(msg: string | undefined, err: Error | undefined): never {
   if (err && !isUserError(err)) {
@@ -31,7 +32,8 @@ const cli = () =>
     .command(benchClientCommand)
     .command(evalCommand)
     .command(importCommand)
-    .demandCommand(1, 'name a command: bench, engine, micro, demo')
+    .command(calibrateCommand)
+    .demandCommand(1, 'name a command: ab, bench, eval, engine, micro, report, demo')
     .strict()
     .fail(fail)
     .help()
