@@ -41,8 +41,9 @@ export function compareArms(input: { a: string; b: string; metrics: MetricInput[
   }
   const runToRunCovered = repsA >= 2 && repsB >= 2;
   if (!runToRunCovered) {
+    const single = [repsA < 2 ? `"${input.a}"` : null, repsB < 2 ? `"${input.b}"` : null].filter((x) => x !== null);
     notes.push(
-      `one repetition in arm ${repsA < 2 ? `"${input.a}"` : `"${input.b}"`}: intervals cover request-to-request noise only, ` +
+      `one repetition in arm ${single.join(' and arm ')}: intervals cover request-to-request noise only, ` +
         'not run-to-run (server instance) variance; run 2 or more repetitions per arm for an interval that does',
     );
   }
