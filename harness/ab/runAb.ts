@@ -10,7 +10,7 @@ import { builtinTokenizer, loadTokenizer } from '../common/tokenizer.js';
 import type { LoadProgress } from '../load/runLoad.js';
 import { atomicWriteFile } from '../report/index.js';
 import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, type Scenario } from '../scenario/index.js';
-import { createTarget, listModels, type TargetSession } from '../target/index.js';
+import { createTarget, listModels, type ArmServerConfig, type TargetSession } from '../target/index.js';
 import { buildWorkload } from '../workload/index.js';
 import { summarizeAb, type AbSummary } from './compare.js';
 import { hostFacts, workloadHash } from './manifest.js';
@@ -44,6 +44,26 @@ export interface AbOutcome extends AbSummary {
   partial: boolean;
   partialReason?: string;
   arms: string[];
+}
+
+/**
+ * On the embedded engine every server start gets its own noise seed derived from the scenario's
+ * seed and the start's number (unless the arm fixes one): instances differ like servers do, and
+ * the whole A/B is reproducible from the scenario.
+ */
+export function engineSeeded(s: Scenario, arm: ArmServerConfig, start: number): ArmServerConfig {
+  if (s.target.kind !== 'engine' || arm.serverArgs.includes('--noise-seed')) return arm;
+  return { ...arm, serverArgs: [...arm.serverArgs, '--noise-seed', String((s.seed * 1000 + start) % 2 ** 31)] };
+}
+
+/**
+ * Whether every run gets its own server instance. Always on the embedded engine (a start costs
+ * about a second): each repetition is then an independent instance, which is what the
+ * hierarchical bootstrap assumes when it resamples repetitions. Elsewhere as the scenario says
+ * (fresh_server); runs that share an instance are noted in the comparison.
+ */
+export function freshPerRun(s: Scenario): boolean {
+  return s.freshServer || s.target.kind === 'engine';
 }
 
 /** The default results folder: results/<YYYYMMDD-HHMMSS>-<scenario>. */
@@ -103,12 +123,12 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
         partialReason ??= 'interrupted';
         break;
       }
-      if (!session || needsStart(run, previous, s.freshServer)) {
+      if (!session || needsStart(run, previous, freshPerRun(s))) {
         await stopSession();
         emit({ type: 'server-start', arm: run.arm, target: s.target.kind });
         starts++;
         const logFile = path.join(dir, 'logs', `server-${String(starts).padStart(2, '0')}-${run.arm}.log`);
-        const started = await target.start(servers.get(run.arm)!, { logFile, signal: o.signal });
+        const started = await target.start(engineSeeded(s, servers.get(run.arm)!, starts), { logFile, signal: o.signal });
         session = started;
         sessionArm = run.arm;
         emit({ type: 'server-ready', arm: run.arm, url: started.url });
