@@ -125,7 +125,7 @@ describe('runAccuracy', () => {
     expect(cut.info.partialReason).toMatch(/^server unreachable: 2 questions in a row failed .*: 2 of 12 questions answered$/);
   });
 
-  it('on abort keeps what was answered and says the run is partial', async () => {
+  it('on abort keeps what was answered and says the run is partial; --resume finishes it', async () => {
     const ac = new AbortController();
     let answered = 0;
     const srv = await startFakeServer(async () => {
@@ -134,12 +134,13 @@ describe('runAccuracy', () => {
         return 'hang';
       }
       answered++;
-      return { content: 'A' };
+      return answered === 1 ? { status: 400 } : { content: 'A' };
     });
     const outDir = path.join(tmp, 'aborted');
     try {
       const run = await runAccuracy({ dataDir: DATA, baseUrl: srv.url, model: 'm', concurrency: 1, outDir, signal: ac.signal });
       expect(run.records).toHaveLength(4);
+      expect(run.records[0].outcome).toBe('failed');
       expect(run.info.partial).toBe(true);
       expect(run.info.partialReason).toBe('interrupted: 4 of 12 questions answered');
       const back = loadAccuracyRun(outDir);
@@ -147,6 +148,30 @@ describe('runAccuracy', () => {
       expect(back.info.partialReason).toMatch(/^interrupted/);
     } finally {
       await srv.close();
+    }
+
+    // Settings that differ are refused before anything is asked.
+    await expect(runAccuracy({ dataDir: DATA, baseUrl: 'http://127.0.0.1:1', model: 'm', maxTokens: 100, outDir, resume: true })).rejects.toThrow(
+      /^resume: .*aborted was run with maxTokens 8192, this run has 100/,
+    );
+    await expect(runAccuracy({ dataDir: DATA, subjects: ['accountant'], baseUrl: 'http://127.0.0.1:1', model: 'm', outDir, resume: true })).rejects.toThrow(
+      /^resume: .* answered high_school_mathematics\/\d, which this run does not select/,
+    );
+
+    const again = await startFakeServer(() => ({ content: 'B' }));
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: again.url, model: 'm', concurrency: 2, outDir, resume: true });
+      // 3 answered questions kept; the failed one and the 8 unasked ones asked now.
+      expect(again.bodies).toHaveLength(9);
+      expect(run.info.partial).toBe(false);
+      expect(run.summary.overall).toMatchObject({ n: 12, failed: 0 });
+      const lines = fs.readFileSync(path.join(outDir, 'answers.jsonl'), 'utf8').trim().split('\n');
+      const keys = lines.map((l) => JSON.parse(l).key as string);
+      expect(keys).toHaveLength(12);
+      expect(new Set(keys).size).toBe(12);
+      expect(loadAccuracyRun(outDir).summary).toEqual(run.summary);
+    } finally {
+      await again.close();
     }
   });
 

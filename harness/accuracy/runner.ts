@@ -10,6 +10,7 @@ import { extractAnswer } from './extract.js';
 import { buildMessages, promptHash, PROMPT_VERSION } from './prompt.js';
 import { summarize } from './score.js';
 import { AnswersFile, writeInfo } from './savedRun.js';
+import { planResume } from './resume.js';
 import { UserError } from '../common/errors.js';
 import type { AccuracyInfo, AccuracyRun, AnswerRecord, Outcome } from './types.js';
 import type { AskResult } from './ask.js';
@@ -40,6 +41,9 @@ export interface AccuracyOptions extends DatasetOptions {
   retryBaseMs?: number;
   /** When set: answers.jsonl is appended as answers arrive and accuracy.json written here. */
   outDir?: string;
+  /** Continue the run stored in outDir: answered questions are not asked again; settings must match
+   *  (see resume.ts). */
+  resume?: boolean;
   label?: string;
   signal?: AbortSignal;
   onAnswer?: (record: AnswerRecord, done: number, total: number) => void;
@@ -154,8 +158,16 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     warn(`max_tokens ${maxTokens} looks too small for the reasoning model ${opts.model} (thinking often runs to thousands of tokens); cut-off answers count as truncated`);
   }
 
-  const file = opts.outDir ? await AnswersFile.create(opts.outDir) : undefined;
+  let todo = data.questions;
   const records: AnswerRecord[] = [];
+  if (opts.resume) {
+    if (!opts.outDir) throw new UserError('resume: needs the run directory (outDir)');
+    const plan = await planResume(opts.outDir, info, data.questions, (q) => promptHash(buildMessages(q, shotMap.get(q.key))));
+    records.push(...plan.kept);
+    todo = plan.todo;
+    info.startedAt = plan.startedAt;
+  }
+  const file = opts.outDir ? await AnswersFile.create(opts.outDir, opts.resume) : undefined;
   const finish = async (partialReason: string | null): Promise<AccuracyRun> => {
     await file?.close();
     info.finishedAt = new Date().toISOString();
@@ -178,8 +190,8 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   let unreachable: string | null = null;
   let next = 0;
   const worker = async () => {
-    while (!stop.signal.aborted && next < data.questions.length) {
-      const q = data.questions[next++];
+    while (!stop.signal.aborted && next < todo.length) {
+      const q = todo[next++];
       const messages = buildMessages(q, shotMap.get(q.key));
       const res = await ask(
         client,
@@ -200,7 +212,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, data.questions.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
   } catch (e) {
     await finish(`run error: ${e instanceof Error ? e.message : String(e)}`);
     throw e;

@@ -18,14 +18,16 @@ export class AnswersFile {
   private chain: Promise<void> = Promise.resolve();
   private constructor(private readonly fh: fsp.FileHandle) {}
 
-  /** @throws UserError when `dir` already holds answers (a run is never mixed into another). */
-  static async create(dir: string): Promise<AnswersFile> {
+  /** A new answers.jsonl, or (`append`, for --resume) the existing one continued.
+   *  @throws UserError when not appending and `dir` already holds answers (a run is never mixed
+   *  into another). */
+  static async create(dir: string, append = false): Promise<AnswersFile> {
     await fsp.mkdir(dir, { recursive: true });
     const file = path.join(dir, ANSWERS_FILE);
     try {
-      return new AnswersFile(await fsp.open(file, 'wx'));
+      return new AnswersFile(await fsp.open(file, append ? 'a' : 'wx'));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`${file} already exists: choose another output directory`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(`${file} already exists: choose another output directory, or resume that run`);
       throw e;
     }
   }
