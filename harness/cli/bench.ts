@@ -1,11 +1,13 @@
 // `abserve bench`: one serving benchmark against an OpenAI-compatible server, with vLLM's flag
 // names where vLLM has the flag, its printed block and its saved JSON.
+// Choice flags are checked by benchPlan, not yargs `choices` (whose error spans several lines).
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
 import { UserError } from '../common/errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
 import { listModels } from '../target/probe.js';
+import { resolveTarget } from '../client/options.js';
 import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
 import type { Endpoint } from '../records/spec.js';
 import { formatFailureTally } from '../metrics/failureTally.js';
@@ -26,16 +28,16 @@ import {
 import { withInterrupt } from './interrupt.js';
 import { progressView } from './progress.js';
 
-function benchFlags(y: Argv) {
+export function benchFlags(y: Argv) {
   return y
     .option('base-url', { type: 'string', describe: 'server root, e.g. http://127.0.0.1:8000' })
     .option('host', { type: 'string', default: '127.0.0.1' })
     .option('port', { type: 'number', default: 8000 })
-    .option('endpoint', { type: 'string', default: '/v1/completions', choices: ['/v1/completions', '/v1/chat/completions'] })
+    .option('endpoint', { type: 'string', default: '/v1/completions', describe: '/v1/completions or /v1/chat/completions' })
     .option('model', { type: 'string', describe: 'model name (default: the first one /v1/models lists)' })
     .option('api-key', { type: 'string', describe: 'bearer token (default: $OPENAI_API_KEY)' })
     .option('tokenizer', { type: 'string', describe: 'path to a HuggingFace tokenizer.json or its folder (default: built-in)' })
-    .option('dataset-name', { type: 'string', default: 'random', choices: ['random', 'jsonl', 'sharegpt'] })
+    .option('dataset-name', { type: 'string', default: 'random', describe: 'random, jsonl or sharegpt' })
     .option('dataset-path', { type: 'string' })
     .option('num-prompts', { type: 'number', default: 1000 })
     .option('num-warmups', { type: 'number', default: 0 })
@@ -48,7 +50,7 @@ function benchFlags(y: Argv) {
     .option('sharegpt-output-len', { type: 'number' })
     .option('request-rate', { type: 'string', default: 'inf', describe: 'requests/s or inf' })
     .option('burstiness', { type: 'string', default: '1', describe: 'gamma shape of inter-arrival times; 1 = Poisson, inf = evenly spaced' })
-    .option('ramp-up-strategy', { type: 'string', choices: ['linear', 'exponential'] })
+    .option('ramp-up-strategy', { type: 'string', describe: 'linear or exponential' })
     .option('ramp-up-start-rps', { type: 'number' })
     .option('ramp-up-end-rps', { type: 'number' })
     .option('max-concurrency', { type: 'number' })
@@ -77,7 +79,7 @@ function benchFlags(y: Argv) {
     .option('disable-progress', { type: 'boolean', default: false });
 }
 
-type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchFlags>['parseAsync']>>;
+export type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchFlags>['parseAsync']>>;
 
 /** Seconds flag -> ms, in (0, MAX_SECONDS] (Node timers hold at most ~24.8 days). */
 function seconds(flag: string, v: number): number {
@@ -88,7 +90,12 @@ function seconds(flag: string, v: number): number {
 /** Flags that take a list (may be repeated); every other flag must be given once. */
 const LIST_FLAGS = ['goodput', 'metadata'];
 
-async function handler(a: BenchArgs): Promise<void> {
+/**
+ * Every flag checked and turned into run settings, before any server is contacted (no network;
+ * reads only the tokenizer and dataset paths given). Throws UserError naming the flag and value.
+ * Exported for the flag fuzz test.
+ */
+export function benchPlan(a: BenchArgs) {
   // Every flag is checked before the server is contacted: a typo fails fast and says which flag.
   rejectRepeatedFlags(a as Record<string, unknown>, LIST_FLAGS);
   inRange('--port', a.port, 1, 65535, true);
@@ -141,6 +148,13 @@ async function handler(a: BenchArgs): Promise<void> {
   // Where results go is checked now, not after a long run (an interrupted run saves too).
   checkResultDir(a['result-dir'] !== undefined ? '--result-dir' : 'results/', a['result-dir'] ?? 'results');
   const tokenizer = loadTokenizer(a.tokenizer);
+  resolveTarget(baseUrl, a.endpoint);
+  return { baseUrl, apiKey, maxConcurrency, sseMax, extraBody, workload, aggregate, metadata, requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer };
+
+}
+
+async function handler(a: BenchArgs): Promise<void> {
+  const { baseUrl, apiKey, maxConcurrency, sseMax, extraBody, workload, aggregate, metadata, requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer } = benchPlan(a);
 
   const models = await listModels(baseUrl, apiKey);
   const model = a.model ?? models[0];
