@@ -84,6 +84,7 @@ describe('Ctrl-C leaves no container behind', () => {
     expect(r.exitCode).toBe(130);
     expect(r.all).toMatch(/SIGINT: stopping the servers abserve started/);
     await expectDown(pid);
+    expect(dockerCalls(dir).map(subcommand)).toEqual(['up', 'logs', 'down']); // logs saved first
   });
 
   it('SIGTERM: down, then exit', async () => {

@@ -64,8 +64,9 @@ export function composeTarget(config: ComposeTargetConfig, options: ComposeTarge
       };
       let downed: Promise<void> | undefined;
       const down = () => (downed ??= composeDown(p));
-      // Registered before `up`: an interrupted `up` may already have created containers.
-      const unregister = registerCleanup(down, () => composeDownSync(p));
+      // Registered before `up`: an interrupted `up` may already have created containers. On Ctrl-C
+      // the logs are still saved before `down` (finish); at a hard exit only `down` runs.
+      const unregister = registerCleanup(() => finish(), () => composeDownSync(p));
       const finish = async () => {
         try {
           await capture();
