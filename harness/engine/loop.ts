@@ -11,9 +11,10 @@
 // up, and counts a late step.
 import { now } from '../common/clock.js';
 import type { CostOptions } from './costModel.js';
+import { Pipeline } from './pipeline.js';
 import type { CostProfile } from './profiles.js';
-import { Scheduler, type SchedulerConfig } from './scheduler.js';
-import { newStats, planStep, type EngineStats, type PlannedStep } from './stepper.js';
+import type { SchedulerConfig } from './scheduler.js';
+import { newStats, type EngineStats } from './stepper.js';
 
 export interface TokenSink {
   /** Called at the end of the step that produced output token `index` (0-based). */
@@ -33,52 +34,66 @@ export interface LoopOptions {
   maxLagMs?: number;
 }
 
+/**
+ * Drives the pipeline (pipeline.ts; one stage = plain back-to-back steps) in real time: the
+ * pipeline's virtual ms are clock ms, so a micro-batch's completion is an absolute deadline.
+ */
 export class EngineLoop {
-  private readonly scheduler: Scheduler;
+  private readonly pipe: Pipeline;
   private readonly sinks = new Map<number, TokenSink>();
   private readonly st: EngineStats = newStats();
   private nextId = 1;
-  /** True while a step is planned or pending start; false when idle. */
+  /** True while a completion is awaited or a kick is pending; false when idle. */
   private active = false;
+  private kickPending = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly spinMs: number | undefined;
   private readonly maxLagMs: number;
+  /** Step time of the micro-batch awaited (for the spin window). */
+  private lastStepMs = 0;
 
   constructor(private readonly opts: LoopOptions) {
-    this.scheduler = new Scheduler(opts.limits);
+    this.pipe = new Pipeline(opts.profile, opts.limits, opts.cost, this.st, opts.profile.pipelineStages ?? 1, (b) => {
+      this.lastStepMs = b.durationMs;
+    });
     this.spinMs = opts.spinMs;
     this.maxLagMs = opts.maxLagMs ?? 20;
   }
 
   get numRunning(): number {
-    return this.scheduler.numRunning;
+    return this.pipe.numRunning;
   }
 
   get numWaiting(): number {
-    return this.scheduler.numWaiting;
+    return this.pipe.numWaiting;
   }
 
   stats(): EngineStats {
     return { ...this.st };
   }
 
-  /** Queues a sequence; it joins at the next step start (now, if the engine is idle). */
+  /** Queues a sequence; it joins at its virtual engine's next step start (now, if that one is idle). */
   submit(promptTokens: number, outputTokens: number, sink: TokenSink): number {
     if (this.stopped) throw new Error('engine loop stopped');
     const id = this.nextId++;
-    this.scheduler.add({ id, promptTokens, outputTokens });
+    this.pipe.add({ id, promptTokens, outputTokens });
     this.sinks.set(id, sink);
-    if (!this.active) {
-      this.active = true;
+    if (!this.kickPending && this.pipe.inFlight < this.pipe.stages) {
+      this.kickPending = true;
       // setImmediate: requests parsed in the same I/O phase start in the same first step.
-      setImmediate(() => this.begin(now()));
+      setImmediate(() => {
+        this.kickPending = false;
+        if (this.stopped) return;
+        this.pipe.kick(now());
+        if (!this.active) this.await(true);
+      });
     }
     return id;
   }
 
   abort(id: number): void {
-    this.scheduler.abort(id);
+    this.pipe.abort(id);
     this.sinks.delete(id);
   }
 
@@ -87,37 +102,39 @@ export class EngineLoop {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  private begin(startAt: number): void {
-    if (this.stopped) return;
-    const step = planStep(this.scheduler, this.opts.profile, this.opts.cost, this.st);
-    if (!step) {
+  /** Waits for the next micro-batch completion; idle when none is in flight. */
+  private await(fromBegin = false): void {
+    const due = this.pipe.nextAt();
+    if (due === null) {
       this.active = false;
       return;
     }
-    this.wait(step, startAt + step.durationMs, true);
+    this.active = true;
+    this.wait(due, fromBegin);
   }
 
-  /** `fromBegin`: never end a step synchronously inside begin(), so zero-length steps can't recurse. */
-  private wait(step: PlannedStep, due: number, fromBegin = false): void {
+  /** `fromBegin`: never end a step synchronously inside a kick, so zero-length steps can't recurse. */
+  private wait(due: number, fromBegin = false): void {
     if (this.stopped) return;
     const remaining = due - now();
-    const spin = this.spinMs ?? Math.min(1, 0.25 * step.durationMs);
+    const spin = this.spinMs ?? Math.min(1, 0.25 * this.lastStepMs);
     const sleep = remaining - spin;
     // Sleep when a timer can help (>= 1 ms of it, or always when spinning is off); poll the rest.
     if (sleep > 0 && (sleep >= 1 || spin === 0)) {
-      this.timer = setTimeout(() => this.wait(step, due), sleep);
+      this.timer = setTimeout(() => this.wait(due), sleep);
     } else if (remaining > 0 || fromBegin) {
-      setImmediate(() => this.wait(step, due));
+      setImmediate(() => this.wait(due));
     } else {
-      this.end(step, due);
+      this.end(due);
     }
   }
 
-  private end(step: PlannedStep, due: number): void {
+  private end(due: number): void {
     // Lag of this step's end behind its deadline (timer precision), before the emit work.
     const lag = now() - due;
     if (lag > this.st.maxLagMs) this.st.maxLagMs = lag;
-    for (const ev of this.scheduler.commit(step.plan)) {
+    const done = this.pipe.fire()!;
+    for (const ev of done.events) {
       this.st.outputTokens++;
       const sink = this.sinks.get(ev.id);
       if (ev.finished) this.sinks.delete(ev.id);
@@ -132,9 +149,10 @@ export class EngineLoop {
     // stays on the absolute schedule unless we are hopelessly behind.
     if (now() - due > this.maxLagMs) {
       this.st.lateSteps++;
-      this.begin(now());
+      this.pipe.kick(now());
     } else {
-      this.begin(due);
+      this.pipe.kick(due);
     }
+    this.await();
   }
 }

@@ -4,8 +4,8 @@
 // and plans its next step when that micro-batch has left the last stage (it needs the sampled
 // tokens). A micro-batch spends stepTime/stages on each stage; stages serve micro-batches FIFO.
 // So a step's latency (stepTime) and the pipeline's throughput (up to `stages` micro-batches per
-// stepTime) differ, and a decode's inter-token gap is the sum of the stage times of every
-// micro-batch in the ring, prefill chunks of other virtual engines included.
+// stepTime) differ, and a decode's inter-token gap includes the stage times of every micro-batch
+// ahead of it at each stage: a prefill chunk of another virtual engine delays it.
 //
 // Pure (virtual ms, no clock): the offline simulator drives it, and it reduces exactly to
 // back-to-back steps with one stage.
