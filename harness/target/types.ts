@@ -56,7 +56,8 @@ export interface TargetSession {
   url: string;
   /** OS process id of the server process abserve started (engine targets only; gone after stop). */
   pid?: number;
-  /** The last `lines` lines of the server's log (empty for url targets). */
+  /** The last `lines` lines of the server's log (default 50): live for engine targets; for compose
+   *  targets the logs read at stop (empty before); always empty for url targets. */
   logTail(lines?: number): string;
   /** Stop the server (no-op for url targets) and flush its log to the file given at start. */
   stop(): Promise<void>;
