@@ -18,8 +18,9 @@ export interface ResumePlan {
   kept: AnswerRecord[];
   /** Selected questions still to ask, in selection order. */
   todo: Question[];
-  /** The stored run's start time, kept for the resumed run. */
+  /** The stored run's start time and label, kept for the resumed run. */
   startedAt: string;
+  label: string | null;
 }
 
 /** Checks a stored run against this one and rewrites its answers.jsonl without failed answers.
@@ -45,5 +46,5 @@ export async function planResume(dir: string, info: AccuracyInfo, questions: Que
   }
   await atomicWriteFile(path.join(dir, ANSWERS_FILE), kept.map((r) => JSON.stringify(r) + '\n'));
   const done = new Set(kept.map((r) => r.key));
-  return { kept, todo: questions.filter((q) => !done.has(q.key)), startedAt: prev.info.startedAt };
+  return { kept, todo: questions.filter((q) => !done.has(q.key)), startedAt: prev.info.startedAt, label: prev.info.label };
 }

@@ -166,6 +166,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     records.push(...plan.kept);
     todo = plan.todo;
     info.startedAt = plan.startedAt;
+    info.label ??= plan.label;
   }
   const file = opts.outDir ? await AnswersFile.create(opts.outDir, opts.resume) : undefined;
   const finish = async (partialReason: string | null): Promise<AccuracyRun> => {

@@ -47,6 +47,14 @@ describe('abserve eval', () => {
       expect(saved.info).toMatchObject({ partial: true, partialReason: 'interrupted: 2 of 3 questions answered' });
 
       const c = await execa(process.execPath, [BIN, 'eval', 'compare', full, part], { reject: false, timeout: 30_000 });
+      // Resume the partial run: only the unanswered question is asked.
+      const before = srv.bodies.length;
+      asked = -100;
+      const r = await execa(process.execPath, [BIN, 'eval', '--data-dir', DATA, '--base-url', srv.url, '--limit', '1', '--resume', part], { reject: false, timeout: 30_000 });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(srv.bodies.length - before).toBe(1);
+      expect(fs.readFileSync(answers, 'utf8').trim().split('\n')).toHaveLength(3);
+      expect(JSON.parse(fs.readFileSync(path.join(part, 'accuracy.json'), 'utf8')).info).toMatchObject({ partial: false, label: 'B' });
       expect(c.exitCode, c.stderr).toBe(0);
       expect(c.stdout).toMatch(/Accuracy A \(A\) vs B \(B\): 2 paired questions/);
       expect(c.stdout).toMatch(/Verdict: no significant difference/);

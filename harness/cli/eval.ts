@@ -19,6 +19,7 @@ const FLAG_OF: Record<string, string> = {
   max_tokens: '--max-tokens',
   concurrency: '--concurrency',
   'request timeout': '--request-timeout',
+  resume: '--resume',
   retries: '--retries',
   alpha: '--alpha',
 };
@@ -52,6 +53,7 @@ function runFlags(y: Argv) {
     .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per attempt' })
     .option('retries', { type: 'number', default: 3, describe: 'retries on 429, 5xx and connection errors (never other 4xx)' })
     .option('out', { type: 'string', describe: 'result folder (default: results/eval-<model>-<time>)' })
+    .option('resume', { type: 'string', describe: 'continue the interrupted run in this folder (same flags), asking only what it has not answered' })
     .option('label', { type: 'string', describe: 'name of this run in comparisons, e.g. A or merge-on' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' });
 }
@@ -61,6 +63,9 @@ async function runHandler(a: RunArgs): Promise<void> {
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
   if (!(a['request-timeout'] > 0)) throw new UserError(`--request-timeout must be > 0 seconds: got ${a['request-timeout']}`);
+  if (a.resume !== undefined && a.out !== undefined && path.resolve(a.resume) !== path.resolve(a.out)) {
+    throw new UserError(`--resume ${a.resume} and --out ${a.out}: a resumed run stays in its folder; give one of them`);
+  }
   const dataset = {
     dataDir: a['data-dir'],
     split: a.split as 'val' | 'dev' | 'test',
@@ -80,7 +85,7 @@ async function runHandler(a: RunArgs): Promise<void> {
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
   if (served.length && !served.includes(model)) throw new UserError(`--model ${model}: not served by ${baseUrl} (it lists ${served.join(', ')})`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const outDir = a.out ?? path.join('results', `eval-${model.replace(/[^\w.-]+/g, '_')}-${stamp}`);
+  const outDir = a.resume ?? a.out ?? path.join('results', `eval-${model.replace(/[^\w.-]+/g, '_')}-${stamp}`);
   const tty = process.stderr.isTTY && !a.quiet;
   let run;
   try {
@@ -98,6 +103,7 @@ async function runHandler(a: RunArgs): Promise<void> {
         model,
         apiKey,
         outDir,
+        resume: a.resume !== undefined,
         label: a.label,
         signal,
         onWarning: (m) => console.error(`warning: ${m}`),
