@@ -7,9 +7,12 @@ import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';
 import { demoCommand } from './demo.js';
 import { benchClientCommand } from './bench-client.js';
+import { abCommand } from './ab.js';
+import { reportCommand } from './report.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { calibrateCommand } from './calibrate.js';
+import { predictCommand } from './predict.js';
 
 function fail(msg: string | undefined, err: Error | undefined): never {
   if (err && !isUserError(err)) {
@@ -26,6 +29,8 @@ const cli = () =>
   yargs(hideBin(process.argv))
     .scriptName('abserve')
     .command(benchCommand)
+    .command(abCommand)
+    .command(reportCommand)
     .command(engineCommand)
     .command(microCommand)
     .command(demoCommand)
@@ -33,6 +38,7 @@ const cli = () =>
     .command(evalCommand)
     .command(importCommand)
     .command(calibrateCommand)
+    .command(predictCommand)
     .demandCommand(1, 'name a command: ab, bench, eval, engine, micro, report, demo')
     .strict()
     .fail(fail)

@@ -8,6 +8,8 @@
 import { summarize } from '../metrics/numpyStats.js';
 import { deriveRequest } from '../metrics/perRequest.js';
 import type { MergeImpl } from './costModel.js';
+import type { StepNoiseSource } from './noise.js';
+import type { MicroBatch } from './pipeline.js';
 import type { CostProfile } from './profiles.js';
 import { simulateClosedLoop } from './simulate.js';
 
@@ -42,11 +44,20 @@ export interface FitTarget {
 export const FIT_PARAMS = ['fixedMs', 'eagerFixedMs', 'perPrefillTokenMs', 'perDecodeSeqMs', 'perContextTokenMs', 'perPrefillAttnPairMs'] as const;
 export type FitParam = (typeof FIT_PARAMS)[number];
 
-/** Simulates one scenario/arm without noise and computes the fitted metrics via metrics/. */
-export function simulateMetrics(profile: CostProfile, sc: FitScenario, arm: MergeImpl): FitMetrics {
+/**
+ * Simulates one scenario/arm (noise only when `noise` is given, as one fresh server instance) and
+ * computes the fitted metrics via metrics/. `onBatch` sees every micro-batch (kernel attribution).
+ */
+export function simulateMetrics(
+  profile: CostProfile,
+  sc: FitScenario,
+  arm: MergeImpl,
+  noise?: StepNoiseSource,
+  onBatch?: (b: MicroBatch) => void,
+): FitMetrics {
   const reqs = Array.from({ length: sc.numPrompts }, () => ({ promptTokens: sc.inputLen, outputTokens: sc.outputLen }));
   const limits = { maxNumSeqs: profile.maxNumSeqs, maxNumBatchedTokens: profile.maxNumBatchedTokens };
-  const sim = simulateClosedLoop(profile, limits, { merge: arm, timeScale: 1 }, reqs, sc.concurrency);
+  const sim = simulateClosedLoop(profile, limits, { merge: arm, timeScale: 1, noise }, reqs, sc.concurrency, onBatch);
   // metrics/ definitions per request (deriveRequest) and numpy statistics (summarize); the
   // histograms of a full aggregate() are not needed here and cost as much as the simulation.
   const per = sim.records.map(deriveRequest).filter((m) => m.success);
