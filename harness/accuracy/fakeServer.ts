@@ -1,5 +1,5 @@
 // Test helper: a tiny OpenAI-compatible chat server (node:http) whose replies are scripted per
-// request (GET /v1/models lists `fake-model`), so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
+// request (GET /v1/models lists `fake-model`; `stream: true` gets SSE), so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -44,6 +44,7 @@ export async function startFakeServer(script: Script): Promise<FakeServer> {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       return void res.end(JSON.stringify({ error: { message: `scripted ${reply.status}`, type: 'test' } }));
     }
+    if (body.stream === true) return void streamReply(res, reply, String(body.model));
     const message: Record<string, unknown> = { role: 'assistant', content: reply.content ?? null };
     if (reply.reasoning_content !== undefined) message.reasoning_content = reply.reasoning_content;
     if (reply.reasoning !== undefined) message.reasoning = reply.reasoning;
@@ -74,4 +75,21 @@ export async function startFakeServer(script: Script): Promise<FakeServer> {
         server.close(() => r());
       }),
   };
+}
+
+type MessageReply = Exclude<Reply, 'destroy' | 'hang' | { status: number }>;
+
+/** The same reply as an OpenAI chat stream: role, reasoning, content, finish, usage, [DONE]. */
+function streamReply(res: http.ServerResponse, reply: MessageReply, model: string): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    send({ id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  chunk({ role: 'assistant' });
+  if (reply.reasoning_content) chunk({ reasoning_content: reply.reasoning_content });
+  if (reply.content) chunk({ content: reply.content });
+  chunk({}, reply.finish_reason ?? 'stop');
+  const completion = reply.completion_tokens ?? 5;
+  send({ id: 'x', object: 'chat.completion.chunk', created: 0, model, choices: [], usage: { prompt_tokens: 10, completion_tokens: completion, total_tokens: 10 + completion } });
+  res.end('data: [DONE]\n\n');
 }

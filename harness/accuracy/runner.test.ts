@@ -175,6 +175,30 @@ describe('runAccuracy', () => {
     }
   });
 
+  it('--stream asks through the streaming client, records TTFT and keeps the grading', async () => {
+    const srv = await startFakeServer((text, attempt) => {
+      if (text.includes('1+1')) return attempt === 1 ? { status: 503 } : { content: '答案：B', reasoning_content: '答案是A？' };
+      if (text.includes('2乘以3')) return { status: 400 };
+      if (text.includes('5的平方')) return { content: '<think>答案是C', completion_tokens: 64 };
+      return { content: '答案：A' };
+    });
+    try {
+      const run = await runAccuracy({
+        dataDir: DATA, subjects: ['high_school_mathematics'], baseUrl: srv.url, model: 'm', stream: true, maxTokens: 64, maxRetries: 2, retryBaseMs: 1, seed: 3,
+      });
+      expect(srv.bodies[0]).toMatchObject({ stream: true, temperature: 0, seed: 3, max_tokens: 64 });
+      const by = Object.fromEntries(run.records.map((r) => [r.key, r]));
+      expect(by['high_school_mathematics/0']).toMatchObject({ outcome: 'correct', attempts: 2, reasoning: '答案是A？', completionTokens: 5 });
+      expect(by['high_school_mathematics/0'].ttftMs).toBeGreaterThanOrEqual(0);
+      expect(by['high_school_mathematics/1']).toMatchObject({ outcome: 'failed', attempts: 1, error: { kind: 'http', status: 400 } });
+      expect(by['high_school_mathematics/2']).toMatchObject({ outcome: 'correct' }); // 10-4: A
+      expect(by['high_school_mathematics/4']).toMatchObject({ outcome: 'truncated', finishReason: 'length' });
+      expect(run.info.stream).toBe(true);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('refuses bad options before sending anything', async () => {
     await expect(runAccuracy({ dataDir: DATA, baseUrl: 'http://127.0.0.1:1', model: 'm', concurrency: 0 })).rejects.toThrow(/^concurrency: must be an integer >= 1: got 0/);
     await expect(runAccuracy({ dataDir: DATA, baseUrl: 'http://127.0.0.1:1', model: 'm', shots: 3 })).rejects.toThrow(/shots: 3 asked but the dev split has 2 usable questions for high_school_mathematics/);

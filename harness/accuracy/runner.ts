@@ -14,6 +14,8 @@ import { planResume } from './resume.js';
 import { UserError } from '../common/errors.js';
 import type { AccuracyInfo, AccuracyRun, AnswerRecord, Outcome } from './types.js';
 import type { AskResult } from './ask.js';
+import { askStream } from './askStream.js';
+import { createClient } from '../client/index.js';
 
 /** Options of one accuracy run. The dataset fields and `shots`, `maxTokens`, `concurrency` match
  *  the scenario file's `accuracy:` block (data_dir, split, subjects, categories, limit, shots,
@@ -41,6 +43,8 @@ export interface AccuracyOptions extends DatasetOptions {
   retryBaseMs?: number;
   /** When set: answers.jsonl is appended as answers arrive and accuracy.json written here. */
   outDir?: string;
+  /** Ask through abserve's streaming client and record per-question TTFT; default false. */
+  stream?: boolean;
   /** Continue the run stored in outDir: answered questions are not asked again; settings must match
    *  (see resume.ts). */
   resume?: boolean;
@@ -56,7 +60,7 @@ export interface AccuracyOptions extends DatasetOptions {
 const REASONING_NAME = /(^|[^a-z])(r1|qwq|think|reason|o1|o3|o4|gpt-oss|deepseek-r)/i;
 
 /** Grades one response. Outcome order: failed, truncated, unparsed, correct/wrong (see Outcome). */
-export function toRecord(q: Question, model: string, hash: string, res: AskResult): AnswerRecord {
+export function toRecord(q: Question, model: string, hash: string, res: AskResult & { ttftMs?: number | null }): AnswerRecord {
   const x = extractAnswer({ content: res.content, reasoning: res.reasoning });
   let outcome: Outcome;
   if (res.error) outcome = 'failed';
@@ -84,7 +88,7 @@ export function toRecord(q: Question, model: string, hash: string, res: AskResul
     correct: outcome === 'correct',
     finishReason: res.finishReason,
     latencyMs: Math.round(res.latencyMs * 1000) / 1000,
-    ttftMs: null,
+    ttftMs: res.ttftMs != null ? Math.round(res.ttftMs * 1000) / 1000 : null,
     attempts: res.attempts,
     error: res.error,
   };
@@ -143,7 +147,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     temperature: opts.temperature ?? 0,
     seed: opts.seed ?? 0,
     concurrency,
-    stream: false,
+    stream: opts.stream ?? false,
     promptVersion: PROMPT_VERSION,
     planned: data.questions.length,
     missingSubjects: data.missing,
@@ -180,7 +184,21 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   };
   if (opts.outDir) await writeInfo(opts.outDir, { info, records, summary: summarize(records) });
 
-  const client = makeClient(opts.baseUrl, opts.apiKey, timeoutMs);
+  const client = opts.stream ? undefined : makeClient(opts.baseUrl, opts.apiKey, timeoutMs);
+  const streaming = opts.stream
+    ? createClient({
+        baseUrl: opts.baseUrl,
+        endpoint: '/v1/chat/completions',
+        model: opts.model,
+        apiKey: opts.apiKey,
+        extraBody: { temperature: info.temperature, seed: info.seed },
+        requestTimeoutMs: timeoutMs,
+        stallTimeoutMs: Math.min(timeoutMs, 120_000),
+        maxConnections: concurrency,
+        requestIdPrefix: 'abserve-eval-',
+      })
+    : undefined;
+  const index = new Map(data.questions.map((q, i) => [q.key, i]));
   // One signal for Ctrl-C (the caller's) and for giving up on an unreachable server (ours).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -194,11 +212,9 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     while (!stop.signal.aborted && next < todo.length) {
       const q = todo[next++];
       const messages = buildMessages(q, shotMap.get(q.key));
-      const res = await ask(
-        client,
-        { model: opts.model, messages, maxTokens, temperature: info.temperature, seed: info.seed },
-        { timeoutMs, maxRetries, retryBaseMs: opts.retryBaseMs ?? 1000, signal: stop.signal },
-      );
+      const req = { model: opts.model, messages, maxTokens, temperature: info.temperature, seed: info.seed };
+      const askOpts = { timeoutMs, maxRetries, retryBaseMs: opts.retryBaseMs ?? 1000, signal: stop.signal };
+      const res = streaming ? await askStream(streaming, req, index.get(q.key)!, askOpts) : await ask(client!, req, askOpts);
       if (res.aborted) return;
       const conn = res.error?.kind === 'connection' || res.error?.kind === 'timeout';
       connFailures = conn ? connFailures + 1 : 0;
@@ -219,6 +235,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     throw e;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    await streaming?.close();
   }
 
   const s = summarize(records).overall;

@@ -53,6 +53,7 @@ function runFlags(y: Argv) {
     .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per attempt' })
     .option('retries', { type: 'number', default: 3, describe: 'retries on 429, 5xx and connection errors (never other 4xx)' })
     .option('out', { type: 'string', describe: 'result folder (default: results/eval-<model>-<time>)' })
+    .option('stream', { type: 'boolean', default: false, describe: "ask through abserve's streaming client; records per-question TTFT and latency" })
     .option('resume', { type: 'string', describe: 'continue the interrupted run in this folder (same flags), asking only what it has not answered' })
     .option('label', { type: 'string', describe: 'name of this run in comparisons, e.g. A or merge-on' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' });
@@ -104,6 +105,7 @@ async function runHandler(a: RunArgs): Promise<void> {
         apiKey,
         outDir,
         resume: a.resume !== undefined,
+        stream: a.stream,
         label: a.label,
         signal,
         onWarning: (m) => console.error(`warning: ${m}`),
