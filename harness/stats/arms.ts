@@ -29,6 +29,7 @@ export function compareArms(input: { a: string; b: string; metrics: MetricInput[
   let repsB = 0;
   const noInterval: string[] = [];
   const unpaired: string[] = [];
+  const thinTail: string[] = [];
   for (const m of input.metrics) {
     if (seen.has(m.metric)) throw new StatsInputError(`metrics: "${m.metric}" is listed twice`);
     seen.add(m.metric);
@@ -38,6 +39,7 @@ export function compareArms(input: { a: string; b: string; metrics: MetricInput[
     metrics.push(...rows);
     if (caveats.noInterval) noInterval.push(m.metric);
     if (caveats.unpaired) unpaired.push(m.metric);
+    if (caveats.thinTail) thinTail.push(m.metric);
   }
   const runToRunCovered = repsA >= 2 && repsB >= 2;
   if (!runToRunCovered) {
@@ -49,6 +51,9 @@ export function compareArms(input: { a: string; b: string; metrics: MetricInput[
   }
   if (noInterval.length > 0) {
     notes.push(`${noInterval.join(', ')}: one value per run and fewer than 2 repetitions per arm, so no interval; verdict withheld`);
+  }
+  if (thinTail.length > 0) {
+    notes.push(`${thinTail.join(', ')}: p99 from fewer than 100 values per arm; its interval is unreliable (read p90 or the mean)`);
   }
   if (unpaired.length > 0) notes.push(`${unpaired.join(', ')}: no request keys matched between arms, so no paired difference`);
   return {

@@ -113,6 +113,7 @@ describe('edges', () => {
     expect(c.runToRunCovered).toBe(false);
     expect(c.repetitions).toEqual({ a: 1, b: 1 });
     expect(c.notes.join(' ')).toMatch(/run-to-run/);
+    expect(c.notes.join(' ')).toMatch(/ttft: p99 from fewer than 100 values per arm/);
     expect(Number.isFinite(c.metrics[0].diffCi[0])).toBe(true);
     expect(c.metrics[0].diffCi[0]).toBeLessThan(c.metrics[0].diffCi[1]);
   });

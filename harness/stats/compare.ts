@@ -67,6 +67,9 @@ export interface MetricCaveats {
   singleRepetition: boolean;
   /** No request keys matched: no paired difference. */
   unpaired: boolean;
+  /** p99 asked with fewer than 100 values in an arm: its bootstrap interval is unreliable (an
+   *  extreme order statistic; synthetic A/A with 32 values gave a false-positive rate of 0.13). */
+  thinTail: boolean;
 }
 
 /**
@@ -97,7 +100,12 @@ export function compareMetricStatistics(
   const stats = spec.statistics;
   const runLevel = a.runLevel && b.runLevel;
   const noInterval = runLevel && (a.reps < 2 || b.reps < 2);
-  const caveats: MetricCaveats = { noInterval, singleRepetition: a.reps < 2 || b.reps < 2, unpaired: false };
+  const caveats: MetricCaveats = {
+    noInterval,
+    singleRepetition: a.reps < 2 || b.reps < 2,
+    unpaired: false,
+    thinTail: !noInterval && stats.includes('p99') && Math.min(a.values.length, b.values.length) < 100,
+  };
 
   const pointA = statisticsOf(a.values, stats);
   const pointB = statisticsOf(b.values, stats);
