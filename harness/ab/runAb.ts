@@ -10,13 +10,16 @@ import { builtinTokenizer, loadTokenizer } from '../common/tokenizer.js';
 import type { LoadProgress } from '../load/runLoad.js';
 import { atomicWriteFile } from '../report/index.js';
 import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, type Scenario } from '../scenario/index.js';
-import { createTarget, listModels, type ArmServerConfig, type TargetSession } from '../target/index.js';
+import { createTarget, listModels, type TargetSession } from '../target/index.js';
 import { buildWorkload } from '../workload/index.js';
 import { summarizeAb, type AbSummary } from './compare.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
 import { runOne } from './runOne.js';
+import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
+
+export { defaultResultDir, engineSeeded, freshPerRun };
 
 /** What the run tells its viewer. */
 export type AbEvent =
@@ -46,31 +49,6 @@ export interface AbOutcome extends AbSummary {
   arms: string[];
 }
 
-/**
- * On the embedded engine every server start gets its own noise seed derived from the scenario's
- * seed and the start's number (unless the arm fixes one): instances differ like servers do, and
- * the whole A/B is reproducible from the scenario.
- */
-export function engineSeeded(s: Scenario, arm: ArmServerConfig, start: number): ArmServerConfig {
-  if (s.target.kind !== 'engine' || arm.serverArgs.includes('--noise-seed')) return arm;
-  return { ...arm, serverArgs: [...arm.serverArgs, '--noise-seed', String((s.seed * 1000 + start) % 2 ** 31)] };
-}
-
-/**
- * Whether every run gets its own server instance. Always on the embedded engine (a start costs
- * about a second): each repetition is then an independent instance, which is what the
- * hierarchical bootstrap assumes when it resamples repetitions. Elsewhere as the scenario says
- * (fresh_server); runs that share an instance are noted in the comparison.
- */
-export function freshPerRun(s: Scenario): boolean {
-  return s.freshServer || s.target.kind === 'engine';
-}
-
-/** The default results folder: results/<YYYYMMDD-HHMMSS>-<scenario>. */
-export function defaultResultDir(s: Scenario, at = new Date()): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*/, '');
-  return path.join('results', `${stamp}-${s.name}`);
-}
 
 /**
  * Runs the scenario's A/B. Throws UserError when a server cannot start or the model cannot be
@@ -96,6 +74,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     workload_requests: specs.length,
     arms: Object.fromEntries([...servers].map(([n, c]) => [n, { env: c.env, server_args: c.serverArgs }])),
     plan,
+    servers: [],
     status: 'running',
   };
   const writeManifest = () => atomicWriteFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
@@ -132,6 +111,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
         session = started;
         sessionArm = run.arm;
         emit({ type: 'server-ready', arm: run.arm, url: started.url });
+        (manifest.servers as unknown[]).push({ arm: run.arm, url: started.url, log: path.relative(dir, logFile), ...(started.pid ? { pid: started.pid } : {}) });
         if (model === undefined) {
           model = (await listModels(started.url))[0];
           if (model === undefined) throw new UserError(`${s.file}: model not given and ${started.url}/v1/models lists no model`);

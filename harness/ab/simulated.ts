@@ -5,19 +5,25 @@
 // That makes it the prediction of what a kernel change can do end to end (the noise model says how
 // much a real A/B of that design could resolve), and the deterministic ground for testing that the
 // statistics call a planted effect and stay quiet on an A/A.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../common/errors.js';
+import { atomicWriteFile } from '../report/index.js';
 import { builtinTokenizer, loadTokenizer } from '../common/tokenizer.js';
 import { aggregateSim, envDisablesMergeOp, getProfile, simulateClosedLoop, StepNoise } from '../engine/index.js';
-import { armServerConfigs, toWorkloadOptions, type Scenario } from '../scenario/index.js';
+import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, type Scenario } from '../scenario/index.js';
 import type { ArmServerConfig } from '../target/types.js';
 import { buildWorkload } from '../workload/index.js';
 import { planRuns } from './plan.js';
-import { engineSeeded, freshPerRun } from './runAb.js';
+import { summarizeAb } from './compare.js';
+import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
+import { hostFacts, workloadHash } from './manifest.js';
+import type { AbOptions, AbOutcome } from './runAb.js';
+import { runDirName } from './runOne.js';
 import { toRunData, type RunData } from './runData.js';
 
 /** The engine flags a simulation honours, read from the target's and the arm's args. */
 interface SimFlags {
-  timeScale: number;
   stepScale: number;
   noise: boolean;
   noiseSeed: number | undefined;
@@ -41,7 +47,6 @@ function simFlags(args: readonly string[]): SimFlags {
   };
   if (flagValue(args, '--fixed-step-ms') !== undefined) throw new UserError('--simulate: fixed_step_ms engines have nothing to simulate (every step is the same)');
   return {
-    timeScale: num('--time-scale') ?? 1,
     stepScale: num('--step-scale') ?? 1,
     noise: flagValue(args, '--noise') !== 'off',
     noiseSeed: num('--noise-seed'),
@@ -83,9 +88,50 @@ export function simulateAbRuns(s: Scenario): RunData[] {
       maxNumBatchedTokens: f.maxNumBatchedTokens ?? profile.maxNumBatchedTokens,
     };
     const merge = envDisablesMergeOp(arm.env) ? 'fallback' : 'cuda';
-    const sim = simulateClosedLoop(profile, limits, { merge, timeScale: f.timeScale, stepScale: f.stepScale, ...(noise ? { noise } : {}) }, requests, concurrency);
+    const sim = simulateClosedLoop(profile, limits, { merge, timeScale: 1, stepScale: f.stepScale, ...(noise ? { noise } : {}) }, requests, concurrency);
     const result = aggregateSim(sim, run.arm);
     runs.push(toRunData(run, result, sim.records, undefined));
   }
   return runs;
+}
+
+/** The note every simulated comparison carries. */
+export const SIMULATED_NOTE =
+  'simulated: every run went through the embedded engine model in virtual time (scheduler, cost model, per-instance noise); a prediction of what this design can resolve, not a measurement';
+
+/**
+ * `abserve ab --simulate`: simulateAbRuns, then the same results folder as a live A/B (manifest,
+ * runs/<n>/run.json, comparison.json, report.md, report.html), marked simulated.
+ */
+export async function simulateAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> {
+  const createdAt = new Date();
+  const dir = o.resultDir ?? `${defaultResultDir(s, createdAt)}-simulated`;
+  const emit = o.onEvent ?? (() => {});
+  const tokenizer = s.workload.tokenizer ? loadTokenizer(s.workload.tokenizer) : builtinTokenizer();
+  const arms = runArms(s).map((a) => a.name);
+  const runs = simulateAbRuns(s);
+  mkdirSync(dir, { recursive: true });
+  emit({ type: 'plan', runs: runs.map((r) => ({ order: r.order, arm: r.arm, rep: r.rep })), dir });
+  for (const r of runs) {
+    const where = { order: r.order, arm: r.arm, rep: r.rep };
+    const runDir = path.join(dir, runDirName(where));
+    mkdirSync(runDir, { recursive: true });
+    await atomicWriteFile(path.join(runDir, 'run.json'), JSON.stringify(r) + '\n');
+    emit({ type: 'run-end', run: where, data: r });
+  }
+  const manifest: Record<string, unknown> = {
+    scenario: resolvedScenarioJson(s),
+    created_at: createdAt.toISOString(),
+    simulated: true,
+    ...(await hostFacts()),
+    workload_sha256: workloadHash(buildWorkload(toWorkloadOptions(s), tokenizer)),
+    status: 'complete',
+    runs_finished: runs.length,
+  };
+  await atomicWriteFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const summary = await summarizeAb({
+    dir, scenario: s.name, createdAt: createdAt.toISOString(), arms, alpha: s.alpha, runs, manifest,
+    partial: false, resamples: o.resamples, seed: s.seed + 1, notes: [SIMULATED_NOTE],
+  });
+  return { ...summary, dir, runs, partial: false, arms };
 }

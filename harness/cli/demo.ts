@@ -1,86 +1,53 @@
-// `abserve demo` (`npm start`): the main job on a fresh machine with no GPU. The embedded engine
-// plays DeepSeek-R1 on 24xL20 (time-scaled so a run takes seconds), and the published 4k-in /
-// 1k-out, concurrency-16 shape runs twice: merge op on (CUDA kernel) and off (Triton fallback,
-// VLLM_DISABLE_MERGE_ATTN_CUDA_OP=1), each engine in its own process. Both vLLM blocks are printed
-// and saved; the statistical A/B verdict comes with `abserve ab`.
-import path from 'node:path';
+// `abserve demo` (`npm start`): the main job on a fresh machine with no GPU. The published 4K/1K
+// shape (scenarios/r1-4k-1k-engine.yaml) as a real A/B on the embedded engine (DeepSeek-R1 on
+// 24 x L20, time-scaled), merge op on and off, interleaved repetitions on fresh engine instances,
+// then the comparison with CIs and verdicts, the published claim beside it, and report.html.
+import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { runBenchmark, type BenchmarkRun } from '../bench/runBenchmark.js';
-import { formatResultBlock, writeRunResults } from '../report/index.js';
-import { spawnEngine } from '../target/engineProcess.js';
-import { builtinTokenizer } from '../workload/index.js';
+import { PUBLISHED, claimBeside } from '../ab/published.js';
+import { runAb } from '../ab/runAb.js';
+import { loadScenario } from '../scenario/index.js';
+import { formatComparison } from '../stats/format.js';
+import { abPrinter, applyOverrides } from './ab.js';
 import { withInterrupt } from './interrupt.js';
-import { formatArmDeltas } from '../report/armDeltas.js';
+
+const SCENARIO = fileURLToPath(new URL('../../scenarios/r1-4k-1k-engine.yaml', import.meta.url));
 
 function builder(y: Argv) {
   return y
-    .option('num-prompts', { type: 'number', default: 32 })
-    .option('input-len', { type: 'number', default: 4096 })
-    .option('output-len', { type: 'number', default: 1024 })
-    .option('max-concurrency', { type: 'number', default: 16 })
-    .option('profile', { type: 'string', default: 'r1-l20-approx' })
-    .option('time-scale', { type: 'number', default: 0.1, describe: 'engine step times x this (1 = real time)' })
-    .option('result-dir', { type: 'string', describe: 'default: results/demo-<date>' });
+    .option('scenario', { type: 'string', default: SCENARIO, describe: 'engine scenario to run' })
+    .option('repetitions', { type: 'number', describe: "override the scenario's repetitions per arm" })
+    .option('result-dir', { type: 'string', describe: 'default: results/<timestamp>-<scenario>' });
 }
 
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
-const ARMS = [
-  { name: 'with-op', title: 'A: merge op CUDA kernel', env: {} },
-  { name: 'without-op', title: 'B: merge op fallback (VLLM_DISABLE_MERGE_ATTN_CUDA_OP=1)', env: { VLLM_DISABLE_MERGE_ATTN_CUDA_OP: '1' } },
-] as const;
-
 async function handler(a: Args): Promise<void> {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  const dir = a['result-dir'] ?? path.join('results', `demo-${stamp}`);
-  const runs: BenchmarkRun[] = [];
-  await withInterrupt(async (signal) => {
-    for (const arm of ARMS) {
-      if (signal.aborted) break;
-      const engine = await spawnEngine(['--profile', a.profile, '--time-scale', String(a['time-scale'])], arm.env);
-      try {
-        console.log(`\n${arm.title}  [engine ${a.profile}, time scale ${a['time-scale']}, ${engine.url}]`);
-        console.log(`Maximum request concurrency: ${a['max-concurrency']}`);
-        const run = await runBenchmark({
-          client: {
-            baseUrl: engine.url,
-            endpoint: '/v1/completions',
-            model: 'abserve-engine',
-            extraBody: { ignore_eos: true },
-            requestTimeoutMs: 600_000,
-            stallTimeoutMs: 30_000,
-          },
-          workload: {
-            numPrompts: a['num-prompts'],
-            inputLen: a['input-len'],
-            outputLen: a['output-len'],
-            tokenIds: true,
-            seed: 0,
-          },
-          tokenizer: builtinTokenizer(),
-          aggregate: {},
-          maxConcurrency: a['max-concurrency'],
-          label: arm.name,
-          metadata: { arm: arm.name, engine_profile: a.profile, time_scale: String(a['time-scale']) },
-          signal,
-        });
-        console.log(formatResultBlock(run.result, { additions: false }));
-        const files = await writeRunResults(dir, run.result, run.records, { name: arm.name });
-        console.log(`saved ${files.json}`);
-        runs.push(run);
-      } finally {
-        await engine.stop();
-      }
-    }
-  });
-  if (runs.length === 2) {
-    console.log(formatArmDeltas(runs[0].result, runs[1].result, 'with-op', 'without-op'));
+  const s = applyOverrides(loadScenario(a.scenario), { repetitions: a.repetitions });
+  const t0 = Date.now();
+  console.log(`abserve demo: ${s.description || s.name}`);
+  const out = await withInterrupt((signal) =>
+    runAb(s, { resultDir: a['result-dir'], signal, onEvent: abPrinter(process.stderr.isTTY === true, s.workload.numPrompts) }),
+  );
+  console.log('');
+  if (out.comparison) {
+    console.log(formatComparison(out.comparison));
+    console.log('');
+    const claim = s.workload.randomOutputLen === 64 ? PUBLISHED['8k-64'] : PUBLISHED['4k-1k'];
+    for (const l of claimBeside(claim, out.comparison)) console.log(l);
+  }
+  for (const n of out.notes) console.log(`note: ${n}`);
+  console.log(`\nresults: ${out.dir}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  if (out.files.html) console.log(`report:  ${out.files.html}`);
+  if (out.partial) {
+    console.log(`PARTIAL: ${out.partialReason}`);
+    process.exitCode = 3;
   }
 }
 
 export const demoCommand: CommandModule<object, Args> = {
   command: 'demo',
-  describe: 'the main job on the embedded engine: 4k-in/1k-out at concurrency 16, merge op on and off',
+  describe: 'the main job: the published 4K/1K A/B on the embedded engine, with CIs, verdicts and report.html',
   builder: (y) => builder(y) as unknown as Argv<Args>,
   handler,
 };

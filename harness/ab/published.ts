@@ -1,0 +1,43 @@
+// The published claim the project starts from, so `npm start` can print it beside its own
+// interval: vLLM PR 16173's DeepSeek-R1 runs on 24 x L20, one run of 32 (4K/1K) or 16 (8K/64)
+// requests per arm, merge op CUDA kernel vs Triton fallback (../shared/data/published-r1-l20/).
+import type { Comparison } from '../stats/types.js';
+
+/** One published A/B claim, A = with-op (CUDA), B = without-op (fallback), ms. */
+export interface PublishedClaim {
+  scenario: string;
+  requests: number;
+  metric: 'ttft';
+  statistic: 'mean';
+  withOp: number;
+  withoutOp: number;
+}
+
+/** The two published mean-TTFT claims (Mean TTFT lines of the four result blocks). */
+export const PUBLISHED: Record<'4k-1k' | '8k-64', PublishedClaim> = {
+  '4k-1k': { scenario: '4096 in / 1024 out, concurrency 16', requests: 32, metric: 'ttft', statistic: 'mean', withOp: 5654.02, withoutOp: 5687.8 },
+  '8k-64': { scenario: '8192 in / 64 out, concurrency 16', requests: 16, metric: 'ttft', statistic: 'mean', withOp: 14534.5, withoutOp: 15188.7 },
+};
+
+/**
+ * Lines putting a published claim beside this run's comparison (A = with-op, B = without-op):
+ * the published B/A has no interval (one run per arm); ours has one, so it says whether a change
+ * of that size is visible at all with this design.
+ */
+export function claimBeside(p: PublishedClaim, c: Comparison): string[] {
+  const pubRatio = p.withoutOp / p.withOp;
+  const m = c.metrics.find((x) => x.metric === p.metric && x.statistic === p.statistic);
+  const lines = [
+    `published (${p.scenario}, 1 run x ${p.requests} requests per arm): mean TTFT with-op ${p.withOp.toFixed(2)} ms, ` +
+      `without-op ${p.withoutOp.toFixed(2)} ms: without-op / with-op = ${pubRatio.toFixed(4)} (${((pubRatio - 1) * 100).toFixed(1)}%), no interval possible`,
+  ];
+  if (m) {
+    lines.push(
+      `this run (${c.repetitions.a} + ${c.repetitions.b} repetitions): ${c.arms.b} / ${c.arms.a} = ${m.ratio.toFixed(4)} ` +
+        `[${m.ratioCi[0].toFixed(4)}, ${m.ratioCi[1].toFixed(4)}], ${m.verdict.replace(/_/g, ' ')}; ` +
+        `smallest detectable change ${m.mdePct.toFixed(1)}%` +
+        (Math.abs(pubRatio - 1) * 100 < m.mdePct ? ': the published change is below what this design can resolve' : ''),
+    );
+  }
+  return lines;
+}

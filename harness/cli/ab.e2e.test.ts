@@ -1,0 +1,113 @@
+// `abserve ab`, `abserve report` and a bad scenario, as a user runs them: child processes, the
+// embedded engine started per run by the target, a results folder on disk.
+import { execa } from 'execa';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = path.join(ROOT, 'bin/abserve.js');
+const abserve = (args: string[], timeout = 90_000) =>
+  execa(process.execPath, [BIN, ...args], { reject: false, timeout, cwd: ROOT, env: { NO_COLOR: '1' } });
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'abserve-ab-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+describe('abserve ab scenarios/smoke.yaml', () => {
+  it('leaves a complete results folder with CIs, p-values, verdicts and MDEs, and reports that regenerate', async () => {
+    const out = path.join(dir, 'smoke');
+    const r = await abserve(['ab', 'scenarios/smoke.yaml', '--result-dir', out, '--resamples', '500']);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/B "without-op" vs A "with-op"/);
+    expect(r.stdout).toContain(`report:  ${path.join(out, 'report.html')}`);
+
+    for (const f of ['manifest.json', 'comparison.json', 'report.md', 'report.html']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    const runs = readdirSync(path.join(out, 'runs')).sort();
+    expect(runs).toEqual(['01-with-op-rep1', '02-without-op-rep1', '03-without-op-rep2', '04-with-op-rep2']);
+    for (const run of runs) {
+      for (const f of ['result.json', 'run.json', 'requests.jsonl', 'metrics.jsonl']) expect(existsSync(path.join(out, 'runs', run, f)), `${run}/${f}`).toBe(true);
+      const lines = readFileSync(path.join(out, 'runs', run, 'requests.jsonl'), 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(9); // 8 measured + 1 warmup, appended as they finished
+      expect(JSON.parse(lines[0]!).requestId).toMatch(/^smoke-/);
+      const vllm = JSON.parse(readFileSync(path.join(out, 'runs', run, 'result.json'), 'utf8'));
+      expect(vllm.completed).toBe(8);
+    }
+    expect(readdirSync(path.join(out, 'logs'))).toHaveLength(4); // one engine instance per run
+
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('complete');
+    expect(manifest.workload_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.arms['without-op'].env.VLLM_DISABLE_MERGE_ATTN_CUDA_OP).toBe('1');
+    expect(manifest.node).toBe(process.version);
+
+    const c = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
+    expect(c.arms).toEqual({ a: 'with-op', b: 'without-op' });
+    expect(c.repetitions).toEqual({ a: 2, b: 2 });
+    const ttft = c.metrics.find((m: { metric: string; statistic: string }) => m.metric === 'ttft' && m.statistic === 'mean');
+    expect(ttft.diffCi[0]).toBeLessThanOrEqual(ttft.diff);
+    expect(ttft.diffCi[1]).toBeGreaterThanOrEqual(ttft.diff);
+    expect(ttft.pValue).toBeGreaterThan(0);
+    expect(ttft.pValue).toBeLessThanOrEqual(1);
+    expect(['faster', 'slower', 'no_significant_difference']).toContain(ttft.verdict);
+    expect(ttft.mde).toBeGreaterThan(0);
+    expect(ttft.perRepetition.a).toHaveLength(2);
+    expect(ttft.paired.n).toBe(16);
+
+    // The report regenerates from the saved runs alone, to the same numbers.
+    const before = readFileSync(path.join(out, 'comparison.json'), 'utf8');
+    await rm(path.join(out, 'report.html'));
+    const again = await abserve(['report', out]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true);
+    const c2 = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
+    expect(c2.metrics.map((m: { diff: number }) => m.diff)).toEqual(JSON.parse(before).metrics.map((m: { diff: number }) => m.diff));
+  }, 120_000);
+
+  it('a bad scenario gets one line per problem naming the file, the field and the value, and exit 2', async () => {
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: x\ntarget: { engine: { profile: tiny } }\nworkload: { num_prompts: -3 }\narms: [{ name: a, nmae: b }]\nrepetitions: 2\n');
+    const r = await abserve(['ab', bad]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`${bad}: workload.num_prompts:`);
+    expect(r.stderr).toContain('-3');
+    expect(r.stderr).toContain(`${bad}: arms[0].nmae: unknown field`);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    const missing = await abserve(['ab', path.join(dir, 'nope.yaml')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('nope.yaml');
+  });
+
+  it('Ctrl-C keeps the finished runs, writes a partial report, stops every engine and exits 3', async () => {
+    const out = path.join(dir, 'interrupted');
+    const child = execa(process.execPath, [BIN, 'ab', 'scenarios/smoke.yaml', '--repetitions', '20', '--result-dir', out, '--resamples', '200'], {
+      reject: false, cwd: ROOT, env: { NO_COLOR: '1' }, timeout: 90_000,
+    });
+    // Wait until two runs have finished, then interrupt.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const runs = existsSync(path.join(out, 'runs')) ? readdirSync(path.join(out, 'runs')).filter((r) => existsSync(path.join(out, 'runs', r, 'run.json'))) : [];
+      if (runs.length >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(r.stdout).toContain('PARTIAL');
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('partial');
+    expect(manifest.runs_finished).toBeGreaterThanOrEqual(2);
+    expect(existsSync(path.join(out, 'report.html'))).toBe(true);
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/partial/i);
+    // No engine outlives abserve: every engine it started is gone.
+    expect(manifest.servers.length).toBeGreaterThanOrEqual(2);
+    for (const srv of manifest.servers) {
+      expect(() => process.kill(srv.pid, 0), `engine pid ${srv.pid}`).toThrow();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,103 @@
+// `abserve ab SCENARIO`: the A/B of a scenario file: arms x repetitions interleaved, the
+// comparison with confidence intervals and verdicts, and a results folder with report.html.
+// Exit codes: 0 complete, 3 partial (interrupted or cut short), 2 user error.
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../common/errors.js';
+import { runAb, type AbEvent } from '../ab/runAb.js';
+import { simulateAb } from '../ab/simulated.js';
+import { loadScenario, type Scenario } from '../scenario/index.js';
+import { formatComparison } from '../stats/format.js';
+import { withInterrupt } from './interrupt.js';
+import { progressView, type ProgressView } from './progress.js';
+
+function builder(y: Argv) {
+  return y
+    .positional('scenario', { type: 'string', describe: 'scenario YAML file (see scenarios/)' })
+    .option('aa', { type: 'boolean', default: false, describe: 'A/A: run the first arm twice; the result is the noise floor' })
+    .option('repetitions', { type: 'number', describe: 'override the scenario: measured runs per arm' })
+    .option('result-dir', { type: 'string', describe: 'default: results/<timestamp>-<scenario>' })
+    .option('resamples', { type: 'number', default: 2000, describe: 'bootstrap resamples' })
+    .option('simulate', {
+      type: 'boolean',
+      default: false,
+      describe: 'engine scenarios: run every arm x repetition in virtual time through the engine model (a prediction, in a second)',
+    })
+    .option('disable-progress', { type: 'boolean', default: false });
+}
+
+type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
+
+/** Applies the CLI overrides to a loaded scenario (flags keep their own names in errors). */
+export function applyOverrides(s: Scenario, a: { aa?: boolean; repetitions?: number }): Scenario {
+  const out = { ...s };
+  if (a.aa) out.aa = true;
+  if (a.repetitions !== undefined) {
+    if (!Number.isInteger(a.repetitions) || a.repetitions < 1 || a.repetitions > 1000) {
+      throw new UserError(`--repetitions: expected an integer from 1 to 1000, got ${a.repetitions}`);
+    }
+    out.repetitions = a.repetitions;
+  }
+  return out;
+}
+
+/** Prints run events as lines (and a progress bar on a TTY). */
+export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: AbEvent) => void {
+  let bar: ProgressView | undefined;
+  return (e) => {
+    switch (e.type) {
+      case 'plan':
+        console.log(`${e.runs.length} runs: ${e.runs.map((r) => `${r.arm}#${r.rep}`).join(' ')}  ->  ${e.dir}`);
+        break;
+      case 'server-start':
+        console.log(`[${e.arm}] starting ${e.target} server`);
+        break;
+      case 'run-start':
+        bar = showProgress ? progressView(requestsPerRun, `${e.run.arm}#${e.run.rep}`) : undefined;
+        break;
+      case 'progress':
+        bar?.update(e.progress);
+        break;
+      case 'run-end': {
+        bar?.stop();
+        bar = undefined;
+        const d = e.data;
+        const mean = (xs: number[]) => (xs.length ? xs.reduce((x, y) => x + y, 0) / xs.length : NaN);
+        console.log(
+          `run ${e.run.order + 1}: ${d.arm}#${d.rep}  ${d.completed} ok, ${d.failed} failed  ` +
+            `mean TTFT ${mean(d.requests.map((r) => r.ttft)).toFixed(1)} ms  ` +
+            `output ${d.outputThroughput.toFixed(1)} tok/s${d.partial ? '  (partial)' : ''}`,
+        );
+        break;
+      }
+      default:
+        break;
+    }
+  };
+}
+
+async function handler(a: Args): Promise<void> {
+  if (!a.scenario) throw new UserError('ab: name a scenario file, e.g. abserve ab scenarios/smoke.yaml');
+  const s = applyOverrides(loadScenario(a.scenario), a);
+  if (!Number.isInteger(a.resamples) || a.resamples < 100 || a.resamples > 100_000) {
+    throw new UserError(`--resamples: expected an integer from 100 to 100000, got ${a.resamples}`);
+  }
+  const out = await withInterrupt((signal) =>
+    (a.simulate ? simulateAb : runAb)(s, { resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
+  );
+  console.log('');
+  if (out.comparison) console.log(formatComparison(out.comparison));
+  for (const n of out.notes) console.log(`note: ${n}`);
+  console.log(`\nresults: ${out.dir}`);
+  if (out.files.html) console.log(`report:  ${out.files.html}`);
+  if (out.partial) {
+    console.log(`PARTIAL: ${out.partialReason}`);
+    process.exitCode = 3;
+  }
+}
+
+export const abCommand: CommandModule<object, Args> = {
+  command: 'ab [scenario]',
+  describe: 'A/B of a scenario file: arms x repetitions, interleaved, with CIs and verdicts',
+  builder: (y) => builder(y) as unknown as Argv<Args>,
+  handler,
+};

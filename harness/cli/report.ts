@@ -1,0 +1,45 @@
+// `abserve report DIR`: regenerate comparison.json, report.md and report.html of a results
+// folder from its saved runs (e.g. after an interrupted run, or with another alpha).
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../common/errors.js';
+import { summarizeAb } from '../ab/compare.js';
+import { loadAbResults, manifestDesign } from '../ab/loadResults.js';
+import { formatComparison } from '../stats/format.js';
+
+function builder(y: Argv) {
+  return y
+    .positional('dir', { type: 'string', describe: 'a results folder written by abserve ab' })
+    .option('alpha', { type: 'number', describe: 'significance level (default: the scenario\'s)' });
+}
+type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
+
+async function handler(a: Args): Promise<void> {
+  if (!a.dir) throw new UserError('report: name a results folder, e.g. abserve report results/20261129-120000-smoke');
+  if (a.alpha !== undefined && !(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
+  const saved = loadAbResults(a.dir);
+  const d = manifestDesign(saved.manifest);
+  const status = saved.manifest.status;
+  const partial = status !== 'complete';
+  const out = await summarizeAb({
+    dir: a.dir,
+    scenario: d.scenario,
+    createdAt: d.createdAt,
+    arms: d.arms,
+    alpha: a.alpha ?? d.alpha,
+    runs: saved.runs,
+    manifest: saved.manifest,
+    partial,
+    ...(partial ? { partialReason: String(saved.manifest.partial_reason ?? `run status: ${String(status)}`) } : {}),
+    seed: d.seed,
+  });
+  if (out.comparison) console.log(formatComparison(out.comparison));
+  for (const n of out.notes) console.log(`note: ${n}`);
+  if (out.files.html) console.log(`report: ${out.files.html}`);
+}
+
+export const reportCommand: CommandModule<object, Args> = {
+  command: 'report [dir]',
+  describe: 'regenerate the comparison and reports of an abserve ab results folder',
+  builder: (y) => builder(y) as unknown as Argv<Args>,
+  handler,
+};
