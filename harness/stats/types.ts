@@ -41,13 +41,16 @@ export interface MetricComparison {
   /** Statistic of all of A's (B's) pooled values over all repetitions. */
   a: number;
   b: number;
-  /** b - a, with the hierarchical-bootstrap interval. */
+  /** b - a, with the hierarchical-bootstrap percentile interval (widened for few repetitions, see
+   *  smallSampleWidening). [NaN, NaN] -- written as [null, null] by JSON.stringify -- when no
+   *  interval exists (a run-level metric with fewer than 2 repetitions in an arm). */
   diff: number;
   diffCi: Interval;
   /** b / a, with the hierarchical-bootstrap interval. */
   ratio: number;
   ratioCi: Interval;
-  /** Two-sided bootstrap p-value for diff = 0. */
+  /** Two-sided bootstrap p-value for diff = 0: 2 * min(P*(d <= 0), P*(d >= 0)), floored at
+   *  1 / (resamples + 1); NaN (JSON null) without an interval. */
   pValue: number;
   /** Mann-Whitney U two-sided p-value on the pooled units' values (second opinion); null for
    *  run-level metrics with fewer than 2 repetitions per arm. */
@@ -61,7 +64,8 @@ export interface MetricComparison {
   /** The statistic per repetition, in run order, so drift is visible. */
   perRepetition: { a: number[]; b: number[] };
   /** Minimum detectable effect at 80% power and this alpha for this design, absolute (metric
-   *  units) and relative to a (percent). */
+   *  units) and relative to a (percent): (z_{1-alpha/2} + z_{0.8}) * SE, SE the standard deviation
+   *  of the bootstrap b - a. NaN (JSON null) without an interval. */
   mde: number;
   mdePct: number;
   verdict: Verdict;
