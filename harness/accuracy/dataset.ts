@@ -110,7 +110,7 @@ function readSplitDir(dataDir: string, split: Split): Question[] {
   try {
     names = fs.readdirSync(dir).sort();
   } catch {
-    throw new UserError(`--data-dir: ${dir} is not a readable directory (expected the ceval-exam layout: ${split}/<subject>_${split}.csv)`);
+    throw new UserError(`data_dir: ${dir} is not a readable directory (expected the ceval-exam layout: ${split}/<subject>_${split}.csv)`);
   }
   const out: Question[] = [];
   for (const name of names) {
@@ -145,7 +145,7 @@ function readJsonl(file: string): Question[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new UserError(`--data-dir: ${file} is not a readable file`);
+    throw new UserError(`data_dir: ${file} is not a readable file`);
   }
   const out: Question[] = [];
   text.split(/\r?\n/).forEach((line, i) => {

@@ -104,3 +104,12 @@ describe('extractLetter: lone letter on the last line (fallback)', () => {
     expect(extractLetter('').letter).toBeNull();
   });
 });
+
+describe('extractLetter: hostile output', () => {
+  it('stays linear on long runs of blanks and markup', () => {
+    expect(extractLetter('答案' + ' '.repeat(200_000) + '是').letter).toBeNull();
+    expect(extractLetter('answer is ' + ' \n'.repeat(100_000) + 'x').letter).toBeNull();
+    expect(extractLetter('答案：' + '*'.repeat(100_000) + 'B').letter).toBe('B');
+    expect(extractLetter('分析\n'.repeat(50_000) + '答案：\n\n  C').letter).toBe('C');
+  }, 5_000);
+});

@@ -68,9 +68,12 @@ const LONE = /^[\s*_#>(\[【"'`]*([A-D])[\s*_)\]】."'`。:]*$/;
  *  letter on the last non-empty line (`B`, `**B**`, `(B)`, `B.`), else none. */
 export function extractLetter(answerText: string): { letter: Letter | null; method: ExtractionMethod } {
   const text = answerText.normalize('NFKC');
+  // Statements are matched on text with whitespace runs collapsed: the patterns' adjacent optional
+  // spaces would otherwise backtrack polynomially on long runs of blanks (a looping model's output).
+  const flat = text.replace(/\s+/g, ' ');
   let best: { at: number; letter: Letter; method: ExtractionMethod } | undefined;
   const scan = (re: RegExp, method: ExtractionMethod) => {
-    for (const m of text.matchAll(re)) {
+    for (const m of flat.matchAll(re)) {
       const at = (m.index ?? 0) + m[0].length;
       if (!best || at > best.at) best = { at, letter: m[1].toUpperCase() as Letter, method };
     }

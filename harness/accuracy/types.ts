@@ -43,7 +43,9 @@ export interface AnswerRecord {
   outcome: Outcome;
   correct: boolean;
   finishReason: string | null;
-  /** Request sent (first attempt) to answer received (last attempt), ms. */
+  /** ms. Without --stream: first attempt sent to answer received (retries and backoff included).
+   *  With --stream: the successful attempt's send to its last token, as the serving metrics define
+   *  E2EL. */
   latencyMs: number;
   /** Time to the first token, ms: only with --stream. */
   ttftMs: number | null;

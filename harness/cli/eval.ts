@@ -11,6 +11,7 @@ import { withInterrupt } from './interrupt.js';
 
 // Option names of harness/accuracy (scenario vocabulary) -> this command's flags, for error messages.
 const FLAG_OF: Record<string, string> = {
+  data_dir: '--data-dir',
   subjects: '--subjects',
   categories: '--categories',
   limit: '--limit',
