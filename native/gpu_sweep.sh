@@ -2,7 +2,8 @@
 # One device-machine call for kernel tuning: each optimized-kernel variant on the anchor shapes, every
 # dtype, cold % of a same-bytes copy measured beside it, plus memcheck of chosen variants. Expects
 # build/native/Release and .gpu/node.xz carried. The v3 sweeps used a temporary MAS_OPT_VARIANT switch
-# in mas_kernels.inc (removed; NOTES.md v3 lists the variants): add one back to sweep again.
+# in mas_kernels.inc (v3: removed; v4 brought one back: 0 token grid + MUFU weights, the default,
+# 1 row grid + MUFU, 2 token grid + accurate, 3 row grid + accurate = v3). NOTES.md.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
 B=build/native/Release

@@ -2,6 +2,9 @@
 #include "mas_user.h"
 
 #include <dlfcn.h>
+#include <spawn.h>
+#include <signal.h>
+#include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,6 +14,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
+
+extern char** environ;
 #include <sstream>
 #include <deque>
 #include <vector>
@@ -84,24 +89,34 @@ std::vector<std::string> split_flags(const char* s) {
   return out;
 }
 
-// Runs argv with stdout+stderr into `log`; returns the exit status (or -1).
+// Runs argv with stdin from /dev/null and stdout+stderr into `log`; returns the exit status (or
+// -1). posix_spawn with every signal at its default and none blocked: the caller may be Node, whose
+// dispositions, signal mask and standard descriptors a compiler must not inherit.
 int run(const std::vector<std::string>& argv, const std::string& log) {
-  pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    std::vector<char*> a;
-    for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-    a.push_back(nullptr);
-    execv(a[0], a.data());
-    _exit(127);
-  }
+  std::vector<char*> a;
+  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+  a.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t at;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  posix_spawnattr_init(&at);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&at, &none);
+  posix_spawnattr_setsigdefault(&at, &all);
+  posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, a[0], &fa, &at, a.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&at);
+  if (rc != 0) return -1;
   int st = 0;
-  if (waitpid(pid, &st, 0) < 0) return -1;
+  while (waitpid(pid, &st, 0) < 0)
+    if (errno != EINTR) return -1;
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 

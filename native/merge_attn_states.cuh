@@ -71,7 +71,8 @@ template <class T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
   T v[VEC];
 };
 
-// Cache policy: 0 = default loads/stores, 1 = streaming (evict-first) loads/stores.
+// Cache policy: 0 = default loads/stores, 1 = streaming (evict-first) loads/stores, 4 = read-only
+// (ld.global.nc) loads.
 // CACHE 3: read-only loads that skip L1 and ask L2 to fetch the whole 128-byte line on a miss
 // (measured v3: +2-4 points of copy bandwidth at 50-100 MB cold, -3 points at >= 200 MB).
 template <int CACHE, class P>
@@ -82,7 +83,9 @@ __device__ __forceinline__ P ld_pack(const P* p) {
       asm("ld.global.nc.L1::no_allocate.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4];"
           : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
     } else {
-      r = CACHE == 1 ? __ldcs(reinterpret_cast<const uint4*>(p)) : *reinterpret_cast<const uint4*>(p);
+      r = CACHE == 1 ? __ldcs(reinterpret_cast<const uint4*>(p))
+        : CACHE == 4 ? __ldg(reinterpret_cast<const uint4*>(p))
+                     : *reinterpret_cast<const uint4*>(p);
     }
     return *reinterpret_cast<P*>(&r);
   } else {
@@ -173,16 +176,28 @@ __device__ __forceinline__ RowWeights weights(const float* pl, const float* sl, 
 }
 
 // One row (token t, head h) moved by the BX threads of threadIdx.x: the body both grids share.
-template <DType DT, int VEC, int DC, int CACHE, bool FAST>
+// CONTIG: all three tensors contiguous [T,H,D] with T*H*D < 2^31, so one 32-bit offset (t*H+h)*D
+// serves all three (no 64-bit stride arithmetic).
+template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG>
 __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32_t h) {
   using D_ = Dev<DT>;
   using T = typename D_::T;
   using P = Pack<T, VEC>;
   constexpr int BX = RowShape<VEC, DC>::BX;
   const uint32_t li = h * p.T + t;
-  const T* x = static_cast<const T*>(p.prefix) + (int64_t(t) * p.p_tok + int64_t(h) * p.p_head);
-  const T* y = static_cast<const T*>(p.suffix) + (int64_t(t) * p.s_tok + int64_t(h) * p.s_head);
-  T* o = static_cast<T*>(p.out) + (int64_t(t) * p.o_tok + int64_t(h) * p.o_head);
+  const T* x;
+  const T* y;
+  T* o;
+  if constexpr (CONTIG) {
+    const uint32_t off = (t * p.H + h) * (DC > 0 ? uint32_t(DC) : p.ppr * VEC);
+    x = static_cast<const T*>(p.prefix) + off;
+    y = static_cast<const T*>(p.suffix) + off;
+    o = static_cast<T*>(p.out) + off;
+  } else {
+    x = static_cast<const T*>(p.prefix) + (int64_t(t) * p.p_tok + int64_t(h) * p.p_head);
+    y = static_cast<const T*>(p.suffix) + (int64_t(t) * p.s_tok + int64_t(h) * p.s_head);
+    o = static_cast<T*>(p.out) + (int64_t(t) * p.o_tok + int64_t(h) * p.o_head);
+  }
   const uint32_t ppr = DC > 0 ? uint32_t(RowShape<VEC, DC>::PPR) : p.ppr;
   if (DC > 0 && RowShape<VEC, DC>::PPR <= BX) {
     // Fast path (one pack per thread): issue the data loads and the LSE loads together, so the
@@ -220,22 +235,23 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
 }
 
 // Row grid (v2): BY consecutive rows (t*H + h) per 256-thread block; t and h by one FastDiv.
-template <DType DT, int VEC, int DC, int CACHE, bool FAST>
+template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG>
 __global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
   constexpr int BY = RowShape<VEC, DC>::BY;
   const uint32_t row = blockIdx.x * BY + threadIdx.y;
   if (row >= p.rows) return;
   const uint32_t t = p.divH.div(row);
-  merge_row<DT, VEC, DC, CACHE, FAST>(p, t, row - t * p.H);
+  merge_row<DT, VEC, DC, CACHE, FAST, CONTIG>(p, t, row - t * p.H);
 }
 
-// Token grid (v4, FlashInfer's layout): blockIdx.x is the token, heads on threadIdx.y (blockDim.y
-// heads per block, more blocks on blockIdx.y when H does not fit), so no index division at all.
-template <DType DT, int VEC, int DC, int CACHE, bool FAST>
+// Token grid (FlashInfer's layout): one token per blockIdx.y, heads on threadIdx.y (blockDim.y heads
+// per block, head groups on blockIdx.x so that consecutive blocks touch consecutive memory): no
+// index division at all.
+template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG>
 __global__ void __launch_bounds__(256) merge_tok_kernel(const OptParams p) {
-  const uint32_t h = blockIdx.y * blockDim.y + threadIdx.y;
+  const uint32_t h = blockIdx.x * blockDim.y + threadIdx.y;
   if (h >= p.H) return;
-  merge_row<DT, VEC, DC, CACHE, FAST>(p, blockIdx.x, h);
+  merge_row<DT, VEC, DC, CACHE, FAST, CONTIG>(p, blockIdx.y, h);
 }
 
 struct SParams {
