@@ -160,6 +160,11 @@ const scripts: Record<string, Script> = {
     res.write('data: ' + 'x'.repeat(200_000));
     hanging.add(res);
   },
+  // A server that echoes the bearer token back in its error (issue 10: redact it).
+  async 'echo-key'(res) {
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `invalid key ${String(seen.get('echo-key')?.headers.authorization)}`, code: 401 } }));
+  },
   async 'busy-429'(res) {
     res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2' });
     res.end(JSON.stringify({ error: { message: 'slow down', type: 'RateLimitError', code: 429 } }));
@@ -420,6 +425,13 @@ describe('streaming client', () => {
     expect(rec.failure?.kind).toBe('oversized');
     expect(rec.failure?.message).toBe('SSE line over 65536 bytes');
     expect(now() - t0).toBeLessThan(4_000);
+  });
+
+  it('never keeps the API key, even when the server echoes it in an error (issue 10)', async () => {
+    const { rec } = await once('echo-key', { apiKey: 'sk-very-secret' });
+    expect(rec.failure?.kind).toBe('http_4xx');
+    expect(rec.failure?.message).toBe('HTTP 401: invalid key Bearer *** (401)');
+    expect(JSON.stringify(rec)).not.toContain('sk-very-secret');
   });
 
   it('keeps the status and Retry-After of a 429 (issue 10)', async () => {

@@ -97,10 +97,9 @@ export function createClient(opts: ClientOptions): StreamingClient {
       const body = requestBody(opts, spec); // serialize before the send stamp
       const id = requestId(opts.requestIdPrefix, spec);
       const x = new Exchange(spec, scheduledAt, settings, signal, id);
-      if (x.isFinished) return x.done; // signal already aborted
-      if (closed) {
-        x.fail(new Error('client closed'));
-        return x.done;
+      if (x.isFinished || closed) {
+        if (!x.isFinished) x.fail(new Error('client closed'));
+        return x.done; // signal already aborted, or closed
       }
       live.add(x);
       if (signal !== undefined) watch(signal, x);
@@ -109,10 +108,11 @@ export function createClient(opts: ClientOptions): StreamingClient {
       } catch (e) {
         x.fail(e);
       }
-      return x.done.finally(() => {
+      const done = x.done.finally(() => {
         live.delete(x);
         if (signal !== undefined) unwatch(signal, x);
       });
+      return opts.apiKey ? done.then((r) => redactRecord(r, opts.apiKey!)) : done;
     },
 
     async close() {
@@ -122,4 +122,17 @@ export function createClient(opts: ClientOptions): StreamingClient {
       await pool.destroy();
     },
   };
+}
+
+/**
+ * The API key never reaches results, logs or reports (issue 10): a server that echoes it back in
+ * an error body or a streamed text gets it replaced by `***` in the record.
+ */
+export function redactRecord(r: RequestRecord, apiKey: string): RequestRecord {
+  if (apiKey.length < 4) return r; // a 1-3 character "key" would mangle ordinary text
+  const scrub = (s: string): string => (s.includes(apiKey) ? s.split(apiKey).join('***') : s);
+  if (r.failure !== undefined) r.failure.message = scrub(r.failure.message);
+  r.text = scrub(r.text);
+  r.reasoningText = scrub(r.reasoningText);
+  return r;
 }

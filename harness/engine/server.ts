@@ -9,6 +9,8 @@ import { resolveOptions, type EngineOptions, type ResolvedOptions } from './opti
 import { ApiError, parseRequest, type ApiKind } from './requests.js';
 import { Session, type SessionContext } from './session.js';
 import type { EngineStats } from './stepper.js';
+import { faultFor, resolveFaults, type FaultOptions } from './faults.js';
+import { FaultyResponse, httpFault } from './faultsResponse.js';
 
 export interface EngineHandle {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:PORT (the API is under /v1). */
@@ -28,14 +30,19 @@ const MAX_BODY = 16 * 1024 * 1024;
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
+    // Issue 10: a body over the limit gets a 413 answer, not a reset: stop keeping its bytes
+    // (the rest is read and dropped) and let the error handler answer.
+    const tooBig = (): void => {
+      parts.length = 0;
+      req.removeAllListeners('data');
+      req.resume();
+      reject(new ApiError(413, `request body over ${MAX_BODY} bytes`, 'RequestEntityTooLarge'));
+    };
+    if (Number(req.headers['content-length']) > MAX_BODY) return tooBig();
     let size = 0;
     req.on('data', (b: Buffer) => {
       size += b.length;
-      if (size > MAX_BODY) {
-        reject(new ApiError(413, `request body over ${MAX_BODY} bytes`));
-        req.destroy();
-        return;
-      }
+      if (size > MAX_BODY) return tooBig();
       parts.push(b);
     });
     req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
@@ -48,8 +55,18 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
   res.end(body);
 }
 
-export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandle> {
+/** Server-only options (issue 10), kept apart from the engine's cost and scheduling options. */
+export interface ServeOptions {
+  /** Inject faults into a share of requests (engine/faults.ts). */
+  faults?: FaultOptions;
+  /** Like vLLM's --api-key: /v1 routes answer 401 without `Authorization: Bearer <key>`. */
+  apiKey?: string;
+}
+
+export async function startEngine(opts: EngineOptions & ServeOptions = {}): Promise<EngineHandle> {
   const o = resolveOptions(opts);
+  const faults = opts.faults !== undefined ? resolveFaults(opts.faults) : undefined;
+  let arrivals = 0;
   const loop = new EngineLoop({
     profile: o.profile,
     limits: { maxNumSeqs: o.maxNumSeqs, maxNumBatchedTokens: o.maxNumBatchedTokens },
@@ -83,15 +100,28 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
   });
 
   async function completion(kind: ApiKind, req: IncomingMessage, res: ServerResponse, receivedAt: number): Promise<void> {
+    const n = arrivals++;
+    const id = req.headers['x-request-id'];
+    const fault = faults ? faultFor(faults, typeof id === 'string' ? id : `#${n}`) : undefined;
     const body = await readBody(req);
+    if (fault !== undefined && faults !== undefined && httpFault(res, fault, faults)) return;
     const parsed = parseRequest(kind, body, o.model, o.maxModelLen);
-    new Session(parsed, res, ctx, receivedAt).start();
+    if (fault?.kind === 'slow_headers') {
+      await new Promise((r) => setTimeout(r, faults!.slowHeadersMs));
+      if (res.destroyed) return;
+    }
+    const out = fault !== undefined && faults !== undefined ? (new FaultyResponse(res, fault, faults) as unknown as ServerResponse) : res;
+    new Session(parsed, out, ctx, receivedAt).start();
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = now();
     const path = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';
+    if (opts.apiKey !== undefined && path.startsWith('/v1/') && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
+      req.resume();
+      throw new ApiError(401, 'Unauthorized: missing or wrong API key (Authorization: Bearer ...)', 'AuthenticationError');
+    }
     const post = (kind: ApiKind): Promise<void> => {
       if (method !== 'POST') throw new ApiError(405, `Method ${method} not allowed on ${path}`, 'MethodNotAllowed');
       return completion(kind, req, res, receivedAt);
@@ -125,6 +155,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<EngineHandl
         return;
       }
       const err = e instanceof ApiError ? e : new ApiError(500, `internal error: ${(e as Error).message}`, 'InternalServerError');
+      if (err.status === 413) res.setHeader('connection', 'close');
       sendJson(res, err.status, err.body());
     });
   });

@@ -1,0 +1,44 @@
+// The engine as a server (issue 10): --api-key answers 401 in OpenAI's error shape; a body over
+// the limit gets 413, not a reset.
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, type EngineHandle } from './index.js';
+
+let e: EngineHandle;
+beforeAll(async () => {
+  e = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 1, noise: false, apiKey: 'sk-test-key' });
+});
+afterAll(() => e.close());
+
+const BODY = () => JSON.stringify({ model: e.options.model, prompt: 'hi', max_tokens: 2 });
+const post = (headers: Record<string, string>, body: string | Buffer) =>
+  request(`${e.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+describe('engine server guards (issue 10)', () => {
+  it('answers 401 without the right bearer key, in OpenAI error shape, and serves with it', async () => {
+    for (const h of [{}, { authorization: 'Bearer wrong' }]) {
+      const r = await post(h, BODY());
+      expect(r.statusCode).toBe(401);
+      const j = (await r.body.json()) as { error: { message: string; type: string; code: number } };
+      expect(j.error).toMatchObject({ type: 'AuthenticationError', code: 401 });
+      expect(JSON.stringify(j)).not.toContain('sk-test-key');
+    }
+    const models = await request(`${e.url}/v1/models`);
+    expect(models.statusCode).toBe(401);
+    await models.body.dump();
+    const ok = await post({ authorization: 'Bearer sk-test-key' }, BODY());
+    expect(ok.statusCode).toBe(200);
+    await ok.body.dump();
+    const health = await request(`${e.url}/health`);
+    expect(health.statusCode).toBe(200); // not under /v1: no key needed, as vLLM
+    await health.body.dump();
+  });
+
+  it('answers 413 to a body over the limit instead of resetting the connection', async () => {
+    const big = Buffer.alloc(17 * 1024 * 1024, 0x61);
+    const r = await post({ authorization: 'Bearer sk-test-key' }, big);
+    expect(r.statusCode).toBe(413);
+    const j = (await r.body.json()) as { error: { code: number } };
+    expect(j.error.code).toBe(413);
+  });
+});
