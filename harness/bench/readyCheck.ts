@@ -1,16 +1,18 @@
 // vLLM's initial test request (vllm/benchmarks/lib/ready_checker.py, --ready-check-timeout-sec):
 // before the measured run, send the first request once and stop with the server's own message
 // when it fails, instead of running every request into the same wall and printing a block of zeros.
-// Transient failures (connection refused or reset, 5xx, 429, stalls, timeouts) are retried until
-// the deadline, as vLLM does while a server is still starting; a failure that retrying cannot fix
-// (4xx such as a wrong model name or a prompt over the context length, a stream that is not SSE)
-// stops at once.
+// Failures are retried until the deadline (connection refused or reset, 5xx, 429, stalls, broken
+// streams), as vLLM does while a server is still starting; a failure that retrying cannot fix
+// (4xx such as a wrong model name or a prompt over the context length, an answer that is not an
+// SSE stream) stops at once.
 import { UserError } from '../common/errors.js';
 import type { FailureKind, RequestRecord } from '../records/record.js';
 import type { RequestSpec } from '../records/spec.js';
 
-/** Kinds worth another try while the deadline lasts. */
-const TRANSIENT: ReadonlySet<FailureKind> = new Set(['refused', 'reset', 'http_5xx', 'http_429', 'stall', 'timeout', 'truncated']);
+/** Kinds that another try cannot fix (a wrong model, a prompt too long, not an SSE server); every
+ *  other kind is retried while the deadline lasts, as vLLM retries every failure. */
+const FINAL: ReadonlySet<FailureKind> = new Set(['http_4xx', 'not_sse']);
+const TRANSIENT = { has: (k: FailureKind): boolean => !FINAL.has(k) };
 
 export interface ReadyCheckOptions {
   /** Give up after this long (ms); vLLM's --ready-check-timeout-sec (default 600 s there). */

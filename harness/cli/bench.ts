@@ -156,7 +156,11 @@ export function benchPlan(a: BenchArgs) {
 async function handler(a: BenchArgs): Promise<void> {
   const { baseUrl, apiKey, maxConcurrency, sseMax, extraBody, workload, aggregate, metadata, requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer } = benchPlan(a);
 
-  const models = await listModels(baseUrl, apiKey);
+  // The key never reaches the terminal, even when the server echoes it in an error.
+  const models = await listModels(baseUrl, apiKey).catch((e: unknown) => {
+    if (apiKey && apiKey.length >= 4 && e instanceof Error) e.message = e.message.split(apiKey).join('***');
+    throw e;
+  });
   const model = a.model ?? models[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
 
