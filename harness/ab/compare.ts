@@ -30,6 +30,8 @@ export interface AbSummaryInput {
   accuracy?: AbReportData['accuracy'];
   /** Extra caveats (e.g. the accuracy step's). */
   notes?: string[];
+  /** Write comparison.json, report.md and report.html into dir (default true). */
+  write?: boolean;
 }
 
 export interface AbSummary {
@@ -82,7 +84,7 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
   }
   if (i.partial) notes.unshift(`partial run: ${i.partialReason ?? 'interrupted'}; only finished runs are compared`);
   const files: AbSummary['files'] = { comparison: null, markdown: null, html: null };
-  if (comparison) {
+  if (comparison && i.write !== false) {
     files.comparison = path.join(i.dir, 'comparison.json');
     await atomicWriteFile(files.comparison, JSON.stringify({ ...comparison, partial: i.partial, notes: [...comparison.notes, ...notes] }, null, 2) + '\n');
     const data: AbReportData = {

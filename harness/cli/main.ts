@@ -9,6 +9,7 @@ import { demoCommand } from './demo.js';
 import { benchClientCommand } from './bench-client.js';
 import { abCommand } from './ab.js';
 import { reportCommand } from './report.js';
+import { compareCommand } from './compare.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { calibrateCommand } from './calibrate.js';
@@ -31,6 +32,7 @@ const cli = () =>
     .command(benchCommand)
     .command(abCommand)
     .command(reportCommand)
+    .command(compareCommand)
     .command(engineCommand)
     .command(microCommand)
     .command(demoCommand)

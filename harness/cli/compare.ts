@@ -1,0 +1,46 @@
+// `abserve compare A B`: two saved runs side by side, with intervals when both have per-request
+// data (abserve bench JSON, vLLM --save-detailed JSON), differences only when one has aggregates.
+import type { Argv, CommandModule } from 'yargs';
+import { UserError } from '../common/errors.js';
+import { aggregateRows, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
+import { summarizeAb } from '../ab/compare.js';
+import { formatComparison } from '../stats/format.js';
+
+function builder(y: Argv) {
+  return y
+    .positional('a', { type: 'string', describe: 'baseline run: result JSON (abserve or vLLM), printed vLLM block, or its folder' })
+    .positional('b', { type: 'string', describe: 'changed run, same forms' })
+    .option('alpha', { type: 'number', default: 0.05 })
+    .option('result-dir', { type: 'string', describe: 'also write comparison.json, report.md and report.html here' });
+}
+type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
+
+async function handler(a: Args): Promise<void> {
+  if (!a.a || !a.b) throw new UserError('compare: name two saved runs, e.g. abserve compare results/a/a.json results/b/b.json');
+  if (!(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
+  const A = loadSavedRun(a.a, 'A');
+  const B = loadSavedRun(b(a), 'B');
+  console.log(`A: ${A.file}\nB: ${B.file}\n`);
+  if (A.data && B.data) {
+    const out = await summarizeAb({
+      dir: a['result-dir'] ?? '', scenario: 'compare', createdAt: new Date().toISOString(), arms: ['A', 'B'], alpha: a.alpha,
+      runs: [A.data, { ...B.data, order: 1 }], manifest: { a: A.file, b: B.file }, partial: false,
+      write: a['result-dir'] !== undefined,
+    });
+    if (out.comparison) console.log(formatComparison(out.comparison));
+    for (const n of out.notes) console.log(`note: ${n}`);
+    if (out.files.html) console.log(`report: ${out.files.html}`);
+    return;
+  }
+  console.log(formatAggregateRows(aggregateRows(A.run, B.run), 'A', 'B'));
+  const which = !A.data && !B.data ? 'both runs have' : `${A.data ? 'B' : 'A'} has`;
+  console.log(`\nnote: ${which} aggregates only (a printed block or a JSON without per-request lists): no interval or significance is possible; save with --save-detailed (vLLM) or abserve bench --save-result`);
+}
+const b = (a: Args) => a.b!;
+
+export const compareCommand: CommandModule<object, Args> = {
+  command: 'compare [a] [b]',
+  describe: 'compare two saved runs (abserve or vLLM JSON, or vLLM printed blocks)',
+  builder: (y) => builder(y) as unknown as Argv<Args>,
+  handler,
+};
