@@ -21,6 +21,8 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
+/** Starts the server on 127.0.0.1 at a free port. `close()` drops open sockets (hanging requests
+ *  included) and stops it. */
 export async function startFakeServer(script: Script): Promise<FakeServer> {
   const bodies: Record<string, unknown>[] = [];
   const seen = new Map<string, number>();
