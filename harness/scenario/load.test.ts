@@ -258,7 +258,7 @@ describe('errors', () => {
       ].join('\n'),
     );
     const want = [
-      'target.engine.profile: expected one of tiny, r1-l20-approx, got "huge"',
+      'target.engine.profile: expected one of tiny, r1-l20-approx, r1-l20-pp3-tp8, got "huge"',
       'target.engine.time_scale: expected a number in (0, 1000], got 0',
       'target.url: expected an http(s) URL, got "ftp://x"',
       'target: expected exactly one of engine, url, compose, got engine and url',
