@@ -3,9 +3,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
 import { DEFAULT_MODEL, DEFAULT_PROFILE, profileNames, startEngine } from '../engine/index.js';
+import { addServeFlags, serveOptions } from './engineServeFlags.js';
+import { watchParent } from './parentWatch.js';
 
 function builder(y: Argv) {
-  return y
+  const b = y
     .option('port', { type: 'number', default: 8000, describe: 'port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
     .option('model', { type: 'string', default: DEFAULT_MODEL, describe: 'served model name' })
@@ -29,6 +31,8 @@ function builder(y: Argv) {
     .option('noise-seed', { type: 'number', describe: 'noise seed, integer >= 0 (default: random per engine; fixed reproduces a run)' })
     .option('step-scale', { type: 'number', default: 1, describe: 'every step this many times as long (1.05 = 5% slower arm)' })
     .option('spin-ms', { type: 'number', describe: 'poll the last ms of each step for timer precision (CPU cost); default min(1, step/4)' });
+  addServeFlags(b); // --api-key, --fault-* (issue 10)
+  return b;
 }
 
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
@@ -64,6 +68,7 @@ export const engineCommand: CommandModule = {
         noise: a.noise === 'on',
         noiseSeed: seed,
         stepScale,
+        ...serveOptions(raw as Record<string, unknown>),
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -87,6 +92,7 @@ export const engineCommand: CommandModule = {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      watchParent(stop); // never outlive the abserve that started us (issue 10)
     });
   },
 };

@@ -44,7 +44,11 @@ export async function spawnEngine(
 ): Promise<EngineProcess> {
   if (opts.signal?.aborted) throw new UserError('embedded engine: start-up aborted');
   const child: ResultPromise = execa(process.execPath, [BIN, 'engine', '--port', '0', ...args], {
-    env,
+    // Issue 10: the engine watches this pid and exits when abserve dies (cli/parentWatch.ts).
+    env: { ...env, ABSERVE_PARENT_PID: String(process.pid) },
+    // Its own process group: a terminal's Ctrl-C reaches abserve only, which saves its results
+    // first and then stops the engine (instead of the engine dying first and being blamed).
+    detached: true,
     reject: false,
     stdin: 'ignore',
     buffer: false,
