@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrate, FIT_METRICS } from '../engine/calibrate.js';
 import { getProfile, R1_L20_PP3_TP8_START } from '../engine/profiles.js';
@@ -21,6 +24,22 @@ describe('abserve calibrate', () => {
     const table = formatFitTable(fit.rows);
     expect(table.split('\n')[1]).toMatch(/^4k-1k\s+cuda\s+meanTtft \(ms\)\s+5654\.02\s+\d+\.\d\d\s+[+-]\d+\.\d$/);
   }, 60_000);
+
+  it("takes vLLM --save-result JSON as well, the arm from the file name", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'abserve-cal-'));
+    const run = (ttft: number) => ({
+      completed: 4, duration: 10, total_input_tokens: 400, total_output_tokens: 40, max_concurrency: 2,
+      mean_ttft_ms: ttft, median_ttft_ms: ttft, p99_ttft_ms: ttft * 2, mean_tpot_ms: 9, median_itl_ms: 8,
+    });
+    writeFileSync(join(dir, 'small-with-op.json'), JSON.stringify(run(100)));
+    writeFileSync(join(dir, 'small-without-op.json'), JSON.stringify(run(110)));
+    const t = publishedTargets(dir);
+    expect(t.map((x) => [x.scenario.name, x.arm, x.published.meanTtftMs])).toEqual([
+      ['small', 'cuda', 100],
+      ['small', 'fallback', 110],
+    ]);
+    expect(t[0].scenario).toEqual({ name: 'small', numPrompts: 4, inputLen: 100, outputLen: 10, concurrency: 2 });
+  });
 
   it('a folder without blocks is a one-line error naming the flag', () => {
     expect(() => publishedTargets('/nonexistent-dir')).toThrow('--published: cannot read /nonexistent-dir (ENOENT)');

@@ -27,7 +27,7 @@ function target(run: ImportedRun, file: string): FitTarget {
   const p99 = ttft?.percentiles.find((p) => p.p === 99)?.value;
   return {
     scenario: {
-      name: base.replace(/\.(with|without)-op.*$/, ''),
+      name: base.replace(/[.-](with|without)-op.*$/, ''),
       numPrompts: run.completed,
       inputLen: run.totalInputTokens / run.completed,
       outputLen: run.totalOutputTokens / run.completed,
@@ -45,15 +45,15 @@ function target(run: ImportedRun, file: string): FitTarget {
   };
 }
 
-/** Every *.txt block in `dir` as a fit target, sorted by file name. */
+/** Every vLLM result in `dir` (*.txt blocks or *.json --save-result files) as a fit target, sorted by file name. */
 export function publishedTargets(dir: string): FitTarget[] {
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => path.join(dir, f));
+    files = readdirSync(dir).filter((f) => /\.(txt|json)$/.test(f)).sort().map((f) => path.join(dir, f));
   } catch (e) {
     throw new UserError(`--published: cannot read ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (files.length === 0) throw new UserError(`--published: no .txt result blocks in ${dir}`);
+  if (files.length === 0) throw new UserError(`--published: no vLLM results (.txt blocks or .json) in ${dir}`);
   return files.map((f) => target(importFiles([f])[0], f));
 }
 
@@ -76,7 +76,7 @@ export function formatFitTable(rows: readonly FitRow[]): string {
 
 function builder(y: Argv) {
   return y
-    .option('published', { type: 'string', default: DEFAULT_PUBLISHED, describe: 'folder of vLLM result blocks (*with-op*.txt, *without-op*.txt)' })
+    .option('published', { type: 'string', default: DEFAULT_PUBLISHED, describe: 'folder of vLLM results, *.txt blocks or *.json, named *with-op* / *without-op* (the arm)' })
     .option('max-evals', { type: 'number', default: DEFAULT_MAX_EVALS, describe: 'Nelder-Mead evaluations (each simulates every block)' })
     .option('json', { type: 'boolean', default: false, describe: 'print {profile, rows} as JSON' });
 }
