@@ -16,6 +16,9 @@ import { summarizeAb, type AbSummary } from './compare.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
+import type { AccuracyRun } from '../accuracy/types.js';
+import type { AbReportData } from '../report/abReportTypes.js';
+import { accuracyTable, askArm, checkAccuracyStep, compareArmsAccuracy } from './accuracyStep.js';
 import { runOne } from './runOne.js';
 import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
 
@@ -29,7 +32,8 @@ export type AbEvent =
   | { type: 'run-start'; run: PlannedRun; total: number }
   | { type: 'progress'; run: PlannedRun; progress: LoadProgress }
   | { type: 'run-end'; run: PlannedRun; data: RunData }
-  | { type: 'server-stop'; arm: string };
+  | { type: 'server-stop'; arm: string }
+  | { type: 'accuracy'; arm: string; phase: 'during' | 'after' };
 
 export interface AbOptions {
   /** Results folder; default results/<timestamp>-<scenario>. */
@@ -42,6 +46,8 @@ export interface AbOptions {
 }
 
 export interface AbOutcome extends AbSummary {
+  /** The accuracy step's table and verdict, when the scenario ran one and both arms finished it. */
+  accuracy?: NonNullable<AbReportData['accuracy']>;
   dir: string;
   runs: RunData[];
   partial: boolean;
@@ -55,6 +61,7 @@ export interface AbOutcome extends AbSummary {
  * resolved before any run; later failures become a partial outcome, never a lost folder.
  */
 export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> {
+  checkAccuracyStep(s);
   const createdAt = new Date();
   const dir = o.resultDir ?? defaultResultDir(s, createdAt);
   mkdirSync(path.join(dir, 'logs'), { recursive: true });
@@ -82,6 +89,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   emit({ type: 'plan', runs: plan, dir });
 
   const runs: RunData[] = [];
+  const accuracyRuns: Record<string, AccuracyRun> = {};
   let partialReason: string | undefined;
   let session: TargetSession | undefined;
   let sessionArm: string | undefined;
@@ -119,6 +127,10 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
         }
       }
       emit({ type: 'run-start', run, total: plan.length });
+      const asking =
+        s.accuracy?.when === 'during' && run.rep === 1 && !(run.arm in accuracyRuns) && arms.indexOf(run.arm) < 2
+          ? askArm(s, run.arm, session.url, model!, dir, o.signal, s.workload.maxConcurrency)
+          : undefined;
       const out = await runOne({
         scenario: s,
         run,
@@ -129,6 +141,10 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
         signal: o.signal,
         onProgress: (p) => emit({ type: 'progress', run, progress: p }),
       });
+      if (asking) {
+        emit({ type: 'accuracy', arm: run.arm, phase: 'during' });
+        accuracyRuns[run.arm] = await asking;
+      }
       runs.push(out.data);
       if (out.prefixCacheReset === false) manifest.prefix_cache_reset = 'not supported by the server';
       emit({ type: 'run-end', run, data: out.data });
@@ -139,6 +155,19 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
       previous = run;
       if (s.cooldownMs > 0 && run !== plan[plan.length - 1]) {
         await sleep(s.cooldownMs, undefined, { signal: o.signal }).catch(() => {});
+      }
+    }
+    // The accuracy step after the serving runs: each of A and B on a server of its own.
+    if (s.accuracy?.when === 'after' && partialReason === undefined && !o.signal?.aborted) {
+      for (const arm of arms.slice(0, 2)) {
+        await stopSession();
+        starts++;
+        const logFile = path.join(dir, 'logs', `server-${String(starts).padStart(2, '0')}-${arm}-accuracy.log`);
+        const started = await target.start(engineSeeded(s, servers.get(arm)!, starts), { logFile, signal: o.signal });
+        session = started;
+        sessionArm = arm;
+        emit({ type: 'accuracy', arm, phase: 'after' });
+        accuracyRuns[arm] = await askArm(s, arm, started.url, model!, dir, o.signal);
       }
     }
   } catch (e) {
@@ -158,7 +187,17 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   if (partial) manifest.partial_reason = `${partialReason}; ${runs.length} of ${plan.length} runs finished`;
   manifest.runs_finished = runs.length;
   await writeManifest();
+  let accuracy: AbReportData['accuracy'];
+  const [armA, armB] = arms;
+  const accA = armA !== undefined ? accuracyRuns[armA] : undefined;
+  const accB = armB !== undefined ? accuracyRuns[armB] : undefined;
+  if (accA && accB) {
+    const c = compareArmsAccuracy(accA, accB, s.alpha);
+    await atomicWriteFile(path.join(dir, 'accuracy-comparison.json'), JSON.stringify(c, null, 2) + '\n');
+    accuracy = accuracyTable(c);
+  }
   const summary = await summarizeAb({
+    ...(accuracy ? { accuracy } : {}),
     dir,
     scenario: s.name,
     createdAt: createdAt.toISOString(),
@@ -171,5 +210,5 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     resamples: o.resamples,
     seed: s.seed + 1,
   });
-  return { ...summary, dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms };
+  return { ...summary, dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms, ...(accuracy ? { accuracy } : {}) };
 }

@@ -51,6 +51,9 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
       case 'server-start':
         console.log(`[${e.arm}] starting ${e.target} server`);
         break;
+      case 'accuracy':
+        console.log(`[${e.arm}] accuracy step (${e.phase === 'during' ? 'during the first run' : 'after the serving runs'})`);
+        break;
       case 'run-start':
         bar = showProgress ? progressView(requestsPerRun, `${e.run.arm}#${e.run.rep}`) : undefined;
         break;
@@ -86,6 +89,7 @@ async function handler(a: Args): Promise<void> {
   );
   console.log('');
   if (out.comparison) console.log(formatComparison(out.comparison));
+  if (out.accuracy) console.log(`\naccuracy: ${out.accuracy.verdict}`);
   for (const n of out.notes) console.log(`note: ${n}`);
   console.log(`\nresults: ${out.dir}`);
   if (out.files.html) console.log(`report:  ${out.files.html}`);

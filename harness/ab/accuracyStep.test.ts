@@ -1,0 +1,50 @@
+// The scenario's accuracy step through runAb: both arms asked the (made-up) C-Eval fixture on their
+// own engines, compared question by question, and the table in the report.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario/index.js';
+import { runAb } from './runAb.js';
+
+const FIXTURE = fileURLToPath(new URL('../accuracy/fixtures/ceval-mini', import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), 'abserve-acc-'));
+
+const scenario = (when: string, dataDir = FIXTURE) =>
+  parseScenario(
+    `
+name: acc
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
+arms:
+  - name: a
+  - name: b
+    env: { VLLM_DISABLE_MERGE_ATTN_CUDA_OP: "1" }
+repetitions: 1
+accuracy: { data_dir: ${JSON.stringify(dataDir)}, split: val, max_tokens: 8, when: ${when} }
+`,
+    'acc.yaml',
+  );
+
+describe('the accuracy step of a scenario', () => {
+  for (const when of ['after', 'during']) {
+    it(`asks both arms (${when}) and puts the paired comparison in the report`, async () => {
+      const out = await runAb(scenario(when), { resultDir: path.join(dir, when), resamples: 200 });
+      expect(out.partial).toBe(false);
+      const c = JSON.parse(readFileSync(path.join(out.dir, 'accuracy-comparison.json'), 'utf8'));
+      expect(c.paired).toBe(12); // every fixture question, asked of both arms
+      expect(c.arms).toEqual({ a: 'a', b: 'b' });
+      for (const arm of ['a', 'b']) expect(existsSync(path.join(out.dir, 'accuracy', arm, 'answers.jsonl')), arm).toBe(true);
+      expect(out.accuracy?.rows[0]?.[0]).toBe('Overall');
+      expect(readFileSync(path.join(out.dir, 'report.md'), 'utf8')).toContain('McNemar');
+    }, 60_000);
+  }
+
+  it('refuses a missing data_dir before starting anything', async () => {
+    const s = { ...scenario('after'), accuracy: { ...scenario('after').accuracy!, dataDir: undefined } };
+    const target = path.join(dir, 'never');
+    await expect(runAb(s, { resultDir: target })).rejects.toThrow(/accuracy\.data_dir: required/);
+    expect(existsSync(target)).toBe(false);
+  });
+});
