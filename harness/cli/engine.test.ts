@@ -40,3 +40,16 @@ describe('abserve engine (child process)', () => {
     }
   });
 });
+
+describe('abserve engine flags', () => {
+  it('an unreadable --merge-timings file is one line naming the flag, exit 2', async () => {
+    const child = spawn(process.execPath, [bin, 'engine', '--port', '0', '--profile', 'r1-l20-pp3-tp8', '--merge-timings', '/nonexistent/micro.json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(err.trim()).toBe('abserve: --merge-timings: cannot read /nonexistent/micro.json (ENOENT)');
+  });
+});

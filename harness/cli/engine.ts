@@ -2,7 +2,10 @@
 // one line on stdout once listening (parents spawn it and parse that line); details go to stderr.
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { DEFAULT_MODEL, DEFAULT_PROFILE, profileNames, startEngine } from '../engine/index.js';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_MODEL, DEFAULT_PROFILE, getProfile, profileNames, startEngine, type CostProfile } from '../engine/index.js';
+import { parseMicroJson } from '../micro/bench.js';
+import { mergeTableFromMicro } from './predict.js';
 import { addServeFlags, serveOptions } from './engineServeFlags.js';
 import { watchParent } from './parentWatch.js';
 
@@ -30,6 +33,10 @@ function builder(y: Argv) {
     })
     .option('noise-seed', { type: 'number', describe: 'noise seed, integer >= 0 (default: random per engine; fixed reproduces a run)' })
     .option('step-scale', { type: 'number', default: 1, describe: 'every step this many times as long (1.05 = 5% slower arm)' })
+    .option('merge-timings', {
+      type: 'string',
+      describe: 'abserve micro / mas_bench JSON timing the merge calls (baseline = merge op off, optimized = on; 16 heads x 128 bf16)',
+    })
     .option('spin-ms', { type: 'number', describe: 'poll the last ms of each step for timer precision (CPU cost); default min(1, step/4)' });
   addServeFlags(b); // --api-key, --fault-* (issue 10)
   return b;
@@ -49,13 +56,26 @@ export const engineCommand: CommandModule = {
     }
     const stepScale = a['step-scale'];
     if (!(Number.isFinite(stepScale) && stepScale > 0)) throw new UserError(`--step-scale: want a number > 0, got ${String(stepScale)}`);
+    let profile: string | CostProfile = a.profile;
+    if (a['merge-timings']) {
+      const file = a['merge-timings'];
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new UserError(`--merge-timings: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      const base = getProfile(a.profile);
+      const sel = { oldKernel: 'baseline', newKernel: 'optimized', heads: 16, headSize: 128, dtype: 'bfloat16' };
+      profile = { ...base, mergeTable: mergeTableFromMicro(parseMicroJson(text, file), file, sel, base.mergeTable?.callsPerChunk ?? 61) };
+    }
     let engine;
     try {
       engine = await startEngine({
         port: a.port,
         host: a.host,
         model: a.model,
-        profile: a.profile,
+        profile,
         timeScale: a['time-scale'],
         fixedStepMs: a['fixed-step-ms'],
         maxNumSeqs: a['max-num-seqs'],
