@@ -9,6 +9,7 @@ import type { AggregateOptions, BenchResult } from '../metrics/types.js';
 import { buildWorkload, rateAt, resolveWorkloadOptions, type RequestSpec, type Tokenizer, type WorkloadOptions } from '../workload/index.js';
 import { now } from '../common/clock.js';
 import { readyCheck } from './readyCheck.js';
+import { compactRecord, type RecordSpool } from './recordSpool.js';
 
 /** Connection refusals in a row after which the server is taken to be gone. */
 const SERVER_GONE_AFTER = 3;
@@ -37,6 +38,12 @@ export interface BenchmarkConfig {
   readyCheckTimeoutMs?: number;
   /** Wait between ready-check tries (ms, default 5000 as vLLM). */
   readyCheckIntervalMs?: number;
+  /**
+   * Append every finished record to this spool and keep only its timing in memory (text,
+   * reasoning and tool calls are dropped from `records`; restoreTexts / spoolRecords read them
+   * back). Bounded memory for long runs, and a file that survives a crash. The caller closes it.
+   */
+  spool?: RecordSpool;
 }
 
 export interface BenchmarkRun {
@@ -92,6 +99,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
     },
   };
 
+  const spool = cfg.spool;
   const date = new Date().toISOString();
   try {
     const first = specs.find((s) => !s.warmup);
@@ -107,7 +115,13 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
       maxConcurrency: cfg.maxConcurrency,
       signal: stop.signal,
       onProgress: cfg.onProgress,
-      onRecord: cfg.onRecord,
+      onRecord: spool
+        ? (r) => {
+            spool.append(r);
+            cfg.onRecord?.(r);
+            compactRecord(r);
+          }
+        : cfg.onRecord,
     });
     const rate = cfg.workload.requestRate ?? Number.POSITIVE_INFINITY;
     const result = aggregate(

@@ -1,9 +1,11 @@
 // `abserve bench`: one serving benchmark against an OpenAI-compatible server, with vLLM's flag
 // names where vLLM has the flag, its printed block and its saved JSON.
 // Choice flags are checked by benchPlan, not yargs `choices` (whose error spans several lines).
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { runBenchmark } from '../bench/runBenchmark.js';
+import { RecordSpool, restoreTexts, spoolRecords } from '../bench/recordSpool.js';
 import { UserError } from '../common/errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
 import { listModels } from '../target/probe.js';
@@ -166,6 +168,10 @@ async function handler(a: BenchArgs): Promise<void> {
 
   if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
   const view = a['disable-progress'] ? undefined : progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
+  // Records go to disk as they finish (bounded memory; a killed run still leaves them).
+  const spoolDir = a['result-dir'] ?? 'results';
+  mkdirSync(spoolDir, { recursive: true });
+  const spool = new RecordSpool(path.join(spoolDir, `abserve-bench-${process.pid}.partial.requests.jsonl`));
   const run = await withInterrupt((signal) =>
     runBenchmark({
       client: {
@@ -182,17 +188,26 @@ async function handler(a: BenchArgs): Promise<void> {
       runTimeoutMs,
       signal,
       onProgress: view ? (p) => view.update(p) : undefined,
-    }).finally(() => view?.stop()),
-  );
+      spool,
+    }).finally(async () => {
+      view?.stop();
+      await spool.close();
+    }),
+  ).catch((e: unknown) => {
+    if (spool.count === 0) spool.remove(); // nothing ran (e.g. the ready check failed)
+    throw e;
+  });
 
   console.log(formatResultBlock(run.result));
   // An interrupted run is always saved: completed requests are never thrown away.
   if (a['save-result'] || run.result.info.partial) {
     const name = a['result-filename']?.replace(/\.json$/, '') ?? defaultRunName(run.result);
     const dir = a['result-dir'] ?? path.join('results', name);
-    const files = await writeRunResults(dir, run.result, run.records, { name });
+    restoreTexts(run.result, spool.path);
+    const files = await writeRunResults(dir, run.result, spoolRecords(spool.path), { name });
     console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
   }
+  spool.remove();
   if (run.result.info.partial) process.exitCode = 3;
   else if (run.result.completed === 0) {
     // A run with no successful request measured nothing: never exit 0 with a block of zeros.

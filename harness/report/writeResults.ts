@@ -49,7 +49,7 @@ export function safeFileName(name: string): string {
   return s === '' ? 'run' : s;
 }
 
-function* jsonlLines(records: readonly RequestRecord[]): Iterable<string> {
+function* jsonlLines(records: Iterable<RequestRecord>): Iterable<string> {
   for (const rec of records) {
     // The raw record already carries the texts; the derived part repeats only numbers.
     const { text: _t, reasoningText: _r, ...metrics } = deriveRequest(rec);
@@ -57,10 +57,14 @@ function* jsonlLines(records: readonly RequestRecord[]): Iterable<string> {
   }
 }
 
+/**
+ * Write `<dir>/<name>.json` and `<dir>/<name>.requests.jsonl` atomically. `records` may be any
+ * iterable (e.g. a generator streaming a spool file back), consumed once.
+ */
 export async function writeRunResults(
   dir: string,
   result: BenchResult,
-  records: readonly RequestRecord[],
+  records: Iterable<RequestRecord>,
   opts: WriteOptions = {},
 ): Promise<WrittenFiles> {
   const name = safeFileName(opts.name ?? defaultRunName(result));
