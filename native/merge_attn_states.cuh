@@ -247,6 +247,24 @@ __global__ void __launch_bounds__(256) merge_opt_kernel(const OptParams p) {
 // Token grid (FlashInfer's layout): one token per blockIdx.y, heads on threadIdx.y (blockDim.y heads
 // per block, head groups on blockIdx.x so that consecutive blocks touch consecutive memory): no
 // index division at all.
+// Tile grid: each block is TT consecutive tokens x BY/TT consecutive heads (threadIdx.y = head
+// offset * TT + token offset), head tiles on blockIdx.x and token tiles on blockIdx.y. Neighbouring
+// rows of a warp are neighbouring tokens of one head, so the [H,T] LSE loads and stores coalesce
+// (the row grid reads BY scattered LSE sectors per block), and no index division is needed.
+template <int VEC, int DC> struct TileShape {
+  static constexpr int BY = RowShape<VEC, DC>::BY;
+  static constexpr int TT = BY < 8 ? BY : 8;  // tokens per block
+  static constexpr int HH = BY / TT;          // heads per block
+};
+template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG>
+__global__ void __launch_bounds__(256) merge_tile_kernel(const OptParams p) {
+  using TS = TileShape<VEC, DC>;
+  const uint32_t t = blockIdx.y * TS::TT + threadIdx.y % TS::TT;
+  const uint32_t h = blockIdx.x * TS::HH + threadIdx.y / TS::TT;
+  if (t >= p.T || h >= p.H) return;
+  merge_row<DT, VEC, DC, CACHE, FAST, CONTIG>(p, t, h);
+}
+
 template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG>
 __global__ void __launch_bounds__(256) merge_tok_kernel(const OptParams p) {
   const uint32_t h = blockIdx.x * blockDim.y + threadIdx.y;
