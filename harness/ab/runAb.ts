@@ -16,6 +16,9 @@ import { summarizeAb, type AbSummary } from './compare.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
+import { metricInputs } from './samples.js';
+import { compareArms } from '../stats/arms.js';
+import type { Statistic } from '../stats/types.js';
 import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import { accuracyTable, askArm, checkAccuracyStep, compareArmsAccuracy } from './accuracyStep.js';
@@ -33,7 +36,8 @@ export type AbEvent =
   | { type: 'progress'; run: PlannedRun; progress: LoadProgress }
   | { type: 'run-end'; run: PlannedRun; data: RunData }
   | { type: 'server-stop'; arm: string }
-  | { type: 'accuracy'; arm: string; phase: 'during' | 'after' };
+  | { type: 'accuracy'; arm: string; phase: 'during' | 'after' }
+  | { type: 'until-ci'; metric: string; halfWidthPct: number; target: number; repetitions: number };
 
 export interface AbOptions {
   /** Results folder; default results/<timestamp>-<scenario>. */
@@ -43,6 +47,9 @@ export interface AbOptions {
   onEvent?: (e: AbEvent) => void;
   /** Bootstrap resamples (default 2000). */
   resamples?: number;
+  /** Add repetitions (one block of every arm at a time, interleaved) until the CI half-width of
+   *  B/A for `metric` `statistic` is at most `pct` percent, or `maxRepetitions` per arm. */
+  untilCi?: { pct: number; metric: string; statistic: Statistic; maxRepetitions: number };
 }
 
 export interface AbOutcome extends AbSummary {
@@ -95,6 +102,24 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   let sessionArm: string | undefined;
   let starts = 0;
   let model = s.model;
+  let reps = s.repetitions;
+  /** --until-ci: after the planned runs, one more block of every arm while the interval of the
+   *  chosen metric is wider than asked and the cap allows. */
+  const needMore = async (): Promise<boolean> => {
+    const u = o.untilCi!;
+    if (partialReason !== undefined || o.signal?.aborted || reps >= u.maxRepetitions || arms.length < 2) return false;
+    const inputs = metricInputs(runs, arms[0]!, arms[1]!).filter((m) => m.metric === u.metric);
+    if (inputs.length === 0) return false;
+    const c = compareArms({ a: arms[0]!, b: arms[1]!, metrics: inputs.map((m) => ({ ...m, statistics: [u.statistic] })) }, { alpha: s.alpha, resamples: 500, seed: s.seed + 1 });
+    const m = c.metrics[0]!;
+    const half = ((m.ratioCi[1] - m.ratioCi[0]) / 2) * 100;
+    emit({ type: 'until-ci', metric: `${u.metric} ${u.statistic}`, halfWidthPct: half, target: u.pct, repetitions: reps });
+    if (!(half > u.pct)) return false;
+    reps++;
+    plan.push(...planRuns(arms, reps, 'interleaved').slice(plan.length));
+    manifest.plan = plan;
+    return true;
+  };
   const stopSession = async () => {
     const live = session;
     if (!live) return;
@@ -105,7 +130,8 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   };
   try {
     let previous: PlannedRun | undefined;
-    for (const run of plan) {
+    for (let i = 0; i < plan.length || (o.untilCi !== undefined && (await needMore())); i++) {
+      const run = plan[i]!;
       if (o.signal?.aborted) {
         partialReason ??= 'interrupted';
         break;

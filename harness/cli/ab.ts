@@ -7,6 +7,7 @@ import { runAb, type AbEvent } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
+import type { Statistic } from '../stats/types.js';
 import { withInterrupt } from './interrupt.js';
 import { progressView, type ProgressView } from './progress.js';
 
@@ -22,6 +23,9 @@ function builder(y: Argv) {
       default: false,
       describe: 'engine scenarios: run every arm x repetition in virtual time through the engine model (a prediction, in a second)',
     })
+    .option('until-ci', { type: 'number', describe: 'add repetitions until the 95% CI half-width of B/A is at most this many percent' })
+    .option('until-ci-metric', { type: 'string', default: 'ttft:mean', describe: 'METRIC:STAT for --until-ci (ttft|tpot|itl|e2el : mean|median|p90|p99)' })
+    .option('max-repetitions', { type: 'number', default: 20, describe: 'cap per arm for --until-ci' })
     .option('disable-progress', { type: 'boolean', default: false });
 }
 
@@ -40,6 +44,18 @@ export function applyOverrides(s: Scenario, a: { aa?: boolean; repetitions?: num
   return out;
 }
 
+/** --until-ci and its companions, checked; undefined without --until-ci. */
+export function parseUntilCi(a: { 'until-ci'?: number; 'until-ci-metric': string; 'max-repetitions': number }) {
+  const pct = a['until-ci'];
+  if (pct === undefined) return undefined;
+  if (!(pct > 0 && pct <= 100)) throw new UserError(`--until-ci: expected a percentage in (0, 100], got ${pct}`);
+  const m = /^(ttft|tpot|itl|e2el):(mean|median|p90|p99)$/.exec(a['until-ci-metric']);
+  if (!m) throw new UserError(`--until-ci-metric: expected METRIC:STAT such as ttft:mean, got ${JSON.stringify(a['until-ci-metric'])}`);
+  const cap = a['max-repetitions'];
+  if (!Number.isInteger(cap) || cap < 2 || cap > 1000) throw new UserError(`--max-repetitions: expected an integer from 2 to 1000, got ${cap}`);
+  return { pct, metric: m[1]!, statistic: m[2] as Statistic, maxRepetitions: cap };
+}
+
 /** Prints run events as lines (and a progress bar on a TTY). */
 export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: AbEvent) => void {
   let bar: ProgressView | undefined;
@@ -50,6 +66,9 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
         break;
       case 'server-start':
         console.log(`[${e.arm}] starting ${e.target} server`);
+        break;
+      case 'until-ci':
+        console.log(`--until-ci: ${e.metric} B/A half-width ${e.halfWidthPct.toFixed(2)}% after ${e.repetitions} repetitions (target ${e.target}%)`);
         break;
       case 'accuracy':
         console.log(`[${e.arm}] accuracy step (${e.phase === 'during' ? 'during the first run' : 'after the serving runs'})`);
@@ -84,8 +103,10 @@ async function handler(a: Args): Promise<void> {
   if (!Number.isInteger(a.resamples) || a.resamples < 100 || a.resamples > 100_000) {
     throw new UserError(`--resamples: expected an integer from 100 to 100000, got ${a.resamples}`);
   }
+  const untilCi = parseUntilCi(a);
+  if (untilCi && a.simulate) throw new UserError('--until-ci: not with --simulate (simulated repetitions are free: raise --repetitions)');
   const out = await withInterrupt((signal) =>
-    (a.simulate ? simulateAb : runAb)(s, { resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
+    (a.simulate ? simulateAb : runAb)(s, { ...(untilCi ? { untilCi } : {}), resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
   );
   console.log('');
   if (out.comparison) console.log(formatComparison(out.comparison));

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario/index.js';
+import { applyOverrides, parseUntilCi } from './ab.js';
+
+describe('abserve ab flags', () => {
+  it('--until-ci names the flag and the value when wrong', () => {
+    const base = { 'until-ci-metric': 'ttft:mean', 'max-repetitions': 20 };
+    expect(parseUntilCi(base)).toBeUndefined();
+    expect(parseUntilCi({ ...base, 'until-ci': 2 })).toEqual({ pct: 2, metric: 'ttft', statistic: 'mean', maxRepetitions: 20 });
+    expect(() => parseUntilCi({ ...base, 'until-ci': 0 })).toThrow('--until-ci: expected a percentage in (0, 100], got 0');
+    expect(() => parseUntilCi({ ...base, 'until-ci': 2, 'until-ci-metric': 'ttft:p50' })).toThrow('--until-ci-metric: expected METRIC:STAT such as ttft:mean, got "ttft:p50"');
+    expect(() => parseUntilCi({ ...base, 'until-ci': 2, 'max-repetitions': 1 })).toThrow('--max-repetitions: expected an integer from 2 to 1000, got 1');
+  });
+
+  it('--aa and --repetitions override the scenario', () => {
+    const s = parseScenario('name: x\ntarget: { engine: { profile: tiny } }\narms: [{ name: a }, { name: b }]\nrepetitions: 3\n', 'x.yaml');
+    const o = applyOverrides(s, { aa: true, repetitions: 5 });
+    expect(o.aa).toBe(true);
+    expect(o.repetitions).toBe(5);
+    expect(s.repetitions).toBe(3); // the loaded scenario is not changed
+    expect(() => applyOverrides(s, { repetitions: 0 })).toThrow('--repetitions: expected an integer from 1 to 1000, got 0');
+  });
+});
