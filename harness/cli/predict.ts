@@ -103,7 +103,7 @@ function builder(y: Argv) {
   return y
     .option('profile', { type: 'string', default: 'r1-l20-pp3-tp8', choices: profileNames(), describe: 'engine profile' })
     .option('published', { type: 'string', default: DEFAULT_PUBLISHED, describe: 'vLLM result blocks: the scenarios and the published changes' })
-    .option('reps', { type: 'number', default: 40, describe: 'noisy A/B pairs per scenario for the range' })
+    .option('reps', { type: 'number', default: 100, describe: 'noisy A/B pairs per scenario for the range' })
     .option('seed', { type: 'number', default: 1, describe: 'first noise seed' })
     .option('merge-timings', { type: 'string', describe: 'abserve micro / mas_bench JSON to time the merge calls (default: published L20 table)' })
     .option('old-kernel', { type: 'string', default: 'baseline', describe: 'implementation in --merge-timings playing the old kernel (arm A)' })
