@@ -15,7 +15,20 @@ export const PARENT_PID_ENV = 'ABSERVE_PARENT_PID';
  * variable. The timer is unref'd (it never keeps the process alive). Returns a stop function.
  */
 export function watchParent(onGone: () => void, intervalMs = 1000, env: NodeJS.ProcessEnv = process.env): () => void {
-  const pid = Number(env[PARENT_PID_ENV]);
+  return watchPid(Number(env[PARENT_PID_ENV]), onGone, intervalMs);
+}
+
+/**
+ * Call `onGone` once when the process that is our parent now goes away (we get re-parented).
+ * `npm start` dies on SIGTERM without passing it to its script (measured with npm 10): abserve
+ * under npm uses this to stop as if it had received the SIGTERM itself. No-op when our parent is
+ * already init (pid 1).
+ */
+export function watchOwnParent(onGone: () => void, intervalMs = 1000): () => void {
+  return watchPid(process.ppid, onGone, intervalMs);
+}
+
+function watchPid(pid: number, onGone: () => void, intervalMs: number): () => void {
   if (!Number.isInteger(pid) || pid <= 1) return () => {};
   const alive = (): boolean => {
     if (process.ppid !== pid) return false;

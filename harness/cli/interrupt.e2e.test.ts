@@ -1,0 +1,75 @@
+// Interrupting `abserve bench` (issue 10): Ctrl-C and a parent that dies without passing its
+// SIGTERM on (`npm start`) both stop the run gracefully: completed requests saved, marked
+// partial, exit code 3.
+import { execa } from 'execa';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine, type EngineHandle } from '../engine/index.js';
+
+const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
+const ORPHAN = fileURLToPath(new URL('./fixtures/orphanParent.mjs', import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+let engine: EngineHandle;
+const dir = mkdtempSync(path.join(tmpdir(), 'abserve-interrupt-'));
+beforeAll(async () => {
+  engine = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 20, noise: false });
+});
+afterAll(() => engine.close());
+
+const args = (out: string) => [
+  'bench', '--base-url', engine.url, '--num-prompts', '200', '--random-input-len', '8', '--random-output-len', '20',
+  '--ignore-eos', '--max-concurrency', '2', '--disable-progress', '--ready-check-timeout-sec', '0', '--result-dir', out,
+];
+const savedJson = (out: string) => {
+  const f = readdirSync(out).find((x) => x.endsWith('.json'));
+  return f ? JSON.parse(readFileSync(path.join(out, f), 'utf8')) : undefined;
+};
+
+describe('interrupting bench (issue 10)', () => {
+  it('Ctrl-C saves completed requests as a partial result and exits 3', async () => {
+    const out = path.join(dir, 'sigint');
+    const child = execa(process.execPath, [BIN, ...args(out)], { reject: false });
+    await sleep(2_500);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('SIGINT: stopping');
+    const saved = savedJson(out);
+    expect(saved.abserve.partial).toBe(true);
+    expect(saved.completed).toBeGreaterThan(0);
+    expect(readdirSync(out).filter((f) => f.includes('.partial.requests.jsonl'))).toEqual([]);
+  }, 30_000);
+
+  it('a parent killed with -9 (npm start on SIGTERM) stops the run the same way', async () => {
+    const out = path.join(dir, 'orphan');
+    const log = path.join(dir, 'orphan.log');
+    const parent = execa(process.execPath, [ORPHAN, log, ...args(out)], { reject: false, buffer: false });
+    const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(Number(String(b).trim()))));
+    await sleep(2_500);
+    parent.kill('SIGKILL');
+    await parent;
+    const deadline = Date.now() + 15_000;
+    while (alive(pid) && Date.now() < deadline) await sleep(100);
+    try {
+      expect(alive(pid)).toBe(false);
+      expect(readFileSync(log, 'utf8')).toContain('parent gone: stopping');
+      const saved = savedJson(out);
+      expect(saved.abserve.partial).toBe(true);
+      expect(saved.completed).toBeGreaterThan(0);
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 40_000);
+});
