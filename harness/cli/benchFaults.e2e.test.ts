@@ -1,7 +1,7 @@
 // `abserve bench` on bad input and failing servers, as a user runs it (issue 10): one-line errors
 // naming the flag and value, checked before any request; runs that measured nothing exit non-zero.
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -78,8 +78,13 @@ describe('abserve bench: runs that measure nothing (issue 10)', () => {
     const r = await abserve([
       'bench', '--base-url', url, '--num-prompts', '6', '--random-input-len', '4', '--random-output-len', '4',
       '--disable-progress', '--ready-check-timeout-sec', '0', '--save-result', '--result-dir', path.join(dir, 'allfail'),
+      '--burstiness', 'inf', '--request-rate', '100',
     ]);
     expect(r.exitCode).toBe(1);
+    // Saved as vLLM (Python json) saves it: a bare Infinity, not null.
+    const saved = readFileSync(path.join(dir, 'allfail', readdirSync(path.join(dir, 'allfail')).find((f) => f.endsWith('.json'))!), 'utf8');
+    expect(saved).toContain('"burstiness":Infinity');
+    expect(saved).toContain('"failure_tally":[{"kind":"http_5xx","status":500,"count":6}]');
     expect(r.stderr).toContain('abserve: no request succeeded (6 failed: http_500 x6)');
     expect(r.stdout).toContain('  by kind: http_500 x6');
   });
