@@ -3,11 +3,11 @@
 // Exit codes: 0 complete, 3 partial (interrupted or cut short), 2 user error.
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { runAb, type AbEvent } from '../ab/runAb.js';
+import { runAb, type AbEvent, type AbOutcome } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
-import type { Statistic } from '../stats/types.js';
+import type { Comparison, Statistic } from '../stats/types.js';
 import { withInterrupt } from './interrupt.js';
 import { progressView, type ProgressView } from './progress.js';
 
@@ -108,11 +108,23 @@ async function handler(a: Args): Promise<void> {
   const out = await withInterrupt((signal) =>
     (a.simulate ? simulateAb : runAb)(s, { ...(untilCi ? { untilCi } : {}), resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
   );
+  printOutcome(out);
+}
+
+/**
+ * Prints an A/B's end: the comparison table, `extra` lines (e.g. a published claim beside it), the
+ * accuracy verdict, notes, where the results are; a partial run says so and sets exit code 3.
+ */
+export function printOutcome(out: AbOutcome, extra: (c: Comparison) => string[] = () => [], suffix = ''): void {
   console.log('');
-  if (out.comparison) console.log(formatComparison(out.comparison));
+  if (out.comparison) {
+    console.log(formatComparison(out.comparison));
+    const lines = extra(out.comparison);
+    if (lines.length > 0) console.log(['', ...lines].join('\n'));
+  }
   if (out.accuracy) console.log(`\naccuracy: ${out.accuracy.verdict}`);
   for (const n of out.notes) console.log(`note: ${n}`);
-  console.log(`\nresults: ${out.dir}`);
+  console.log(`\nresults: ${out.dir}${suffix}`);
   if (out.files.html) console.log(`report:  ${out.files.html}`);
   if (out.partial) {
     console.log(`PARTIAL: ${out.partialReason}`);

@@ -7,8 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { PUBLISHED, claimBeside } from '../ab/published.js';
 import { runAb } from '../ab/runAb.js';
 import { loadScenario } from '../scenario/index.js';
-import { formatComparison } from '../stats/format.js';
-import { abPrinter, applyOverrides } from './ab.js';
+import { abPrinter, applyOverrides, printOutcome } from './ab.js';
 import { withInterrupt } from './interrupt.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/r1-4k-1k-engine.yaml', import.meta.url));
@@ -29,20 +28,8 @@ async function handler(a: Args): Promise<void> {
   const out = await withInterrupt((signal) =>
     runAb(s, { resultDir: a['result-dir'], signal, onEvent: abPrinter(process.stderr.isTTY === true, s.workload.numPrompts) }),
   );
-  console.log('');
-  if (out.comparison) {
-    console.log(formatComparison(out.comparison));
-    console.log('');
-    const claim = s.workload.randomOutputLen === 64 ? PUBLISHED['8k-64'] : PUBLISHED['4k-1k'];
-    for (const l of claimBeside(claim, out.comparison)) console.log(l);
-  }
-  for (const n of out.notes) console.log(`note: ${n}`);
-  console.log(`\nresults: ${out.dir}  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  if (out.files.html) console.log(`report:  ${out.files.html}`);
-  if (out.partial) {
-    console.log(`PARTIAL: ${out.partialReason}`);
-    process.exitCode = 3;
-  }
+  const claim = s.workload.randomOutputLen === 64 ? PUBLISHED['8k-64'] : PUBLISHED['4k-1k'];
+  printOutcome(out, (c) => claimBeside(claim, c), `  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 export const demoCommand: CommandModule<object, Args> = {

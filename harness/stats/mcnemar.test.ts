@@ -1,6 +1,7 @@
 // McNemar against textbook numbers and hand-computed exact tails.
 import { describe, expect, it } from 'vitest';
-import { chiSquare1Sf, erfc, exactBinomialTwoSided, mcnemar } from './mcnemar.js';
+import { chiSquare1Sf, exactBinomialTwoSided, mcnemar } from './mcnemar.js';
+import { erfc } from './normal.js';
 
 describe('mcnemar', () => {
   it("Agresti's presidential approval table (CDA 3rd ed., Table 11.1): b=150, c=86", () => {

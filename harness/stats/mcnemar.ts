@@ -5,6 +5,7 @@
 // proportions or percentages", Psychometrika 12:153-157; Edwards (1948) for the continuity
 // correction; Agresti, A. (2013) Categorical Data Analysis, 3rd ed., section 11.1 (the exact
 // conditional binomial form and its use when b + c is small).
+import { erfc } from './normal.js';
 
 /** Discordant counts: `b` = pairs right in A only, `c` = pairs right in B only. */
 export interface McNemarInput {
@@ -63,23 +64,4 @@ function logFactorial(n: number): number {
 /** Upper tail of chi-square with 1 df: P(X > x) = erfc(sqrt(x / 2)). */
 export function chiSquare1Sf(x: number): number {
   return x <= 0 ? 1 : erfc(Math.sqrt(x / 2));
-}
-
-/** Complementary error function, relative error < 1.2e-7 (Press et al., Numerical Recipes,
- *  2nd ed., section 6.2, Chebyshev fit `erfcc`). */
-export function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
