@@ -2,7 +2,7 @@
 // SIGTERM on (`npm start`) both stop the run gracefully: completed requests saved, marked
 // partial, exit code 3.
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,16 @@ const args = (out: string) => [
   'bench', '--base-url', engine.url, '--num-prompts', '200', '--random-input-len', '8', '--random-output-len', '20',
   '--ignore-eos', '--max-concurrency', '2', '--disable-progress', '--ready-check-timeout-sec', '0', '--result-dir', out,
 ];
+/** Wait until the run has finished at least one request (its spool file has a line). */
+async function firstRecord(out: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const spool = existsSync(out) ? readdirSync(out).find((f) => f.endsWith('.partial.requests.jsonl')) : undefined;
+    if (spool && readFileSync(path.join(out, spool), 'utf8').includes('\n')) return;
+    await sleep(50);
+  }
+  throw new Error('the run never finished a request');
+}
 const savedJson = (out: string) => {
   const f = readdirSync(out).find((x) => x.endsWith('.json'));
   return f ? JSON.parse(readFileSync(path.join(out, f), 'utf8')) : undefined;
@@ -41,7 +51,7 @@ describe('interrupting bench (issue 10)', () => {
   it('Ctrl-C saves completed requests as a partial result and exits 3', async () => {
     const out = path.join(dir, 'sigint');
     const child = execa(process.execPath, [BIN, ...args(out)], { reject: false });
-    await sleep(2_500);
+    await firstRecord(out);
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(3);
@@ -50,14 +60,14 @@ describe('interrupting bench (issue 10)', () => {
     expect(saved.abserve.partial).toBe(true);
     expect(saved.completed).toBeGreaterThan(0);
     expect(readdirSync(out).filter((f) => f.includes('.partial.requests.jsonl'))).toEqual([]);
-  }, 30_000);
+  }, 40_000);
 
   it('a parent killed with -9 (npm start on SIGTERM) stops the run the same way', async () => {
     const out = path.join(dir, 'orphan');
     const log = path.join(dir, 'orphan.log');
     const parent = execa(process.execPath, [ORPHAN, log, ...args(out)], { reject: false, buffer: false });
     const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(Number(String(b).trim()))));
-    await sleep(2_500);
+    await firstRecord(out);
     parent.kill('SIGKILL');
     await parent;
     const deadline = Date.now() + 15_000;
