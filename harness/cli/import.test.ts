@@ -30,8 +30,11 @@ describe('abserve import', () => {
         errors: ['', ''], mean_ttft_ms: 200,
       }),
     );
-    const files = await writeRuns(join(dir, 'out'), importFiles([src]));
-    expect(files.map((f) => f.slice(dir.length + 5))).toEqual(['run.imported.json', 'run.json', 'run.requests.jsonl']);
+    // Written into the source's own folder: the vLLM file must survive.
+    const before = readFileSync(src, 'utf8');
+    const files = await writeRuns(dir, importFiles([src]));
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['run.imported.json', 'run.abserve.json', 'run.abserve.requests.jsonl']);
+    expect(readFileSync(src, 'utf8')).toBe(before);
     const j = JSON.parse(readFileSync(files[1], 'utf8')) as Record<string, number>;
     expect(j.mean_ttft_ms).toBeCloseTo(200, 9);
     expect(j.mean_tpot_ms).toBeCloseTo((50 + 100) / 2, 9);

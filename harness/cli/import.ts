@@ -16,7 +16,7 @@ function builder(y: Argv) {
     .option('json', { type: 'boolean', default: false, describe: 'print the imported runs as JSON instead of a table' })
     .option('result-dir', {
       type: 'string',
-      describe: 'write <name>.imported.json per run; runs with per-request data also get abserve result files (<name>.json, .requests.jsonl)',
+      describe: 'write <name>.imported.json per run; runs with per-request data also get abserve result files (<name>.abserve.json, .abserve.requests.jsonl)',
     });
 }
 
@@ -89,7 +89,8 @@ export async function writeRuns(dir: string, runs: readonly ImportedRun[]): Prom
       },
       { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'], metricPercentiles: [50, 90, 99] },
     );
-    const files = await writeRunResults(dir, result, records, { name });
+    // '.abserve': never the source's own name, so importing into the source's folder overwrites nothing.
+    const files = await writeRunResults(dir, result, records, { name: `${name}.abserve` });
     written.push(files.json, files.requestsJsonl);
   }
   return written;
