@@ -12,6 +12,8 @@ const CASES: [string[], RegExp][] = [
   [['bench', '--request-rate', 'fast'], /--request-rate must be "inf" or a number > 0: got fast/],
   [['bench', '--dataset-name', 'jsonl'], /--dataset-path is required/],
   [['nosuchcommand'], /Unknown argument|name a command/],
+  // Issue 10: a repeated single-value flag, on any command (main.ts middleware).
+  [['engine', '--port', '1', '--port', '2'], /^abserve: --port given 2 times \(1, 2\); give it once$/m],
 ];
 
 describe('user errors', () => {

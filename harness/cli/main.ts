@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../common/errors.js';
+import { rejectRepeatedFlags } from './parseFlags.js';
 import { benchCommand } from './bench.js';
 import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';
@@ -24,6 +25,10 @@ function fail(msg: string | undefined, err: Error | undefined): never {
   process.exit(2);
 }
 
+/** yargs passes middleware its instance too (untyped): the current command's `array` options. */
+const repeatedFlagCheck = ((argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }) =>
+  rejectRepeatedFlags(argv, y.getOptions().array)) as unknown as (argv: object) => void;
+
 // yargs routes errors from async handlers to fail(); a synchronous throw in a handler can escape
 // parseAsync instead, so both paths end in the same place.
 const cli = () =>
@@ -43,6 +48,9 @@ const cli = () =>
     .command(predictCommand)
     .demandCommand(1, 'name a command: ab, bench, eval, engine, micro, report, demo')
     .strict()
+    // A flag given twice becomes an array that single-value flags choke on: one clear error
+    // instead, for every command (flags declared `array` may repeat). Issue 10.
+    .middleware(repeatedFlagCheck)
     .fail(fail)
     .help()
     .parseAsync();
