@@ -546,6 +546,12 @@ describe('streaming client', () => {
     expect(() => createClient({ baseUrl: base, endpoint: '/v1/chat' as never, model: 'm', requestTimeoutMs: 1, stallTimeoutMs: 1 })).toThrow(/--endpoint/);
   });
 
+  it('refuses timeouts Node timers cannot hold (issue 10: they would fire at once)', () => {
+    const mk = (ms: number) => () => createClient({ baseUrl: base, endpoint: '/v1/completions', model: 'm', requestTimeoutMs: ms, stallTimeoutMs: 1000 });
+    expect(mk(1e10)).toThrow(/requestTimeoutMs must be in \(0, 2147483647\] ms, got 10000000000/);
+    expect(mk(2_147_483_647)).not.toThrow();
+  });
+
   it('refuses a token-id prompt on the chat endpoint (a caller bug, thrown at once)', async () => {
     const client = createClient({ baseUrl: base, endpoint: '/v1/chat/completions', model: 'm', requestTimeoutMs: 1000, stallTimeoutMs: 1000 });
     expect(() => client.send(spec({ prompt: [1, 2] }), now())).toThrow(TypeError);

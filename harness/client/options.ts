@@ -84,7 +84,10 @@ export function resolveTarget(baseUrl: string, endpoint: string): Target {
 export function checkTimeouts(o: ClientOptions): void {
   for (const k of ['requestTimeoutMs', 'stallTimeoutMs'] as const) {
     const v = o[k];
-    if (!Number.isFinite(v) || v <= 0) throw new RangeError(`ClientOptions.${k} must be a positive number, got ${v}`);
+    // Node timers hold at most 2^31 - 1 ms; a longer one fires at once (every request would time out).
+    if (!Number.isFinite(v) || v <= 0 || v > 2_147_483_647) {
+      throw new RangeError(`ClientOptions.${k} must be in (0, 2147483647] ms, got ${v}`);
+    }
   }
   for (const k of ['maxLineBytes', 'maxEventBytes'] as const) {
     const v = o.sseLimits?.[k];
