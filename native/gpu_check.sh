@@ -39,15 +39,15 @@ fi
 if has sanitize; then
   echo "=== compute-sanitizer memcheck (mas_bench on the test shapes, with the example --kernel) ==="
   $B/mas_bench --kernel $EX --shapes 1x1x64 --dtypes bf16 --cold-iters 1 --steady-reps 1 --no-naive > /dev/null  # compile outside the sanitizer
-  timeout ${SAN_TIMEOUT:-240} compute-sanitizer --tool memcheck --leak-check full --error-exitcode 9 \
+  timeout ${SAN_TIMEOUT:-240} compute-sanitizer --tool memcheck --leak-check full --error-exitcode 9 --log-file "$OUT/sanitize_bench.txt" \
     $B/mas_bench --kernel $EX --shapes ${SAN_SHAPES:-1x32x128,7x3x128,13x5x256,33x2x80,5x4x5,3x256x128,17x128x64,9x7x264,1024x32x128} \
-    --dtypes bf16,fp16,fp32 --cold-iters 1 --steady-reps 1 --s 3 > "$OUT/sanitize_bench.json" 2> "$OUT/sanitize_bench.txt"
+    --dtypes bf16,fp16,fp32 --cold-iters 1 --steady-reps 1 --s 3 > "$OUT/sanitize_bench.json" 2> "$OUT/sanitize_bench.err"
   echo "mas_bench memcheck rc=$?"; grep -E "ERROR SUMMARY|LEAK SUMMARY" "$OUT/sanitize_bench.txt" | tail -3
   /tmp/node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); let n = 0, bad = [];
     for (const c of r.cases) for (const i of c.impls || []) { n++; const d = i.diff || {};
-      if (i.error || (i.edge && !i.edge.pass) || d.exceedOut || d.exceedLse || d.specialMismatch) bad.push(`${c.dtype} ${c.T}x${c.H}x${c.D} ${i.name}`); }
-    console.log(`memcheck run: ${n} implementation x shape results, ${bad.length} failing ${bad.join("; ")}`);' "$OUT/sanitize_bench.json"
+      if (i.error || (i.edge && !i.edge.pass) || d.exceedOut || d.exceedLse || d.specialMismatch) bad.push(`${c.dtype} ${c.T}x${c.H}x${c.D} ${i.name}${i.error ? ": " + i.error : ""}`); }
+    console.log(`memcheck run: ${n} implementation x shape results, ${bad.length} failing or refused ${bad.join("; ")}`);' "$OUT/sanitize_bench.json"
   echo "=== compute-sanitizer memcheck (GPU vitest: strided views, S-way, device buffers) ==="
   timeout 300 compute-sanitizer --tool memcheck --error-exitcode 9 --target-processes all \
     /tmp/node node_modules/vitest/vitest.mjs run ${SAN_TEST_FILES:-harness/micro/gpu.test.ts} > "$OUT/sanitize_tests.txt" 2>&1

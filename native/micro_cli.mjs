@@ -11,7 +11,10 @@ const { hideBin } = await import('yargs/helpers');
 const { microCommand } = await import('../harness/cli/micro.ts');
 const { isUserError } = await import('../harness/common/errors.ts');
 
-await yargs(['micro', ...hideBin(process.argv)])
+// A drop-in for `bin/abserve.js micro ...`: a leading `micro` is accepted and dropped.
+const args = hideBin(process.argv);
+if (args[0] === 'micro') args.shift();
+await yargs(['micro', ...args])
   .scriptName('abserve')
   .command(microCommand)
   .strict()
