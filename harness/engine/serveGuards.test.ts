@@ -42,3 +42,28 @@ describe('engine server guards (issue 10)', () => {
     expect(j.error.code).toBe(413);
   });
 });
+
+describe('engine faults keyed by request id (issue 10)', () => {
+  it('a retry with the same x-request-id draws its fault anew (a ready check can get through)', async () => {
+    const { faultFor, resolveFaults } = await import('./faults.js');
+    const faults = { shares: { http_500: 0.5 }, seed: 9 };
+    const plan = resolveFaults(faults);
+    let id = '';
+    for (let i = 0; id === ''; i++) {
+      if (faultFor(plan, `r-${i}`)?.kind === 'http_500' && faultFor(plan, `r-${i}#1`) === undefined) id = `r-${i}`;
+    }
+    const f = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 1, noise: false, faults });
+    try {
+      const body = JSON.stringify({ model: f.options.model, prompt: 'hi', max_tokens: 2 });
+      const codes: number[] = [];
+      for (let k = 0; k < 2; k++) {
+        const r = await request(`${f.url}/v1/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id }, body });
+        codes.push(r.statusCode);
+        await r.body.dump();
+      }
+      expect(codes).toEqual([500, 200]);
+    } finally {
+      await f.close();
+    }
+  });
+});

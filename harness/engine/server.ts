@@ -66,7 +66,17 @@ export interface ServeOptions {
 export async function startEngine(opts: EngineOptions & ServeOptions = {}): Promise<EngineHandle> {
   const o = resolveOptions(opts);
   const faults = opts.faults !== undefined ? resolveFaults(opts.faults) : undefined;
+  // The fault key of a request: its x-request-id (else its arrival number); a retry with the same
+  // id (a ready check, a client that retries) is keyed `<id>#<n>` so it draws its fault anew.
   let arrivals = 0;
+  const seenIds = new Map<string, number>();
+  const faultKey = (id: unknown): string => {
+    if (typeof id !== 'string') return `#${arrivals++}`;
+    const n = seenIds.get(id) ?? 0;
+    if (seenIds.size >= 100_000) seenIds.clear(); // bounded; only repeats beyond this window draw alike
+    seenIds.set(id, n + 1);
+    return n === 0 ? id : `${id}#${n}`;
+  };
   const loop = new EngineLoop({
     profile: o.profile,
     limits: { maxNumSeqs: o.maxNumSeqs, maxNumBatchedTokens: o.maxNumBatchedTokens },
@@ -100,9 +110,7 @@ export async function startEngine(opts: EngineOptions & ServeOptions = {}): Prom
   });
 
   async function completion(kind: ApiKind, req: IncomingMessage, res: ServerResponse, receivedAt: number): Promise<void> {
-    const n = arrivals++;
-    const id = req.headers['x-request-id'];
-    const fault = faults ? faultFor(faults, typeof id === 'string' ? id : `#${n}`) : undefined;
+    const fault = faults ? faultFor(faults, faultKey(req.headers['x-request-id'])) : undefined;
     const body = await readBody(req);
     if (fault !== undefined && faults !== undefined && httpFault(res, fault, faults)) return;
     const parsed = parseRequest(kind, body, o.model, o.maxModelLen);
