@@ -21,9 +21,11 @@ const scripted = (answers: (Failure | undefined)[]) => {
 describe('readyCheck (issue 10: vLLM initial test request)', () => {
   it('retries transient failures until one succeeds', async () => {
     const c = scripted([{ kind: 'refused', message: 'ECONNREFUSED' }, { kind: 'http_5xx', status: 503, message: 'HTTP 503' }, undefined]);
-    const rec = await readyCheck(c, spec, { timeoutMs: 5_000, retryIntervalMs: 1 });
+    const notes: string[] = [];
+    const rec = await readyCheck(c, spec, { timeoutMs: 5_000, retryIntervalMs: 1, onRetry: (f) => notes.push(f.kind) });
     expect(rec?.success).toBe(true);
     expect(c.tries()).toBe(3);
+    expect(notes).toEqual(['refused', 'http_5xx']);
   });
 
   it('stops at once on a 4xx, naming the server message', async () => {

@@ -6,7 +6,7 @@
 // (4xx such as a wrong model name or a prompt over the context length, an answer that is not an
 // SSE stream) stops at once.
 import { UserError } from '../common/errors.js';
-import type { FailureKind, RequestRecord } from '../records/record.js';
+import type { Failure, FailureKind, RequestRecord } from '../records/record.js';
 import type { RequestSpec } from '../records/spec.js';
 
 /** Kinds that another try cannot fix (a wrong model, a prompt too long, not an SSE server); every
@@ -21,6 +21,8 @@ export interface ReadyCheckOptions {
   retryIntervalMs?: number;
   /** Ctrl-C: stop trying (resolves with the last record, no error). */
   signal?: AbortSignal;
+  /** Told before each wait: the failure just seen and the seconds left (for a one-line note). */
+  onRetry?: (failure: Failure, secondsLeft: number) => void;
 }
 
 export interface Sender {
@@ -52,6 +54,7 @@ export async function readyCheck(client: Sender, spec: RequestSpec, o: ReadyChec
           ' (check --model, --base-url and the prompt/output lengths; --ready-check-timeout-sec 0 skips this check)',
       );
     }
+    o.onRetry?.(f, Math.ceil(left / 1000));
     await sleep(Math.min(interval, left), o.signal);
   }
 }

@@ -2,7 +2,7 @@
 // `bench`, the demo and (later) the A/B runner all go through here; printing and saving are the
 // caller's, so this stays free of I/O beyond the requests themselves.
 import { createClient, type ClientOptions } from '../client/client.js';
-import type { RequestRecord } from '../records/record.js';
+import type { Failure, RequestRecord } from '../records/record.js';
 import { runLoad, type LoadProgress } from '../load/runLoad.js';
 import { aggregate } from '../metrics/index.js';
 import type { AggregateOptions, BenchResult } from '../metrics/types.js';
@@ -38,6 +38,8 @@ export interface BenchmarkConfig {
   readyCheckTimeoutMs?: number;
   /** Wait between ready-check tries (ms, default 5000 as vLLM). */
   readyCheckIntervalMs?: number;
+  /** Called when the ready check will try again (see ReadyCheckOptions.onRetry). */
+  onReadyRetry?: (failure: Failure, secondsLeft: number) => void;
   /**
    * Append every finished record to this spool and keep only its timing in memory (text,
    * reasoning and tool calls are dropped from `records`; restoreTexts / spoolRecords read them
@@ -108,6 +110,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         timeoutMs: cfg.readyCheckTimeoutMs,
         retryIntervalMs: cfg.readyCheckIntervalMs,
         signal: stop.signal,
+        onRetry: cfg.onReadyRetry,
       });
     }
     const wallMinusClock = Date.now() - now();

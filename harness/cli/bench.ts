@@ -179,6 +179,7 @@ async function handler(a: BenchArgs): Promise<void> {
         sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
       },
       readyCheckTimeoutMs,
+      onReadyRetry: (f, left) => console.error(`abserve: initial test request failed (${f.kind}: ${f.message}); retrying for up to ${left} s`),
       workload,
       tokenizer,
       aggregate,
