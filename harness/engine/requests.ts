@@ -59,19 +59,50 @@ function optInt(b: Obj, key: string, min: number): number | undefined {
   return v;
 }
 
-function completionPrompt(b: Obj): number[] {
+/**
+ * A lower bound on the built-in tokenizer's count for `s` without tokenizing it: every token covers
+ * at most 3 printable ASCII characters (other characters are not counted, so it stays a bound).
+ * Issue 10: a 15 MB prompt is refused before millions of ids are allocated.
+ */
+function atLeastTokens(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x20 && c < 0x7f) n++;
+  }
+  return Math.ceil(n / 3);
+}
+
+function checkFits(atLeast: number, maxModelLen: number, param: string): void {
+  if (atLeast >= maxModelLen) {
+    throw bad(`This model's maximum context length is ${maxModelLen} tokens. However, the prompt has at least ${atLeast} tokens.`, param);
+  }
+}
+
+function completionPrompt(b: Obj, maxModelLen: number): number[] {
   let p = b.prompt;
   // A batch of one is accepted; real batches would need several choices per response.
   if (Array.isArray(p) && p.length === 1 && (typeof p[0] === 'string' || Array.isArray(p[0]))) p = p[0];
-  if (typeof p === 'string') return builtinTokenizer().encode(p);
+  if (Array.isArray(p)) checkFits(p.length, maxModelLen, 'prompt');
+  if (typeof p === 'string') {
+    checkFits(atLeastTokens(p), maxModelLen, 'prompt');
+    return builtinTokenizer().encode(p);
+  }
   if (isTokenIds(p)) return p;
   if (Array.isArray(p)) throw bad("'prompt' batches of more than one prompt are not supported", 'prompt');
   throw bad("'prompt' must be a string or an array of token ids", 'prompt');
 }
 
-function chatPrompt(b: Obj): number[] {
+function chatPrompt(b: Obj, maxModelLen: number): number[] {
   const msgs = b.messages;
   if (!Array.isArray(msgs) || msgs.length === 0) throw bad("'messages' must be a non-empty array", 'messages');
+  let atLeast = 0;
+  for (const m of msgs) {
+    const c = isObj(m) ? m.content : undefined;
+    if (typeof c === 'string') atLeast += atLeastTokens(c);
+    else if (Array.isArray(c)) for (const part of c) if (isObj(part) && typeof part.text === 'string') atLeast += atLeastTokens(part.text);
+  }
+  checkFits(atLeast, maxModelLen, 'messages');
   const ids: number[] = [];
   const tok = builtinTokenizer();
   msgs.forEach((m, i) => {
@@ -79,17 +110,22 @@ function chatPrompt(b: Obj): number[] {
     const c = m.content;
     // No chat template: the prompt is the messages' contents only (whitespace is free, so this
     // equals the sum of the per-message counts).
-    if (typeof c === 'string') ids.push(...tok.encode(c));
+    if (typeof c === 'string') pushAll(ids, tok.encode(c));
     else if (Array.isArray(c)) {
       for (const part of c) {
         if (!isObj(part) || part.type !== 'text' || typeof part.text !== 'string') {
           throw bad(`messages[${i}].content parts must be {type: 'text', text}`, 'messages');
         }
-        ids.push(...tok.encode(part.text));
+        pushAll(ids, tok.encode(part.text));
       }
     } else if (c !== undefined && c !== null) throw bad(`messages[${i}].content must be a string or parts`, 'messages');
   });
   return ids;
+}
+
+/** push(...xs) overflows the call stack for very long arrays; a loop does not. */
+function pushAll(to: number[], xs: readonly number[]): void {
+  for (let i = 0; i < xs.length; i++) to.push(xs[i]!);
 }
 
 export function parseRequest(kind: ApiKind, raw: string, servedModel: string, maxModelLen: number): ParsedRequest {
@@ -113,7 +149,7 @@ export function parseRequest(kind: ApiKind, raw: string, servedModel: string, ma
   }
   const seed = optInt(b, 'seed', Number.MIN_SAFE_INTEGER);
 
-  const promptIds = kind === 'chat' ? chatPrompt(b) : completionPrompt(b);
+  const promptIds = kind === 'chat' ? chatPrompt(b, maxModelLen) : completionPrompt(b, maxModelLen);
   const promptTokens = promptIds.length;
   if (promptTokens === 0) throw bad('the prompt is empty (0 tokens)', kind === 'chat' ? 'messages' : 'prompt');
 

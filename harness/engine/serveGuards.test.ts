@@ -43,6 +43,27 @@ describe('engine server guards (issue 10)', () => {
   });
 });
 
+describe('engine prompt length (issue 10)', () => {
+  it('refuses 15 MB prompts with a 400 before tokenizing them (completions and chat), not a 500', async () => {
+    const huge = 'abc '.repeat(15 * 1024 * 1024 / 4);
+    const auth = { authorization: 'Bearer sk-test-key' };
+    const bodies = [
+      JSON.stringify({ model: e.options.model, prompt: huge, max_tokens: 2 }),
+      JSON.stringify({ model: e.options.model, messages: [{ role: 'user', content: huge }], max_tokens: 2 }),
+    ];
+    const answers = await Promise.all(
+      bodies.map(async (body, i) => {
+        const r = await request(`${e.url}/v1/${i === 0 ? 'completions' : 'chat/completions'}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
+        return { status: r.statusCode, json: (await r.body.json()) as { error: { message: string } } };
+      }),
+    );
+    for (const a of answers) {
+      expect(a.status).toBe(400);
+      expect(a.json.error.message).toMatch(/maximum context length is \d+ tokens\. However, the prompt has at least 3932160 tokens/);
+    }
+  });
+});
+
 describe('engine faults keyed by request id (issue 10)', () => {
   it('a retry with the same x-request-id draws its fault anew (a ready check can get through)', async () => {
     const { faultFor, resolveFaults } = await import('./faults.js');
