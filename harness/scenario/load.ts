@@ -71,7 +71,13 @@ export function parseScenario(text: string, file: string): Scenario {
     });
     throw new ScenarioError(file, problems);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // yaml throws here (not in doc.errors) for an alias without its anchor or too many aliases.
+    throw new ScenarioError(file, [{ path: '', message: (e as Error).message.split('\n')[0]! }]);
+  }
   if (data === null || data === undefined) throw new ScenarioError(file, [{ path: '', message: 'empty file: expected a mapping of scenario fields' }]);
   return scenarioFromData(data, file, path.dirname(path.resolve(file)));
 }
