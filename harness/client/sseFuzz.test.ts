@@ -123,7 +123,7 @@ describe('SSE byte-stream fuzz (issue 10)', () => {
         if (expected[i]!.valid) expect(rec.failure).toBeUndefined();
       });
       // The mutations must actually exercise the failure paths.
-      const seen = new Set(recs.filter((x) => !x.success).map((x) => x.failure!.kind));
+      const seen = new Set<string>(recs.filter((x) => !x.success).map((x) => x.failure!.kind));
       for (const k of ['malformed_sse', 'truncated', 'oversized', 'sse_error']) expect(seen.has(k)).toBe(true);
     }, 30_000);
   });
