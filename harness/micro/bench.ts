@@ -306,14 +306,15 @@ export function formatMicro(r: MicroResult): string {
     }
     L.push(`${pad('MB moved:', 20)}${f(c.bytes / 1e6, 2)}`);
     const gpu = c.device === 'gpu';
+    const nameW = Math.max(14, ...c.impls.map((i) => i.name.length + 2));
     const copyUs = c.copy.coldUs ?? NaN;
     const copyBw = c.copy.bytes / (copyUs * 1e-6) / 1e9;
     const copySteadyBw = c.copy.steadyUs ? c.copy.bytes / (c.copy.steadyUs * 1e-6) / 1e9 : NaN;
-    const head = [pad('impl', 14), lpad(gpu ? 'cold us' : 'time us', 11), ...(gpu ? [lpad('steady us', 10)] : []),
+    const head = [pad('impl', nameW), lpad(gpu ? 'cold us' : 'time us', 11), ...(gpu ? [lpad('steady us', 10)] : []),
       lpad('speedup', 8), lpad('GB/s', 8), lpad('% copy', 7), ...(gpu ? [lpad('%copy st', 9)] : []),
       lpad('max|dOut|', 10), lpad('max|dLse|', 10), '  check  edge'];
     L.push(head.join(''));
-    L.push([pad(gpu ? 'copy (D2D)' : 'memcpy', 14), lpad(f(copyUs, 2), 11), ...(gpu ? [lpad(f(c.copy.steadyUs, 2), 10)] : []),
+    L.push([pad(gpu ? 'copy (D2D)' : 'memcpy', nameW), lpad(f(copyUs, 2), 11), ...(gpu ? [lpad(f(c.copy.steadyUs, 2), 10)] : []),
       lpad('', 8), lpad(f(copyBw, 0), 8), lpad('100.0', 7), ...(gpu ? [lpad('100.0', 9)] : [])].join(''));
     const base = c.impls[0]?.coldUs ?? NaN;
     for (const im of c.impls) {
@@ -321,7 +322,7 @@ export function formatMicro(r: MicroResult): string {
       const bwSt = im.steadyUs ? im.bytes / (im.steadyUs * 1e-6) / 1e9 : NaN;
       const d = im.diff;
       const ok = d ? d.exceedOut === 0 && d.exceedLse === 0 && d.specialMismatch === 0 : undefined;
-      L.push([pad(im.name, 14), lpad(f(im.coldUs, 2), 11), ...(gpu ? [lpad(f(im.steadyUs, 2), 10)] : []),
+      L.push([pad(im.name, nameW), lpad(f(im.coldUs, 2), 11), ...(gpu ? [lpad(f(im.steadyUs, 2), 10)] : []),
         lpad(f(base / (im.coldUs ?? NaN), 1) + 'x', 8), lpad(f(bw, 0), 8), lpad(f((100 * bw) / copyBw, 1), 7),
         ...(gpu ? [lpad(f((100 * bwSt) / copySteadyBw, 1), 9)] : []),
         lpad(e(d?.maxAbsOut), 10), lpad(e(d?.maxAbsLse), 10),
