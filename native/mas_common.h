@@ -178,6 +178,26 @@ MAS_HD RowWeights row_weights(float p, float s) {
   return r;
 }
 
+// ---- the S-way rule (kernel.md), written once for the CUDA kernel, the CPU paths and, in double,
+// the float64 reference --------------------------------------------------------------------------
+// An LSE of +inf is read as -inf ("no keys").
+template <class F>
+MAS_HD F s_part_lse(F l) { return l == F(kPosInf) ? F(kNegInf) : l; }
+// Scans the S LSEs lse(0) .. lse(S-1) of one row: m = the largest (after s_part_lse). Returns the
+// row's kind: 0 normal (weights exp(s_part_lse(l) - m) / sum, LSE log(sum) + m), 1 every part
+// empty (output 0, LSE -inf), 2 a NaN in any LSE (output and LSE NaN).
+template <class F, class Get>
+MAS_HD int s_row_scan(Get lse, int64_t S, F& m) {
+  bool nan = false;
+  m = F(kNegInf);
+  for (int64_t s = 0; s < S; ++s) {
+    const F l = s_part_lse(F(lse(s)));
+    nan = nan || l != l;
+    m = l > m ? l : m;
+  }
+  return nan ? 2 : m == F(kNegInf) ? 1 : 0;
+}
+
 // Bytes the two-way merge must move (kernel.md): read 2*T*H*D*e + 2*T*H*4, write T*H*D*e + T*H*4.
 inline double merge_bytes(DType dt, int64_t T, int64_t H, int64_t D, bool with_lse = true) {
   double e = dtype_size(dt);

@@ -174,26 +174,14 @@ void merge_vector(const MergeArgs& a, int threads) {
 // normalised weights (NaN when poisoned, 0 when empty) and returns the merged LSE. Shared by the
 // vectorised and the scalar S-way paths so both follow one rule.
 static float s_row_weights(const float* lse, int64_t stride, int64_t S, float* w) {
-  const float inf = kPosInf;
-  bool nan = false;
-  float m = -inf;
-  for (int64_t s = 0; s < S; ++s) {
-    float l = lse[s * stride];
-    if (l != l) nan = true;
-    if (l == inf) l = -inf;
-    w[s] = l;
-    m = l > m ? l : m;
-  }
-  if (nan) {
-    for (int64_t s = 0; s < S; ++s) w[s] = kNaN;
-    return kNaN;
-  }
-  if (m == -inf) {
-    for (int64_t s = 0; s < S; ++s) w[s] = 0;
-    return -inf;
+  float m;
+  const int kind = s_row_scan<float>([&](int64_t s) { return lse[s * stride]; }, S, m);
+  if (kind != 0) {
+    for (int64_t s = 0; s < S; ++s) w[s] = kind == 2 ? kNaN : 0.f;
+    return kind == 2 ? kNaN : kNegInf;
   }
   float sum = 0;
-  for (int64_t s = 0; s < S; ++s) sum += (w[s] = std::exp(w[s] - m));
+  for (int64_t s = 0; s < S; ++s) sum += (w[s] = std::exp(s_part_lse(lse[s * stride]) - m));
   const float inv = 1.f / sum;
   for (int64_t s = 0; s < S; ++s) w[s] *= inv;
   return std::log(sum) + m;

@@ -95,20 +95,13 @@ void ref_s_rows(const MergeSArgs& a, int64_t r0, int64_t r1, std::vector<double>
   const int64_t HD = a.H * a.D, THD = a.T * HD, HT = a.H * a.T;
   for (int64_t r = r0; r < r1; ++r) {
     const int64_t t = r / a.H, h = r - t * a.H;
-    bool nan = false;
-    double m = -inf;
-    for (int64_t s = 0; s < a.S; ++s) {
-      double l = a.lses[s * HT + h * a.T + t];
-      if (std::isnan(l)) nan = true;
-      if (l == inf) l = -inf;
-      w[size_t(s)] = l;
-      m = std::max(m, l);
-    }
-    int kind = nan ? 2 : m == -inf ? 1 : 0;
-    double lse = nan ? std::numeric_limits<double>::quiet_NaN() : -inf;
+    double m;
+    const auto lse_of = [&](int64_t s) { return double(a.lses[s * HT + h * a.T + t]); };
+    const int kind = s_row_scan<double>(lse_of, a.S, m);
+    double lse = kind == 2 ? std::numeric_limits<double>::quiet_NaN() : -inf;
     if (kind == 0) {
       double sum = 0;
-      for (int64_t s = 0; s < a.S; ++s) sum += (w[size_t(s)] = std::exp(w[size_t(s)] - m));
+      for (int64_t s = 0; s < a.S; ++s) sum += (w[size_t(s)] = std::exp(s_part_lse(lse_of(s)) - m));
       for (auto& x : w) x /= sum;
       lse = std::log(sum) + m;
     }

@@ -294,22 +294,12 @@ __global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
   const uint32_t t = p.divH.div(row), h = row - t * p.H;
   const uint32_t li = h * p.T + t;
   const int64_t lstride = int64_t(p.T) * p.H;
-  float m = kNegInf;
-  bool nan = false;
-  for (uint32_t s = 0; s < p.S; ++s) {
-    float l = __ldg(p.lses + s * lstride + li);
-    nan |= l != l;
-    l = l == kPosInf ? kNegInf : l;
-    m = fmaxf(m, l);
-  }
+  float m;
+  const auto lse_of = [&](uint32_t s) { return __ldg(p.lses + s * lstride + li); };
+  const int kind = s_row_scan<float>(lse_of, p.S, m);
   float sum = 0.f;
-  if (!nan && m != kNegInf)
-    for (uint32_t s = 0; s < p.S; ++s) {
-      float l = __ldg(p.lses + s * lstride + li);
-      l = l == kPosInf ? kNegInf : l;
-      sum += expf(l - m);
-    }
-  const int kind = nan ? 2 : (m == kNegInf ? 1 : 0);
+  if (kind == 0)
+    for (uint32_t s = 0; s < p.S; ++s) sum += expf(s_part_lse(lse_of(s)) - m);
   const float inv = kind == 0 ? 1.f / sum : kNaN;
   if (threadIdx.x == 0 && p.out_lse)
     p.out_lse[li] = kind == 0 ? logf(sum) + m : (kind == 1 ? kNegInf : kNaN);
@@ -329,8 +319,8 @@ __global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
         const P a = reinterpret_cast<const P*>(x + int64_t(s) * p.part_stride)[k];
         const P b = reinterpret_cast<const P*>(x + int64_t(s + 1) * p.part_stride)[k];
         float la = __ldg(p.lses + s * lstride + li), lb = __ldg(p.lses + (s + 1) * lstride + li);
-        la = la == kPosInf ? kNegInf : la;
-        lb = lb == kPosInf ? kNegInf : lb;
+        la = s_part_lse(la);
+        lb = s_part_lse(lb);
         const float wa = kind == 0 ? expf(la - m) * inv : inv;
         const float wb = kind == 0 ? expf(lb - m) * inv : inv;
         float fa[VEC], fb[VEC];
@@ -342,7 +332,7 @@ __global__ void __launch_bounds__(256) merge_s_kernel(const SParams p) {
       if (s < p.S) {
         const P a = reinterpret_cast<const P*>(x + int64_t(s) * p.part_stride)[k];
         float la = __ldg(p.lses + s * lstride + li);
-        la = la == kPosInf ? kNegInf : la;
+        la = s_part_lse(la);
         const float wa = kind == 0 ? expf(la - m) * inv : inv;
         float fa[VEC];
         D_::to_f(a.v, fa, VEC);
