@@ -2,7 +2,7 @@
 // the latencies (ms), the run-level throughputs, the client-side timeline, the server's /metrics
 // series and the failure tally. Saved as run.json in the run's folder so `abserve report DIR`
 // can rebuild every comparison without the raw records.
-import { deriveRequest } from '../metrics/index.js';
+import { deriveRequest, failureLabel, tallyFailures } from '../metrics/index.js';
 import type { BenchResult } from '../metrics/types.js';
 import type { RequestRecord } from '../records/record.js';
 import type { MetricsSeries } from '../target/index.js';
@@ -44,15 +44,10 @@ export interface RunData {
   server?: { t_s: number[]; running: number[]; waiting: number[] };
 }
 
-/** Failure kind -> count over failed measured records. */
+/** Failure label (kind, or http_<status>: metrics/failureTally.ts) -> count over failed measured
+ *  records, most frequent first. */
 export function failureCounts(records: readonly RequestRecord[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of records) {
-    if (r.warmup || r.success) continue;
-    const k = r.failure?.kind ?? 'other';
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
+  return Object.fromEntries(tallyFailures(records).map((e) => [failureLabel(e), e.count]));
 }
 
 /** Builds RunData from a finished run's records and result. `records` may include warmups. */

@@ -9,6 +9,7 @@ import type { LoadProgress } from '../load/runLoad.js';
 import { deriveRequest } from '../metrics/index.js';
 import type { RequestRecord } from '../records/record.js';
 import { atomicWriteFile, toVllmJson } from '../report/index.js';
+import { stringifyPyJson } from '../report/pyJson.js';
 import { requestBody, toWorkloadOptions, type Scenario } from '../scenario/index.js';
 import { resetPrefixCache, startMetricsScraper } from '../target/index.js';
 import type { Tokenizer } from '../common/tokenizer.js';
@@ -93,7 +94,7 @@ export async function runOne(o: RunOneOptions): Promise<RunOneOutcome> {
     await jsonl.close();
   }
   const data = toRunData(o.run, run.result, run.records, series);
-  await atomicWriteFile(path.join(dir, 'result.json'), JSON.stringify(toVllmJson(run.result)) + '\n');
+  await atomicWriteFile(path.join(dir, 'result.json'), stringifyPyJson(toVllmJson(run.result)) + '\n');
   await atomicWriteFile(path.join(dir, 'run.json'), JSON.stringify(data) + '\n');
   return { data, prefixCacheReset };
 }

@@ -16,7 +16,7 @@ const post = (headers: Record<string, string>, body: string | Buffer) =>
 
 describe('engine server guards (issue 10)', () => {
   it('answers 401 without the right bearer key, in OpenAI error shape, and serves with it', async () => {
-    for (const h of [{}, { authorization: 'Bearer wrong' }]) {
+    for (const h of [{}, { authorization: 'Bearer wrong' }] as Record<string, string>[]) {
       const r = await post(h, BODY());
       expect(r.statusCode).toBe(401);
       const j = (await r.body.json()) as { error: { message: string; type: string; code: number } };

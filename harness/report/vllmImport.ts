@@ -9,6 +9,7 @@
 // `importedRecords` turns into RequestRecords so metrics/ recomputes everything by its one
 // definition. Errors name the file and the line or field, and the value.
 import { UserError } from '../common/errors.js';
+import { parsePyJson } from './pyJson.js';
 import type { RequestRecord } from '../records/record.js';
 
 export type ImportedMetric = 'ttft' | 'tpot' | 'itl' | 'e2el';
@@ -248,7 +249,7 @@ const STAT_KEY = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
 export function parseVllmJson(text: string, file: string): ImportedRun {
   let j: unknown;
   try {
-    j = JSON.parse(text);
+    j = parsePyJson(text);
   } catch (e) {
     throw new UserError(`${file}: not JSON (${(e as Error).message})`);
   }
