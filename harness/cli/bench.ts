@@ -28,6 +28,7 @@ import {
   requestExtraBody,
 } from './parseFlags.js';
 import { withInterrupt } from './interrupt.js';
+import { requestBody as scenarioRequestBody, ScenarioError, scenarioFromBench, toWorkloadOptions } from '../scenario/index.js';
 import { progressView } from './progress.js';
 
 export function benchFlags(y: Argv) {
@@ -92,6 +93,17 @@ function seconds(flag: string, v: number): number {
 /** Flags that take a list (may be repeated); every other flag must be given once. */
 const LIST_FLAGS = ['goodput', 'metadata'];
 
+/** A flag problem found while building the one-arm scenario, as one line naming the flags
+ *  (the CLI's errors are one line; a scenario file's list every problem on its own line). */
+function oneLine<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UserError(e.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`).join('; '));
+    throw e;
+  }
+}
+
 /**
  * Every flag checked and turned into run settings, before any server is contacted (no network;
  * reads only the tokenizer and dataset paths given). Throws UserError naming the flag and value.
@@ -109,14 +121,14 @@ export function benchPlan(a: BenchArgs) {
   if (a['min-tokens'] !== undefined) inRange('--min-tokens', a['min-tokens'], 0, 1_048_576, true);
   if (a.temperature !== undefined) inRange('--temperature', a.temperature, 0, 100);
   const sseMax = Math.floor(inRange('--sse-max-mib', a['sse-max-mib'], 0.001, 1024) * 1024 * 1024);
-  const extraBody = requestExtraBody({
-    extraBody: a['extra-body'],
-    ignoreEos: a['ignore-eos'],
-    minTokens: a['min-tokens'],
-    temperature: a.temperature,
-  });
+  // Checked the bench way first (flag names in errors), then the flags become a one-arm scenario
+  // (k6's shortcut idea): workload and request body come from the one scenario vocabulary that
+  // `abserve ab` uses, so a bench run and an A/B arm with the same settings send the same bytes.
+  requestExtraBody({ extraBody: a['extra-body'], ignoreEos: a['ignore-eos'], minTokens: a['min-tokens'], temperature: a.temperature });
   const rampStrategy = a['ramp-up-strategy'] as 'linear' | 'exponential' | undefined;
-  const workload: WorkloadOptions = {
+  const burstiness = parseBurstiness(a.burstiness);
+  // The workload checked in the flags' words (workload/ validates its own options)...
+  resolveWorkloadOptions({
     dataset: a['dataset-name'] as DatasetName,
     path: a['dataset-path'],
     endpoint: a.endpoint as Endpoint,
@@ -129,13 +141,42 @@ export function benchPlan(a: BenchArgs) {
     idRange: parseIdRange(a['random-id-range']),
     sharegptOutputLen: a['sharegpt-output-len'],
     requestRate: parseRate('--request-rate', a['request-rate']),
-    burstiness: parseBurstiness(a.burstiness),
-    rampUp: rampStrategy
-      ? { strategy: rampStrategy, startRps: a['ramp-up-start-rps'] ?? 0, endRps: a['ramp-up-end-rps'] ?? 0 }
-      : undefined,
+    burstiness,
+    rampUp: rampStrategy ? { strategy: rampStrategy, startRps: a['ramp-up-start-rps'] ?? 0, endRps: a['ramp-up-end-rps'] ?? 0 } : undefined,
     warmupRequests: a['num-warmups'],
     seed: a.seed,
-  };
+  });
+  // ...then the flags become the one-arm scenario whose mapping the run uses.
+  const scenario = oneLine(() => scenarioFromBench({
+    baseUrl,
+    model: a.model,
+    endpoint: a.endpoint,
+    datasetName: a['dataset-name'],
+    datasetPath: a['dataset-path'],
+    numPrompts: a['num-prompts'],
+    numWarmups: a['num-warmups'],
+    randomInputLen: a['random-input-len'],
+    randomOutputLen: a['random-output-len'],
+    randomRangeRatio: a['random-range-ratio'],
+    randomPrefixLen: a['random-prefix-len'],
+    randomTokenIds: a['random-token-ids'],
+    randomIdRange: a['random-id-range'],
+    sharegptOutputLen: a['sharegpt-output-len'],
+    requestRate: a['request-rate'],
+    burstiness,
+    rampUpStrategy: a['ramp-up-strategy'],
+    rampUpStartRps: a['ramp-up-start-rps'],
+    rampUpEndRps: a['ramp-up-end-rps'],
+    maxConcurrency: a['max-concurrency'],
+    ignoreEos: a['ignore-eos'],
+    minTokens: a['min-tokens'],
+    temperature: a.temperature,
+    extraBody: a['extra-body'],
+    seed: a.seed,
+  }));
+  const arm = scenario.arms[0]!.name;
+  const extraBody = scenarioRequestBody(scenario, arm);
+  const workload: WorkloadOptions = toWorkloadOptions(scenario);
   resolveWorkloadOptions(workload);
   const aggregate = {
     percentileMetrics: parsePercentileMetrics(a['percentile-metrics']),

@@ -104,7 +104,7 @@ export function resolveScenario(raw: RawScenario, file: string, baseDir: string)
       randomIdRange: w.random_id_range ? [w.random_id_range[0], w.random_id_range[1]] : undefined,
       sharegptOutputLen: w.sharegpt_output_len,
       requestRate: w.request_rate === 'inf' ? Infinity : w.request_rate,
-      burstiness: w.burstiness,
+      burstiness: w.burstiness === 'inf' ? Infinity : w.burstiness,
       rampUp: w.ramp_up_strategy
         ? { strategy: w.ramp_up_strategy, startRps: w.ramp_up_start_rps!, endRps: w.ramp_up_end_rps! }
         : undefined,

@@ -138,7 +138,12 @@ const workload = z.strictObject({
   request_rate: z
     .union([z.literal('inf'), z.literal(Infinity), z.number().gt(0).max(1e6)], { error: 'expected "inf" or requests/s in (0, 1000000]' })
     .default('inf'),
-  burstiness: num(0, 1000, 'a number in (0, 1000] (1 = Poisson)', true).default(1),
+  // "inf" as vLLM accepts it: gamma shape -> infinity, evenly spaced arrivals.
+  burstiness: z
+    .union([z.literal('inf'), z.literal(Infinity), num(0, 1e6, 'a number in (0, 1000000] (1 = Poisson)', true)], {
+      error: 'expected "inf" or a number in (0, 1000000] (1 = Poisson)',
+    })
+    .default(1),
   ramp_up_strategy: rampUpStrategy.optional(),
   ramp_up_start_rps: num(0, 1e6, 'requests/s in (0, 1000000]', true).optional(),
   ramp_up_end_rps: num(0, 1e6, 'requests/s in (0, 1000000]', true).optional(),
