@@ -1,6 +1,6 @@
 // The published claim the project starts from, so `npm start` can print it beside its own
 // interval: vLLM PR 16173's DeepSeek-R1 runs on 24 x L20, one run of 32 (4K/1K) or 16 (8K/64)
-// requests per arm, merge op CUDA kernel vs Triton fallback (../shared/data/published-r1-l20/).
+// requests per arm, merge op CUDA kernel vs Triton fallback (harness/engine/published-r1-l20/).
 import type { Comparison } from '../stats/types.js';
 
 /** One published A/B claim, A = with-op (CUDA), B = without-op (fallback), ms. */

@@ -12,8 +12,9 @@ import { R1_L20_PP3_TP8_START } from '../engine/profiles.js';
 import type { ImportedRun } from '../report/vllmImport.js';
 import { importFiles } from './import.js';
 
-/** The published data beside the repository: ../shared/data/published-r1-l20. */
-export const DEFAULT_PUBLISHED = path.resolve(fileURLToPath(new URL('../../../shared/data/published-r1-l20', import.meta.url)));
+/** The four published vLLM result blocks (vLLM PR 16173), kept in the repository:
+ *  harness/engine/published-r1-l20/ (a copy of the project's shared data; see its README). */
+export const DEFAULT_PUBLISHED = path.resolve(fileURLToPath(new URL('../engine/published-r1-l20', import.meta.url)));
 
 function target(run: ImportedRun, file: string): FitTarget {
   const base = path.basename(file);

@@ -1,10 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatImportTable, importFiles, writeRuns } from './import.js';
 
-const PUBLISHED = '/work/shared/data/published-r1-l20';
+const PUBLISHED = fileURLToPath(new URL('../engine/published-r1-l20', import.meta.url));
 
 describe('abserve import', () => {
   it('tabulates the published blocks with their own numbers', () => {

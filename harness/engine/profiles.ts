@@ -73,7 +73,7 @@ const tiny: CostProfile = {
 
 // DeepSeek-R1 671B on 24 x L20 (PP=3, TP=8) with the published flags (--max-num-batched-tokens 2048
 // --max-num-seqs 128 --max-model-len 32768, chunked prefill, no prefix caching). A rough fit to
-// /work/shared/data/published-r1-l20 (4k-in/1k-out and 8k-in/64-out at concurrency 16); the
+// harness/engine/published-r1-l20 (4k-in/1k-out and 8k-in/64-out at concurrency 16); the
 // calibration issue refits it. How the numbers were chosen (see also README.md in this folder):
 // - Decode: median ITL 89.6 ms and p99 96.9 ms at 16 sequences whose context grows 4096 -> 5120.
 //   The spread over that growth (~5-7 ms for 16 x 1024 more context tokens) gives about

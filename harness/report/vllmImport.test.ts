@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { formatResultBlock } from './textBlock.js';
 import { importedRecords, parseVllmJson, parseVllmResults, parseVllmText, type ImportedRun } from './vllmImport.js';
 import { toVllmJson } from './vllmJson.js';
 
-const PUBLISHED = '/work/shared/data/published-r1-l20';
+const PUBLISHED = fileURLToPath(new URL('../engine/published-r1-l20', import.meta.url));
 const blocks = readdirSync(PUBLISHED).filter((f) => f.endsWith('.txt'));
 
 // Where each printed label lands in an ImportedRun (independent of the importer's own table).
