@@ -14,6 +14,15 @@ export function engineFlags(o: EngineOverrides): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(o)) {
     if (v === undefined) continue;
+    if (k === 'faults') {
+      // Nested, snake_case as written: http_500 -> --fault-http-500, seed -> --fault-seed,
+      // retry_after_s -> --fault-retry-after, stall_ms -> --fault-stall-ms.
+      for (const [f, x] of Object.entries(v as Record<string, number | undefined>)) {
+        if (x === undefined) continue;
+        out.push(`--fault-${f.replace(/_s$/, '').replace(/_/g, '-')}`, String(x));
+      }
+      continue;
+    }
     if (k === 'disableMergeOp') {
       // The engine flag is a switch; false leaves the decision to VLLM_DISABLE_MERGE_ATTN_CUDA_OP.
       if (v === true) out.push('--disable-merge-op');

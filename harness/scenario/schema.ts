@@ -55,6 +55,8 @@ const serverArgs = z
   .array(z.union([z.string(), z.number()], { error: 'expected a string or number' }), { error: 'expected a list of arguments' })
   .default([]);
 
+const share = num(0, 1, 'a share of requests in [0, 1]').optional();
+
 /** Engine flags an arm may override (`abserve engine --time-scale` ...), snake_case. */
 export const engineOptionFields = {
   time_scale: num(0, 1000, 'a number in (0, 1000]', true),
@@ -73,6 +75,24 @@ export const engineOptionFields = {
     .transform((v): 'on' | 'off' => (v === true ? 'on' : v === false ? 'off' : v)),
   noise_seed: int(0, Number.MAX_SAFE_INTEGER, 'an integer >= 0'),
   step_scale: num(0, 100, 'a number in (0, 100]', true),
+  // The engine's fault injection (engine/faults.ts, `abserve engine --fault-*`): shares of requests
+  // per kind, deterministic per seed and x-request-id.
+  faults: z.strictObject({
+    http_500: share,
+    http_503: share,
+    http_429: share,
+    slow_headers: share,
+    reset: share,
+    stall: share,
+    malformed: share,
+    truncate: share,
+    oversized: share,
+    seed: int(0, Number.MAX_SAFE_INTEGER, 'an integer >= 0').optional(),
+    retry_after_s: num(0, 86_400, 'seconds in [0, 86400]').optional(),
+    stall_ms: num(0, 86_400_000, 'milliseconds in [0, 86400000]').optional(),
+    slow_headers_ms: num(0, 86_400_000, 'milliseconds in [0, 86400000]').optional(),
+    oversized_bytes: posInt(1 << 30).optional(),
+  }),
 } as const;
 
 const optionalShape = <S extends Record<string, z.ZodType>>(s: S) =>

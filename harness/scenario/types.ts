@@ -21,6 +21,10 @@ export interface EngineOverrides {
   noiseSeed?: number;
   /** Multiplies every step time of this arm (a planted slow-down: 1.05 = 5% slower). */
   stepScale?: number;
+  /** Fault injection, as written (snake_case): shares per kind (http_500, http_503, http_429,
+   *  slow_headers, reset, stall, malformed, truncate, oversized), seed, retry_after_s, stall_ms,
+   *  slow_headers_ms, oversized_bytes. Becomes `--fault-*` engine flags. */
+  faults?: Record<string, number | undefined>;
 }
 
 /** One arm as declared (the A/A copy is made by `armServerConfigs`, not stored here). */

@@ -1,0 +1,40 @@
+// An arm whose engine injects faults: the A/B counts each failure by kind, exactly as the engine
+// assigned them (deterministic per seed and x-request-id), and says the failure rates differ.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectedFaults, resolveFaults } from '../engine/faults.js';
+import { parseScenario, engineFlags } from '../scenario/index.js';
+import { runAb } from './runAb.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'abserve-faults-'));
+
+describe('A/B against an arm with injected faults', () => {
+  it('tallies every failure by kind, exactly, and notes the differing failure rates', async () => {
+    const s = parseScenario(
+      `
+name: faulty
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 40, max_concurrency: 8, ignore_eos: true }
+arms:
+  - name: good
+  - name: bad
+    engine: { faults: { http_500: 0.3, http_429: 0.2, seed: 3, retry_after_s: 1 } }
+repetitions: 1
+`,
+      'faulty.yaml',
+    );
+    expect(engineFlags(s.arms[1]!.engine)).toEqual(['--fault-http-500', '0.3', '--fault-http-429', '0.2', '--fault-seed', '3', '--fault-retry-after', '1']);
+    const out = await runAb(s, { resultDir: path.join(dir, 'a'), resamples: 200 });
+    const plan = resolveFaults({ shares: { http_500: 0.3, http_429: 0.2 }, seed: 3 });
+    const keys = Array.from({ length: 40 }, (_, i) => `faulty-bad-rep1-${i}`);
+    const want = expectedFaults(plan, keys);
+    const bad = out.runs.find((r) => r.arm === 'bad')!;
+    expect(bad.failures).toEqual(Object.fromEntries(Object.entries({ http_500: want.http_500, http_429: want.http_429 }).filter(([, n]) => n > 0)));
+    expect(bad.failed).toBe(want.http_500 + want.http_429);
+    expect(bad.completed).toBe(40 - bad.failed);
+    expect(out.runs.find((r) => r.arm === 'good')!.failed).toBe(0);
+    expect(out.comparison!.notes.join('\n')).toMatch(/failure rates differ .*good 0\/40 .*bad \d+\/40/);
+  }, 60_000);
+});
