@@ -7,6 +7,7 @@ import { DEFAULT_MODEL, DEFAULT_PROFILE, getProfile, profileNames, startEngine, 
 import { parseMicroJson } from '../micro/bench.js';
 import { mergeTableFromMicro } from './predict.js';
 import { addServeFlags, serveOptions } from './engineServeFlags.js';
+import { addAnswerFlags, answerOptions } from './engineAnswerFlags.js';
 import { watchParent } from './parentWatch.js';
 
 function builder(y: Argv) {
@@ -39,6 +40,7 @@ function builder(y: Argv) {
     })
     .option('spin-ms', { type: 'number', describe: 'poll the last ms of each step for timer precision (CPU cost); default min(1, step/4)' });
   addServeFlags(b); // --api-key, --fault-* (issue 10)
+  addAnswerFlags(b); // --answer-*, --diverge-* (issue 7)
   return b;
 }
 
@@ -56,6 +58,7 @@ export const engineCommand: CommandModule = {
     }
     const stepScale = a['step-scale'];
     if (!(Number.isFinite(stepScale) && stepScale > 0)) throw new UserError(`--step-scale: want a number > 0, got ${String(stepScale)}`);
+    const answering = answerOptions(raw as Record<string, unknown>);
     let profile: string | CostProfile = a.profile;
     if (a['merge-timings']) {
       const file = a['merge-timings'];
@@ -89,6 +92,7 @@ export const engineCommand: CommandModule = {
         noiseSeed: seed,
         stepScale,
         ...serveOptions(raw as Record<string, unknown>),
+        ...answering,
       });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -101,7 +105,9 @@ export const engineCommand: CommandModule = {
         (o.fixedStepMs !== undefined ? `, fixed step ${o.fixedStepMs} ms` : '') +
         `, max-num-seqs ${o.maxNumSeqs}, max-num-batched-tokens ${o.maxNumBatchedTokens}, max-model-len ${o.maxModelLen}, merge op ${o.merge}` +
         `, noise ${o.noise ? `on (seed ${o.noiseSeed}, step sigma ${o.profile.noise.stepSigma}, run sigma ${o.profile.noise.runSigma})` : 'off'}` +
-        (o.stepScale !== 1 ? `, step scale ${o.stepScale}` : ''),
+        (o.stepScale !== 1 ? `, step scale ${o.stepScale}` : '') +
+        (o.answering ? `, answering ${o.answering.keySize} questions (accuracy ${o.answering.accuracy}, seed ${o.answering.seed}, reasoning ${o.answering.reasoning})` : '') +
+        (o.diverge ? `, diverge ${o.diverge.prob} of requests from token ${o.diverge.at} (seed ${o.diverge.seed})` : ''),
     );
     console.log(`abserve engine listening on ${engine.url}`);
     await new Promise<void>((resolve) => {

@@ -9,3 +9,5 @@ export { Scheduler, summarize, type StepPlan, type StepSummary, type SchedulerCo
 export { simulateClosedLoop, summarizeSim, aggregateSim, type SimRequest, type SimResult, type SimSummary } from './simulate.js';
 export { StepNoise, type NoiseCoefficients, type StepNoiseSource } from './noise.js';
 export type { EngineStats } from './stepper.js';
+export { Answerer, splitTokens, type AnswerKeyEntry, type AnsweringOptions, type ReasoningStyle } from './answering.js';
+export { Divergence, type DivergeOptions } from './divergence.js';

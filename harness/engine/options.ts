@@ -3,6 +3,8 @@ import { randomInt } from 'node:crypto';
 import { UserError } from '../common/errors.js';
 import type { MergeImpl } from './costModel.js';
 import { DEFAULT_PROFILE, getProfile, type CostProfile } from './profiles.js';
+import { resolveAnswering, type AnsweringOptions, type ResolvedAnswering } from './answering.js';
+import { resolveDiverge, type DivergeOptions, type ResolvedDiverge } from './divergence.js';
 
 export interface EngineOptions {
   /** 0 (default) picks an ephemeral port. */
@@ -47,6 +49,10 @@ export interface EngineOptions {
   stepScale?: number;
   /** Timer precision vs CPU: poll the last this-many ms of each step (default min(1, step/4)). */
   spinMs?: number;
+  /** Answering mode (answering.ts): answer recognised C-Eval chat prompts from this key. */
+  answering?: AnsweringOptions;
+  /** Planted output divergence (divergence.ts): a share of requests differ from a token index on. */
+  diverge?: DivergeOptions;
 }
 
 export interface ResolvedOptions {
@@ -66,6 +72,9 @@ export interface ResolvedOptions {
   /** The seed in force (drawn at random when none was given), reported so a run can be repeated. */
   noiseSeed: number;
   stepScale: number;
+  /** Answering settings in force (the key itself reduced to its size, for /abserve/stats). */
+  answering: (Omit<ResolvedAnswering, 'key'> & { keySize: number }) | undefined;
+  diverge: ResolvedDiverge | undefined;
 }
 
 export const DEFAULT_MODEL = 'abserve-engine';
@@ -108,6 +117,7 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
   const noiseSeed = o.noiseSeed ?? randomInt(0, 2 ** 47);
   check('noiseSeed', noiseSeed, Number.isSafeInteger(noiseSeed) && noiseSeed >= 0, 'a safe integer >= 0');
   const disable = o.disableMergeOp ?? envDisablesMergeOp(o.env ?? process.env);
+  const { key, ...answering } = o.answering !== undefined ? resolveAnswering(o.answering) : { key: undefined };
   return {
     port,
     host: o.host ?? '127.0.0.1',
@@ -124,6 +134,8 @@ export function resolveOptions(o: EngineOptions): ResolvedOptions {
     noise: o.noise ?? true,
     noiseSeed,
     stepScale,
+    answering: key !== undefined ? { ...(answering as Omit<ResolvedAnswering, 'key'>), keySize: key.length } : undefined,
+    diverge: o.diverge !== undefined ? resolveDiverge(o.diverge) : undefined,
   };
 }
 

@@ -11,6 +11,8 @@ export interface ParsedRequest {
   promptTokens: number;
   /** Seed for EOS length and text: the request's seed, else a hash of the prompt ids. */
   promptIds: number[];
+  /** Chat only: the messages' text contents joined by newlines (answering mode reads the question here). */
+  promptText?: string;
   seed: number | undefined;
   maxTokens: number;
   minTokens: number;
@@ -123,6 +125,18 @@ function chatPrompt(b: Obj, maxModelLen: number): number[] {
   return ids;
 }
 
+/** The messages' text (string contents and text parts), joined by newlines; called after chatPrompt
+ *  validated the shapes. */
+function chatText(b: Obj): string {
+  const parts: string[] = [];
+  for (const m of b.messages as unknown[]) {
+    const c = isObj(m) ? m.content : undefined;
+    if (typeof c === 'string') parts.push(c);
+    else if (Array.isArray(c)) for (const p of c) if (isObj(p) && typeof p.text === 'string') parts.push(p.text);
+  }
+  return parts.join('\n');
+}
+
 /** push(...xs) overflows the call stack for very long arrays; a loop does not. */
 function pushAll(to: number[], xs: readonly number[]): void {
   for (let i = 0; i < xs.length; i++) to.push(xs[i]!);
@@ -185,6 +199,7 @@ export function parseRequest(kind: ApiKind, raw: string, servedModel: string, ma
     model: servedModel,
     promptTokens,
     promptIds,
+    ...(kind === 'chat' ? { promptText: chatText(b) } : {}),
     seed,
     maxTokens,
     minTokens,

@@ -11,6 +11,8 @@ import { Session, type SessionContext } from './session.js';
 import type { EngineStats } from './stepper.js';
 import { faultFor, resolveFaults, type FaultOptions } from './faults.js';
 import { FaultyResponse, httpFault } from './faultsResponse.js';
+import { Answerer } from './answering.js';
+import { Divergence } from './divergence.js';
 
 export interface EngineHandle {
   /** Base URL without a trailing slash, e.g. http://127.0.0.1:PORT (the API is under /v1). */
@@ -90,7 +92,14 @@ export async function startEngine(opts: EngineOptions & ServeOptions = {}): Prom
     spinMs: o.spinMs,
   });
   const metrics = new EngineMetrics(o.model, { running: () => loop.numRunning, waiting: () => loop.numWaiting });
-  const ctx: SessionContext = { loop, metrics, reasoningMode: o.reasoningTokens, open: new Set() };
+  const ctx: SessionContext = {
+    loop,
+    metrics,
+    reasoningMode: o.reasoningTokens,
+    open: new Set(),
+    ...(opts.answering !== undefined ? { answerer: new Answerer(opts.answering) } : {}),
+    ...(opts.diverge !== undefined ? { divergence: new Divergence(opts.diverge) } : {}),
+  };
   const started = Math.floor(Date.now() / 1000);
 
   const models = JSON.stringify({

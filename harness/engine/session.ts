@@ -8,11 +8,17 @@ import type { EngineLoop, TokenSink } from './loop.js';
 import type { EngineMetrics } from './metrics.js';
 import { reasoningCount } from './options.js';
 import type { ParsedRequest } from './requests.js';
+import type { Answerer, PlannedToken } from './answering.js';
+import { requestKey, type Divergence, type TokenRewrite } from './divergence.js';
 
 export interface SessionContext {
   loop: EngineLoop;
   metrics: EngineMetrics;
   reasoningMode: number;
+  /** Answering mode: recognised chat questions get a planned answer instead of pseudo-text. */
+  answerer?: Answerer;
+  /** Planted divergence: some requests' text differs from a token index on. */
+  divergence?: Divergence;
   /** Open sessions, so close() can end them. */
   open: Set<Session>;
 }
@@ -22,6 +28,11 @@ export class Session implements TokenSink {
   private readonly gen: TextGenerator;
   private readonly outputTokens: number;
   private readonly reasoningTokens: number;
+  /** Answering mode: the answer's tokens, and whether it is cut short of them (finish "length"). */
+  private readonly planned: PlannedToken[] | undefined;
+  private readonly cutShort: boolean = false;
+  /** Divergence of this request's text, when it is one of the diverging ones. */
+  private readonly rewrite: TokenRewrite | undefined;
   /** Emit times, kept only for abserve_debug requests. */
   private readonly emitTimes: number[] = [];
   private emitted = 0;
@@ -41,6 +52,17 @@ export class Session implements TokenSink {
     this.chunks = new ChunkBuilder(req.kind, req.model);
     const seed = req.seed !== undefined ? req.seed >>> 0 : hashTokens(req.promptIds);
     this.gen = new TextGenerator(seed);
+    this.rewrite = ctx.divergence?.forRequest(requestKey(hashTokens(req.promptIds), req.seed));
+    const entry = ctx.answerer && req.promptText !== undefined ? ctx.answerer.find(req.promptText) : undefined;
+    if (ctx.answerer && entry) {
+      const plan = ctx.answerer.plan(entry);
+      this.planned = plan.tokens;
+      this.outputTokens = plan.runaway ? req.maxTokens : Math.min(plan.tokens.length, req.maxTokens);
+      this.cutShort = plan.runaway || this.outputTokens < plan.tokens.length;
+      this.reasoningTokens = Math.min(plan.reasoningTokens, this.outputTokens);
+      return;
+    }
+    this.planned = undefined;
     this.outputTokens = outputLength(req, seed);
     this.reasoningTokens = req.kind === 'chat' ? reasoningCount(ctx.reasoningMode, this.outputTokens) : 0;
   }
@@ -78,9 +100,16 @@ export class Session implements TokenSink {
   onToken(index: number, finished: boolean): void {
     if (this.done) return;
     const reasoning = index < this.reasoningTokens;
+    let text: string;
+    // A runaway answer's reasoning goes on past its plan in filler words, until max_tokens.
+    const planned = this.planned?.[index];
+    if (planned) text = planned.text;
+    else if (this.planned) text = this.gen.token(index === 0);
     // The first token of each section (reasoning, then content) has no leading space.
-    const text = this.gen.token(index === 0 || index === this.reasoningTokens);
-    const finish: FinishReason | null = finished ? (this.outputTokens < this.req.maxTokens ? 'stop' : 'length') : null;
+    else text = this.gen.token(index === 0 || index === this.reasoningTokens);
+    if (this.rewrite) text = this.rewrite(index, text, planned ? planned.filler : true);
+    const cut = this.planned ? this.cutShort : this.outputTokens >= this.req.maxTokens;
+    const finish: FinishReason | null = finished ? (cut ? 'length' : 'stop') : null;
     if (this.req.stream) this.stream(index, text, reasoning, finish);
     else this.collect(text, reasoning, finish);
   }
