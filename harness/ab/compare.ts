@@ -105,5 +105,12 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
     await atomicWriteFile(files.markdown, renderAbMarkdown(data));
     await atomicWriteFile(files.html, renderAbHtml(data));
   }
+  if (!comparison && i.write !== false) {
+    // Nothing to compare (an arm has no successful request, or the run was stopped before one
+    // finished): the folder still says what happened, in the words a reader looks for first.
+    files.markdown = path.join(i.dir, 'report.md');
+    const lines = [`# abserve A/B: ${i.scenario}`, '', `No comparison: ${notes.length > 0 ? '' : 'no finished runs.'}`, ...notes.map((n) => `- ${n}`), ''];
+    await atomicWriteFile(files.markdown, lines.join('\n'));
+  }
   return { comparison, files, notes };
 }

@@ -35,7 +35,7 @@ export function planRuns(arms: readonly string[], repetitions: number, order: 'i
 }
 
 /** Whether the server must be (re)started before `run`: always with `freshServer`, else when
- *  the arm differs from the previous run's (one server at a time: compose arms share a port). */
-export function needsStart(run: PlannedRun, previous: PlannedRun | undefined, freshServer: boolean): boolean {
-  return freshServer || previous === undefined || previous.arm !== run.arm;
+ *  no server runs or it serves another arm (one server at a time: compose arms share a port). */
+export function needsStart(run: PlannedRun, runningArm: string | undefined, freshServer: boolean): boolean {
+  return freshServer || runningArm === undefined || runningArm !== run.arm;
 }

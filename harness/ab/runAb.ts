@@ -2,7 +2,6 @@
 // arm (or per run with fresh_server), then the comparison and the reports. The run emits events
 // and the CLI prints them (no TTY code here). Interrupted runs keep every finished run, write the
 // reports from them and say they are partial; servers started here are always stopped.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserError } from '../common/errors.js';
@@ -22,7 +21,8 @@ import type { Statistic } from '../stats/types.js';
 import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import { accuracyTable, askArm, checkAccuracyStep, compareArmsAccuracy } from './accuracyStep.js';
-import { runOne } from './runOne.js';
+import { runOne, warmupClient } from './runOne.js';
+import { prepareResultDir } from './resultDir.js';
 import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
 
 export { defaultResultDir, engineSeeded, freshPerRun };
@@ -30,6 +30,7 @@ export { defaultResultDir, engineSeeded, freshPerRun };
 /** What the run tells its viewer. */
 export type AbEvent =
   | { type: 'plan'; runs: PlannedRun[]; dir: string }
+  | { type: 'client-warmup' }
   | { type: 'server-start'; arm: string; target: string }
   | { type: 'server-ready'; arm: string; url: string }
   | { type: 'run-start'; run: PlannedRun; total: number }
@@ -47,6 +48,8 @@ export interface AbOptions {
   onEvent?: (e: AbEvent) => void;
   /** Bootstrap resamples (default 2000). */
   resamples?: number;
+  /** Warm the client up before the first run (default true). */
+  clientWarmup?: boolean;
   /** Add repetitions (one block of every arm at a time, interleaved) until the CI half-width of
    *  B/A for `metric` `statistic` is at most `pct` percent, or `maxRepetitions` per arm. */
   untilCi?: { pct: number; metric: string; statistic: Statistic; maxRepetitions: number };
@@ -71,7 +74,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   checkAccuracyStep(s);
   const createdAt = new Date();
   const dir = o.resultDir ?? defaultResultDir(s, createdAt);
-  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  prepareResultDir(dir);
   const emit = o.onEvent ?? (() => {});
   const tokenizer = s.workload.tokenizer ? loadTokenizer(s.workload.tokenizer) : builtinTokenizer();
   const specs = buildWorkload(toWorkloadOptions(s), tokenizer);
@@ -120,6 +123,29 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     manifest.plan = plan;
     return true;
   };
+  /**
+   * The first run of a process is measured with a cold client (module loading, JIT): measured
+   * 2-3x the TTFT of later runs on the tiny engine, and it always falls on arm A. So before the
+   * first run, a short unmeasured burst warms the client, against a throwaway server instance
+   * on the embedded engine (every run there gets a fresh instance, so none starts warmer).
+   */
+  const warmClient = async () => {
+    const first = plan[0]!;
+    const logFile = path.join(dir, 'logs', `server-00-${first.arm}-client-warmup.log`);
+    emit({ type: 'client-warmup' });
+    const srv = await target.start(engineSeeded(s, servers.get(first.arm)!, 0), { logFile, signal: o.signal });
+    try {
+      if (model === undefined) model = (await listModels(srv.url))[0];
+      if (model === undefined) throw new UserError(`${s.file}: model not given and ${srv.url}/v1/models lists no model`);
+      await warmupClient(s, srv.url, model, tokenizer, o.signal);
+    } finally {
+      if (freshPerRun(s)) await srv.stop();
+      else {
+        session = srv;
+        sessionArm = first.arm;
+      }
+    }
+  };
   const stopSession = async () => {
     const live = session;
     if (!live) return;
@@ -129,14 +155,14 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     await live.stop();
   };
   try {
-    let previous: PlannedRun | undefined;
+    if (plan.length > 0 && o.clientWarmup !== false) await warmClient();
     for (let i = 0; i < plan.length || (o.untilCi !== undefined && (await needMore())); i++) {
       const run = plan[i]!;
       if (o.signal?.aborted) {
         partialReason ??= 'interrupted';
         break;
       }
-      if (!session || needsStart(run, previous, freshPerRun(s))) {
+      if (!session || needsStart(run, sessionArm, freshPerRun(s))) {
         await stopSession();
         emit({ type: 'server-start', arm: run.arm, target: s.target.kind });
         starts++;
@@ -178,7 +204,6 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
         partialReason ??= out.data.partialReason ?? 'a run was cut short';
         break;
       }
-      previous = run;
       if (s.cooldownMs > 0 && run !== plan[plan.length - 1]) {
         await sleep(s.cooldownMs, undefined, { signal: o.signal }).catch(() => {});
       }
@@ -197,13 +222,15 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
       }
     }
   } catch (e) {
-    if (runs.length === 0 || !(e instanceof UserError)) {
+    // Ctrl-C during a server start or a cooldown: an interruption, not a failure of the run.
+    if (o.signal?.aborted) partialReason ??= 'interrupted';
+    else if (runs.length === 0 || !(e instanceof UserError)) {
       manifest.status = 'failed';
       manifest.error = e instanceof Error ? e.message : String(e);
       await writeManifest().catch(() => {});
       throw e;
     }
-    partialReason ??= e.message;
+    else partialReason ??= (e as Error).message;
   } finally {
     await stopSession().catch(() => {});
   }

@@ -98,3 +98,29 @@ export async function runOne(o: RunOneOptions): Promise<RunOneOutcome> {
   await atomicWriteFile(path.join(dir, 'run.json'), JSON.stringify(data) + '\n');
   return { data, prefixCacheReset };
 }
+
+/**
+ * An unmeasured burst through the same client code: min(16, num_prompts) requests of the
+ * scenario's shape with at most 16 output tokens, nothing saved. Failures are ignored (the
+ * measured runs report their own).
+ */
+export async function warmupClient(s: Scenario, url: string, model: string, tokenizer: Tokenizer, signal?: AbortSignal): Promise<void> {
+  const w = toWorkloadOptions(s);
+  await runBenchmark({
+    client: {
+      baseUrl: url,
+      endpoint: s.endpoint,
+      model,
+      extraBody: requestBody(s, s.arms[0]!.name),
+      requestTimeoutMs: s.workload.requestTimeoutMs,
+      stallTimeoutMs: s.workload.stallTimeoutMs,
+      requestIdPrefix: `${s.name}-client-warmup-`,
+    },
+    workload: { ...w, numPrompts: Math.min(16, w.numPrompts ?? 16), outputLen: Math.min(16, w.outputLen ?? 16), warmupRequests: 0, requestRate: Infinity, rampUp: undefined },
+    tokenizer,
+    aggregate: {},
+    maxConcurrency: s.workload.maxConcurrency,
+    label: 'client-warmup',
+    signal,
+  });
+}

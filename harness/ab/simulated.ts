@@ -20,6 +20,7 @@ import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import type { AbOptions, AbOutcome } from './runAb.js';
 import { runDirName } from './runOne.js';
+import { prepareResultDir } from './resultDir.js';
 import { toRunData, type RunData } from './runData.js';
 
 /** The engine flags a simulation honours, read from the target's and the arm's args. */
@@ -110,7 +111,7 @@ export async function simulateAb(s: Scenario, o: AbOptions = {}): Promise<AbOutc
   const tokenizer = s.workload.tokenizer ? loadTokenizer(s.workload.tokenizer) : builtinTokenizer();
   const arms = runArms(s).map((a) => a.name);
   const runs = simulateAbRuns(s);
-  mkdirSync(dir, { recursive: true });
+  prepareResultDir(dir);
   emit({ type: 'plan', runs: runs.map((r) => ({ order: r.order, arm: r.arm, rep: r.rep })), dir });
   for (const r of runs) {
     const where = { order: r.order, arm: r.arm, rep: r.rep };

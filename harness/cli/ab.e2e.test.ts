@@ -38,7 +38,10 @@ describe('abserve ab scenarios/smoke.yaml', () => {
       const vllm = JSON.parse(readFileSync(path.join(out, 'runs', run, 'result.json'), 'utf8'));
       expect(vllm.completed).toBe(8);
     }
-    expect(readdirSync(path.join(out, 'logs'))).toHaveLength(4); // one engine instance per run
+    // One engine instance per run, plus the throwaway one that warmed the client up.
+    expect(readdirSync(path.join(out, 'logs')).sort()).toEqual([
+      'server-00-with-op-client-warmup.log', 'server-01-with-op.log', 'server-02-without-op.log', 'server-03-without-op.log', 'server-04-with-op.log',
+    ]);
 
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('complete');

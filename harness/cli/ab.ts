@@ -64,6 +64,9 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
       case 'plan':
         console.log(`${e.runs.length} runs: ${e.runs.map((r) => `${r.arm}#${r.rep}`).join(' ')}  ->  ${e.dir}`);
         break;
+      case 'client-warmup':
+        console.log('warming the client up (unmeasured, on a throwaway server)');
+        break;
       case 'server-start':
         console.log(`[${e.arm}] starting ${e.target} server`);
         break;
@@ -83,10 +86,10 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
         bar?.stop();
         bar = undefined;
         const d = e.data;
-        const mean = (xs: number[]) => (xs.length ? xs.reduce((x, y) => x + y, 0) / xs.length : NaN);
+        const mean = (xs: number[]) => (xs.length ? (xs.reduce((x, y) => x + y, 0) / xs.length).toFixed(1) : '-');
         console.log(
           `run ${e.run.order + 1}: ${d.arm}#${d.rep}  ${d.completed} ok, ${d.failed} failed  ` +
-            `mean TTFT ${mean(d.requests.map((r) => r.ttft)).toFixed(1)} ms  ` +
+            `mean TTFT ${mean(d.requests.map((r) => r.ttft))} ms  ` +
             `output ${d.outputThroughput.toFixed(1)} tok/s${d.partial ? '  (partial)' : ''}`,
         );
         break;

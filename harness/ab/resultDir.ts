@@ -1,0 +1,35 @@
+// The results folder of an A/B, made before anything starts: never a folder that already holds a
+// run (appending to its requests.jsonl would silently mix two runs), and made one level at a time
+// so an impossible path fails with a one-line error instead of a stack trace (or, under /proc, a
+// mkdir -p that never returns: measured with Node 20's recursive mkdirSync).
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../common/errors.js';
+
+/**
+ * Creates `dir` (and its `logs/`) for a new A/B. Throws UserError naming the folder when it holds
+ * a run already (manifest.json), when a part of the path is a file, or when it cannot be created.
+ */
+export function prepareResultDir(dir: string): void {
+  if (existsSync(path.join(dir, 'manifest.json'))) {
+    throw new UserError(`results folder ${dir}: already holds a run (manifest.json); choose another --result-dir, or remove it`);
+  }
+  const missing: string[] = [];
+  let p = path.resolve(dir);
+  while (!existsSync(p)) {
+    missing.unshift(p);
+    const up = path.dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new UserError(`results folder ${dir}: ${p} is a file, not a folder`);
+  for (const m of [...missing, path.resolve(dir, 'logs')]) {
+    if (existsSync(m)) continue;
+    try {
+      mkdirSync(m);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? String(e);
+      throw new UserError(`results folder ${dir}: cannot create ${m} (${code})`);
+    }
+  }
+}
