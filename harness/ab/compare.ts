@@ -32,6 +32,8 @@ export interface AbSummaryInput {
   notes?: string[];
   /** Write comparison.json, report.md and report.html into dir (default true). */
   write?: boolean;
+  /** More notes once the comparison exists (e.g. a published claim beside its interval). */
+  notesFor?: (c: Comparison) => string[];
 }
 
 export interface AbSummary {
@@ -77,6 +79,14 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
     if (inputs.length > 0) {
       comparison = compareArms({ a, b, metrics: inputs }, { alpha: i.alpha, resamples: i.resamples, seed: i.seed });
       if (fNote) comparison.notes.push(fNote);
+      const eager = comparison.metrics.filter((m) => m.mannWhitneyP !== null && m.mannWhitneyP < i.alpha && m.verdict === 'no_significant_difference');
+      if (eager.length > 0) {
+        comparison.notes.push(
+          `Mann-Whitney p < ${i.alpha} where the verdict is no difference (${[...new Set(eager.map((m) => m.metric))].join(', ')}): ` +
+            'the rank test treats every request as independent, so run-to-run variance makes it over-eager; the verdict is the hierarchical bootstrap\'s',
+        );
+      }
+      if (i.notesFor) notes.push(...i.notesFor(comparison));
     } else {
       notes.push(`no comparison: arm ${JSON.stringify(i.runs.some((r) => r.arm === a && r.completed > 0) ? b : a)} has no successful request`);
       if (fNote) notes.push(fNote);

@@ -30,3 +30,18 @@ export function engineSeeded(s: Scenario, arm: ArmServerConfig, start: number): 
   if (s.target.kind !== 'engine' || arm.serverArgs.includes('--noise-seed')) return arm;
   return { ...arm, serverArgs: [...arm.serverArgs, '--noise-seed', String((s.seed * 1000 + start) % 2 ** 31)] };
 }
+
+/** The engine's --time-scale in a scenario's target args (1 when absent). */
+export function engineTimeScale(s: Scenario): number {
+  if (s.target.kind !== 'engine') return 1;
+  const args = s.target.args;
+  const i = args.lastIndexOf('--time-scale');
+  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : 1;
+}
+
+/** What a reader must know to read live engine latencies: they are scaled. */
+export function timeScaleNotes(s: Scenario): string[] {
+  const k = engineTimeScale(s);
+  if (k === 1) return [];
+  return [`engine time_scale ${k}: every latency here is the modelled time x ${k} (divide by ${k} for the modelled times); ratios B/A and verdicts are unaffected`];
+}

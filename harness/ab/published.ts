@@ -1,6 +1,7 @@
 // The published claim the project starts from, so `npm start` can print it beside its own
 // interval: vLLM PR 16173's DeepSeek-R1 runs on 24 x L20, one run of 32 (4K/1K) or 16 (8K/64)
 // requests per arm, merge op CUDA kernel vs Triton fallback (harness/engine/published-r1-l20/).
+import type { Scenario } from '../scenario/index.js';
 import type { Comparison } from '../stats/types.js';
 
 /** One published A/B claim, A = with-op (CUDA), B = without-op (fallback), ms. */
@@ -40,4 +41,18 @@ export function claimBeside(p: PublishedClaim, c: Comparison): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * The published claim a scenario reproduces, if it is one of the published shapes (random
+ * 4096/1024 or 8192/64 tokens) with arms named with-op and without-op, first arm with-op.
+ */
+export function publishedClaimFor(s: Scenario): PublishedClaim | undefined {
+  const names = s.arms.map((a) => a.name);
+  if (s.aa || names[0] !== 'with-op' || names[1] !== 'without-op') return undefined;
+  const w = s.workload;
+  if (w.datasetName !== 'random') return undefined;
+  if (w.randomInputLen === 4096 && w.randomOutputLen === 1024) return PUBLISHED['4k-1k'];
+  if (w.randomInputLen === 8192 && w.randomOutputLen === 64) return PUBLISHED['8k-64'];
+  return undefined;
 }

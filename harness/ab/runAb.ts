@@ -17,7 +17,8 @@ import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
 import { metricInputs } from './samples.js';
 import { compareArms } from '../stats/arms.js';
-import type { Statistic } from '../stats/types.js';
+import type { Comparison, Statistic } from '../stats/types.js';
+import { timeScaleNotes } from './instances.js';
 import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import { accuracyTable, askArm, checkAccuracyStep, compareArmsAccuracy } from './accuracyStep.js';
@@ -50,6 +51,8 @@ export interface AbOptions {
   resamples?: number;
   /** Warm the client up before the first run (default true). */
   clientWarmup?: boolean;
+  /** More notes once the comparison exists (e.g. a published claim beside its interval). */
+  notesFor?: (c: Comparison) => string[];
   /** Add repetitions (one block of every arm at a time, interleaved) until the CI half-width of
    *  B/A for `metric` `statistic` is at most `pct` percent, or `maxRepetitions` per arm. */
   untilCi?: { pct: number; metric: string; statistic: Statistic; maxRepetitions: number };
@@ -262,6 +265,8 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     ...(partial ? { partialReason: manifest.partial_reason as string } : {}),
     resamples: o.resamples,
     seed: s.seed + 1,
+    notes: timeScaleNotes(s),
+    ...(o.notesFor ? { notesFor: o.notesFor } : {}),
   });
   return { ...summary, dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms, ...(accuracy ? { accuracy } : {}) };
 }

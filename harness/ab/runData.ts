@@ -86,7 +86,9 @@ export function toRunData(
   };
   if (series && series.supported && series.t_s.length > 0) {
     data.server = {
-      t_s: series.t_s,
+      // Whole seconds: scrapes of different runs land a few ms apart, and the report aligns the
+      // repetitions' series on their timestamps.
+      t_s: series.t_s.map((t) => Math.round(t)),
       running: series.running.map((v) => v ?? 0),
       waiting: series.waiting.map((v) => v ?? 0),
     };

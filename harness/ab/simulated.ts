@@ -98,7 +98,7 @@ export function simulateAbRuns(s: Scenario): RunData[] {
 
 /** The note every simulated comparison carries. */
 export const SIMULATED_NOTE =
-  'simulated: every run went through the embedded engine model in virtual time (scheduler, cost model, per-instance noise); a prediction of what this design can resolve, not a measurement';
+  'simulated: every run went through the embedded engine model in virtual time (scheduler, cost model, per-instance noise) at the model\'s own scale (time_scale does not apply); a prediction of what this design can resolve, not a measurement';
 
 /**
  * `abserve ab --simulate`: simulateAbRuns, then the same results folder as a live A/B (manifest,
@@ -133,6 +133,7 @@ export async function simulateAb(s: Scenario, o: AbOptions = {}): Promise<AbOutc
   const summary = await summarizeAb({
     dir, scenario: s.name, createdAt: createdAt.toISOString(), arms, alpha: s.alpha, runs, manifest,
     partial: false, resamples: o.resamples, seed: s.seed + 1, notes: [SIMULATED_NOTE],
+    ...(o.notesFor ? { notesFor: o.notesFor } : {}),
   });
   return { ...summary, dir, runs, partial: false, arms };
 }

@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
 import { runAb, type AbEvent, type AbOutcome } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
+import { claimBeside, publishedClaimFor } from '../ab/published.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
 import type { Comparison, Statistic } from '../stats/types.js';
@@ -107,24 +108,22 @@ async function handler(a: Args): Promise<void> {
     throw new UserError(`--resamples: expected an integer from 100 to 100000, got ${a.resamples}`);
   }
   const untilCi = parseUntilCi(a);
+  const claim = publishedClaimFor(s);
   if (untilCi && a.simulate) throw new UserError('--until-ci: not with --simulate (simulated repetitions are free: raise --repetitions)');
   const out = await withInterrupt((signal) =>
-    (a.simulate ? simulateAb : runAb)(s, { ...(untilCi ? { untilCi } : {}), resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
+    (a.simulate ? simulateAb : runAb)(s, { ...(untilCi ? { untilCi } : {}), ...(claim ? { notesFor: (c: Comparison) => claimBeside(claim, c) } : {}), resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
   );
   printOutcome(out);
 }
 
 /**
- * Prints an A/B's end: the comparison table, `extra` lines (e.g. a published claim beside it), the
- * accuracy verdict, notes, where the results are; a partial run says so and sets exit code 3.
+ * Prints an A/B's end: the comparison table, the accuracy verdict, the notes (a published claim
+ * beside this run's interval among them), where the results are; a partial run says so and sets
+ * exit code 3.
  */
-export function printOutcome(out: AbOutcome, extra: (c: Comparison) => string[] = () => [], suffix = ''): void {
+export function printOutcome(out: AbOutcome, suffix = ''): void {
   console.log('');
-  if (out.comparison) {
-    console.log(formatComparison(out.comparison));
-    const lines = extra(out.comparison);
-    if (lines.length > 0) console.log(['', ...lines].join('\n'));
-  }
+  if (out.comparison) console.log(formatComparison(out.comparison));
   if (out.accuracy) console.log(`\naccuracy: ${out.accuracy.verdict}`);
   for (const n of out.notes) console.log(`note: ${n}`);
   console.log(`\nresults: ${out.dir}${suffix}`);
