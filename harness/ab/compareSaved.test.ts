@@ -6,7 +6,7 @@ import { aggregate } from '../metrics/aggregate.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
 import { writeRunResults } from '../report/writeResults.js';
 import { summarizeAb } from './compare.js';
-import { aggregateRows, loadSavedRun } from './compareSaved.js';
+import { aggregateRows, designMismatches, loadSavedRun } from './compareSaved.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'abserve-compare-'));
 
@@ -55,6 +55,9 @@ P99 TTFT (ms):                           11861.09
     const a = loadSavedRun(path.join(dir, 'a.txt'), 'A');
     const b = loadSavedRun(path.join(dir, 'b.txt'), 'B');
     expect(a.data).toBeNull();
+    expect(designMismatches(a.run, b.run)).toEqual([]);
+    writeFileSync(path.join(dir, 'c.txt'), block(5654.02).replace('Total generated tokens:                  32768', 'Total generated tokens:                  2048'));
+    expect(designMismatches(a.run, loadSavedRun(path.join(dir, 'c.txt'), 'C').run)).toEqual(['output tokens per request differ (1024 vs 64)']);
     const rows = aggregateRows(a.run, b.run);
     const mean = rows.find((r) => r.metric === 'ttft' && r.statistic === 'mean')!;
     expect(mean.diff).toBeCloseTo(33.78, 2);

@@ -111,3 +111,26 @@ export function formatAggregateRows(rows: AggregateRow[], armA: string, armB: st
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
   return [line(head), ...body.map(line)].join('\n');
 }
+
+/**
+ * Why two saved runs may not be comparable at all: different models, request shapes (mean
+ * prompt or output tokens more than 5% apart), concurrency or rate. Empty when they match.
+ */
+export function designMismatches(a: ImportedRun, b: ImportedRun): string[] {
+  const out: string[] = [];
+  if (a.model && b.model && a.model !== b.model) out.push(`models differ (${a.model} vs ${b.model})`);
+  const per = (r: ImportedRun, total: number) => (r.completed > 0 ? total / r.completed : NaN);
+  for (const [what, x, y] of [
+    ['prompt tokens per request', per(a, a.totalInputTokens), per(b, b.totalInputTokens)],
+    ['output tokens per request', per(a, a.totalOutputTokens), per(b, b.totalOutputTokens)],
+  ] as const) {
+    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) > 0.05 * Math.max(x, y)) out.push(`${what} differ (${x.toFixed(0)} vs ${y.toFixed(0)})`);
+  }
+  if (a.maxConcurrency !== undefined && b.maxConcurrency !== undefined && a.maxConcurrency !== b.maxConcurrency) {
+    out.push(`max concurrency differs (${a.maxConcurrency} vs ${b.maxConcurrency})`);
+  }
+  if (a.requestRate !== undefined && b.requestRate !== undefined && a.requestRate !== b.requestRate) {
+    out.push(`request rate differs (${a.requestRate} vs ${b.requestRate})`);
+  }
+  return out;
+}

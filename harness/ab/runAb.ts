@@ -39,7 +39,7 @@ export type AbEvent =
   | { type: 'run-end'; run: PlannedRun; data: RunData }
   | { type: 'server-stop'; arm: string }
   | { type: 'accuracy'; arm: string; phase: 'during' | 'after' }
-  | { type: 'until-ci'; metric: string; halfWidthPct: number; target: number; repetitions: number };
+  | { type: 'until-ci'; metric: string; halfWidthPct: number; target: number; repetitions: number; reached: boolean; capped: boolean };
 
 export interface AbOptions {
   /** Results folder; default results/<timestamp>-<scenario>. */
@@ -113,14 +113,17 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
    *  chosen metric is wider than asked and the cap allows. */
   const needMore = async (): Promise<boolean> => {
     const u = o.untilCi!;
-    if (partialReason !== undefined || o.signal?.aborted || reps >= u.maxRepetitions || arms.length < 2) return false;
+    if (partialReason !== undefined || o.signal?.aborted || arms.length < 2) return false;
     const inputs = metricInputs(runs, arms[0]!, arms[1]!).filter((m) => m.metric === u.metric);
     if (inputs.length === 0) return false;
     const c = compareArms({ a: arms[0]!, b: arms[1]!, metrics: inputs.map((m) => ({ ...m, statistics: [u.statistic] })) }, { alpha: s.alpha, resamples: 500, seed: s.seed + 1 });
     const m = c.metrics[0]!;
     const half = ((m.ratioCi[1] - m.ratioCi[0]) / 2) * 100;
-    emit({ type: 'until-ci', metric: `${u.metric} ${u.statistic}`, halfWidthPct: half, target: u.pct, repetitions: reps });
-    if (!(half > u.pct)) return false;
+    const reached = !(half > u.pct);
+    const capped = !reached && reps >= u.maxRepetitions;
+    emit({ type: 'until-ci', metric: `${u.metric} ${u.statistic}`, halfWidthPct: half, target: u.pct, repetitions: reps, reached, capped });
+    manifest.until_ci = { metric: `${u.metric} ${u.statistic}`, target_pct: u.pct, half_width_pct: half, repetitions: reps, reached };
+    if (reached || capped) return false;
     reps++;
     plan.push(...planRuns(arms, reps, 'interleaved').slice(plan.length));
     manifest.plan = plan;

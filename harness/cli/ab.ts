@@ -72,7 +72,10 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
         console.log(`[${e.arm}] starting ${e.target} server`);
         break;
       case 'until-ci':
-        console.log(`--until-ci: ${e.metric} B/A half-width ${e.halfWidthPct.toFixed(2)}% after ${e.repetitions} repetitions (target ${e.target}%)`);
+        console.log(
+          `--until-ci: ${e.metric} B/A half-width ${e.halfWidthPct.toFixed(2)}% after ${e.repetitions} repetitions (target ${e.target}%)` +
+            (e.reached ? ': reached' : e.capped ? `: target NOT reached at --max-repetitions ${e.repetitions}` : ': one more block'),
+        );
         break;
       case 'accuracy':
         console.log(`[${e.arm}] accuracy step (${e.phase === 'during' ? 'during the first run' : 'after the serving runs'})`);

@@ -2,7 +2,7 @@
 // data (abserve bench JSON, vLLM --save-detailed JSON), differences only when one has aggregates.
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { aggregateRows, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
+import { aggregateRows, designMismatches, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
 import { summarizeAb } from '../ab/compare.js';
 import { formatComparison } from '../stats/format.js';
 
@@ -18,12 +18,19 @@ type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 async function handler(a: Args): Promise<void> {
   if (!a.a || !a.b) throw new UserError('compare: name two saved runs, e.g. abserve compare results/a/a.json results/b/b.json');
   if (!(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
-  const A = loadSavedRun(a.a, 'A');
-  const B = loadSavedRun(b(a), 'B');
-  console.log(`A: ${A.file}\nB: ${B.file}\n`);
+  const A0 = loadSavedRun(a.a, 'A');
+  const B0 = loadSavedRun(b(a), 'B');
+  // Arms are named by the runs' labels when they have distinct ones.
+  const [na, nb] = A0.run.label && B0.run.label && A0.run.label !== B0.run.label ? [A0.run.label, B0.run.label] : ['A', 'B'];
+  const A = { ...A0, data: A0.data ? { ...A0.data, arm: na } : null };
+  const B = { ...B0, data: B0.data ? { ...B0.data, arm: nb } : null };
+  console.log(`A (${na}): ${A.file}\nB (${nb}): ${B.file}\n`);
+  const mismatch = designMismatches(A.run, B.run);
+  if (mismatch.length > 0) console.log(`warning: these runs measured different things: ${mismatch.join('; ')}\n`);
   if (A.data && B.data) {
     const out = await summarizeAb({
-      dir: a['result-dir'] ?? '', scenario: 'compare', createdAt: new Date().toISOString(), arms: ['A', 'B'], alpha: a.alpha,
+      dir: a['result-dir'] ?? '', scenario: 'compare', createdAt: new Date().toISOString(), arms: [na, nb], alpha: a.alpha,
+      notes: mismatch.map((m) => `not like for like: ${m}`),
       runs: [A.data, { ...B.data, order: 1 }], manifest: { a: A.file, b: B.file }, partial: false,
       write: a['result-dir'] !== undefined,
     });
@@ -32,7 +39,7 @@ async function handler(a: Args): Promise<void> {
     if (out.files.html) console.log(`report: ${out.files.html}`);
     return;
   }
-  console.log(formatAggregateRows(aggregateRows(A.run, B.run), 'A', 'B'));
+  console.log(formatAggregateRows(aggregateRows(A.run, B.run), na, nb));
   const which = !A.data && !B.data ? 'both runs have' : `${A.data ? 'B' : 'A'} has`;
   console.log(`\nnote: ${which} aggregates only (a printed block or a JSON without per-request lists): no interval or significance is possible; save with --save-detailed (vLLM) or abserve bench --save-result`);
 }
