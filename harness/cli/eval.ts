@@ -8,6 +8,7 @@ import { compareAccuracy, formatComparison, formatRun, loadAccuracyRun, loadQues
 import { atomicWriteFile } from '../report/atomicWrite.js';
 import { listModels } from '../target/probe.js';
 import { withInterrupt } from './interrupt.js';
+import { diffCommand } from './evalDiff.js';
 
 // Option names of harness/accuracy (scenario vocabulary) -> this command's flags, for error messages.
 const FLAG_OF: Record<string, string> = {
@@ -125,6 +126,12 @@ async function runHandler(a: RunArgs): Promise<void> {
   await atomicWriteFile(path.join(outDir, 'accuracy.md'), formatRun(run, 'markdown') + '\n');
   console.log(`\nSaved ${path.join(outDir, 'accuracy.json')}, answers.jsonl and accuracy.md${run.info.partial ? ' (partial run)' : ''}`);
   if (run.info.partial) process.exitCode = 3;
+  else if (run.records.length > 0 && run.records.every((r) => r.outcome === 'failed')) {
+    // Nothing was measured: say why in one line, and never exit 0.
+    const first = run.records.find((r) => r.error)?.error;
+    console.error(`abserve: every question failed${first ? `; the first: ${first.message}` : ''}`);
+    process.exitCode = 1;
+  }
 }
 
 interface CompareArgs {
@@ -163,6 +170,7 @@ export const evalCommand: CommandModule = {
   builder: (y) =>
     y
       .command(compareCommand)
+      .command(diffCommand as CommandModule)
       .command({ command: '$0', describe: 'ask the C-Eval questions and score them', builder: runFlags, handler: runHandler as never }),
   handler: () => undefined,
 };
