@@ -129,4 +129,9 @@ describe('compareAccuracy', () => {
     other.records[0] = { ...other.records[0], gold: 'C' };
     expect(() => compareAccuracy(a, other)).toThrow(/computer_network\/0 has answer A in A and C in B/);
   });
+  it('refuses to give a verdict from zero paired questions (every request failed in one arm)', () => {
+    expect(() => compareAccuracy(run('A', ['failed', 'failed', 'failed']), run('B', ['correct', 'wrong', 'correct']))).toThrow(
+      /no question to compare: 3 question\(s\) failed in A or B/,
+    );
+  });
 });

@@ -124,6 +124,11 @@ export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05): A
   if (a.info.model !== b.info.model) notes.push(`model names differ: ${a.info.model} vs ${b.info.model}`);
   if (a.info.maxTokens !== b.info.maxTokens) notes.push(`max_tokens differ: ${a.info.maxTokens} vs ${b.info.maxTokens}`);
 
+  if (pairs.length === 0) {
+    throw new UserError(
+      `no question to compare: ${excludedFailed} question(s) failed in A or B and none was answered in both; look at the runs' answers.jsonl for the errors`,
+    );
+  }
   const overall = group('Overall', pairs, alpha);
   const bySubject = new Map<string, [AnswerRecord, AnswerRecord][]>();
   for (const pr of pairs) {

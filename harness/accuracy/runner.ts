@@ -240,7 +240,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
 
   const s = summarize(records).overall;
   if (s.truncated) warn(`${s.truncated} answer(s) hit max_tokens ${maxTokens} (finish_reason "length"); raise --max-tokens`);
-  if (s.failed) warn(`${s.failed} request(s) failed after retries; they count against the score`);
+  if (s.failed) warn(`${s.failed} request(s) failed (server errors are retried, other 4xx are not); they count against the score`);
   const partial =
     records.length < data.questions.length
       ? `${unreachable ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${records.length} of ${data.questions.length} questions answered`
