@@ -90,6 +90,9 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     scenario: resolvedScenarioJson(s),
     created_at: createdAt.toISOString(),
     ...(await hostFacts()),
+    // What actually happens, beside the scenario's fresh_server: the embedded engine always gets
+    // a fresh instance per run (instances.ts).
+    fresh_server_per_run: freshPerRun(s),
     workload_sha256: workloadHash(specs),
     workload_requests: specs.length,
     arms: Object.fromEntries([...servers].map(([n, c]) => [n, { env: c.env, server_args: c.serverArgs }])),

@@ -34,7 +34,7 @@ function row(m: MetricComparison): string[] {
         ? 'n/a'
         : `${formatNumber(m.mde)} (${Number.isFinite(m.mdePct) ? m.mdePct.toFixed(1) : '-'}%)`
       : '';
-  return [`${m.metric} (${m.unit})`, m.statistic, formatNumber(m.a), formatNumber(m.b), `${signed(m.diff)} ${ci}`, ratio, formatP(m.pValue), formatP(m.mannWhitneyP), VERDICT_TEXT[m.verdict], mde];
+  return [`${m.metric} (${m.unit})`, m.statistic, formatNumber(m.a), formatNumber(m.b), `${signed(m.diff)} ${ci}`, ratio, formatP(m.pValue), formatP(m.mannWhitneyP), Number.isNaN(m.diffCi[0]) ? 'withheld' : VERDICT_TEXT[m.verdict], mde];
 }
 
 /**
