@@ -31,13 +31,13 @@ describe('formatComparison', () => {
     expect(rows.map((r) => r.split(/\s{2,}/)[1])).toEqual(['mean', 'p99', 'median', 'mean']);
     // the verdict column starts at the same offset on every row
     const at = lines[1].indexOf('verdict');
-    for (const r of rows) expect(r.slice(at)).toMatch(/^(faster|slower|no sig\. diff)/);
+    for (const r of rows) expect(r.slice(at)).toMatch(/^(faster|slower|no sig\. diff|withheld)/);
   });
   it('shows the MDE only on no-difference rows and marks missing values', () => {
     const [ttftMean, , tpot, tput] = lines.slice(2, 6);
     expect(ttftMean).toMatch(/faster\s*$/); // 20% faster: no MDE column
     expect(tpot).toMatch(/no sig\. diff\s+\d+\.\d+ \(\d+\.\d%\)$/);
-    expect(tput).toMatch(/\+50\.00 \[no interval\]\s+1\.056\s+-\s+-\s+no sig\. diff\s+n\/a$/);
+    expect(tput).toMatch(/\+50\.00 \[no interval\]\s+1\.056\s+-\s+-\s+withheld\s+n\/a$/);
   });
   it('ends with the notes', () => {
     expect(lines.filter((l) => l.startsWith('note: '))).toEqual(c.notes.map((n) => `note: ${n}`));
