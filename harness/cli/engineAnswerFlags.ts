@@ -18,7 +18,7 @@ export function addAnswerFlags(y: Argv): void {
     .option('answer-reasoning', { type: 'string', choices: [...REASONING_STYLES], describe: 'reasoning block: none, field (reasoning_content) or think (inline <think>) (default none)' })
     .option('answer-reasoning-words', { type: 'number', describe: 'words of reasoning before the answer line (default 24)' })
     .option('answer-missing-think-prob', { type: 'number', describe: 'think: probability the opening <think> tag is missing (default 0)' })
-    .option('answer-truncate-prob', { type: 'number', describe: 'probability an answer is cut in its reasoning, finish_reason length (default 0)' })
+    .option('answer-truncate-prob', { type: 'number', describe: 'probability the reasoning never ends and max_tokens cuts it, finish_reason length (default 0)' })
     .option('answer-unparsed-prob', { type: 'number', describe: 'probability the answer line has no letter (default 0)' })
     .option('diverge-prob', { type: 'number', describe: "share (0..1) of requests whose text differs from the baseline's from --diverge-at on" })
     .option('diverge-at', { type: 'number', describe: 'first output token index (0-based) that differs in a diverging request (default 0)' })
