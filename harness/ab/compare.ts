@@ -86,6 +86,12 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
             'the rank test treats every request as independent, so run-to-run variance makes it over-eager; the verdict is the hierarchical bootstrap\'s',
         );
       }
+      if (comparison.metrics.some((m) => m.metric === 'itl' && (m.statistic === 'p90' || m.statistic === 'p99'))) {
+        comparison.notes.push(
+          'itl p90/p99 pool gaps that every request in a step shares (one slow step is a gap in each of them): their intervals are the least reliable here ' +
+            '(A/A false-positive rate measured 10-17% at alpha 0.05 on the engine model, 3-10 repetitions); read itl mean or median, or tpot',
+        );
+      }
       if (i.notesFor) notes.push(...i.notesFor(comparison));
     } else {
       notes.push(`no comparison: arm ${JSON.stringify(i.runs.some((r) => r.arm === a && r.completed > 0) ? b : a)} has no successful request`);
