@@ -10,6 +10,7 @@ import { runAccuracy } from '../accuracy/index.js';
 import { answerOptions, loadAnswerKey } from '../cli/engineAnswerFlags.js';
 import type { AnsweringOptions } from './answering.js';
 import { startEngine } from './server.js';
+import { spawnEngine } from '../target/engineProcess.js';
 
 const DATA = path.join(import.meta.dirname, '..', 'accuracy', 'fixtures', 'ceval-mini');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'abserve-answering-'));
@@ -71,6 +72,18 @@ describe('engine answering mode under abserve eval', () => {
       await engine.close();
     }
   });
+
+  it('abserve engine --answer-key ... (spawned as a scenario target starts it) answers through its flags', async () => {
+    const engine = await spawnEngine(['--profile', 'tiny', '--fixed-step-ms', '0', '--answer-key', DATA, '--answer-accuracy', '0', '--answer-reasoning', 'field', '--answer-seed', '3']);
+    try {
+      expect(engine.logTail()).toContain('answering 18 questions (accuracy 0, seed 3, reasoning field)');
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: engine.url, model: 'abserve-engine', maxTokens: 256, concurrency: 4, seed: 0, limit: 1, outDir: path.join(tmp, 'spawned') });
+      expect(run.summary.overall).toMatchObject({ n: 3, wrong: 3 });
+      expect(run.records.every((r) => r.reasoning !== null && r.reasoningChars > 50)).toBe(true);
+    } finally {
+      await engine.stop();
+    }
+  }, 30_000);
 
   it('flags: one-line errors naming the flag', () => {
     expect(() => answerOptions({ 'answer-key': DATA, 'answer-accuracy': 2 })).toThrow(/^--answer-accuracy: want a probability in \[0, 1\], got 2$/);
