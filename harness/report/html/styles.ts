@@ -17,8 +17,8 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
 .banner { background: #fff1e5; border: 2px solid #d4700a; color: #7a3b00; padding: 10px 14px; border-radius: 6px; margin: 12px 0; font-weight: 600; }
 .notes { background: #f6f8fa; border-left: 4px solid #8c959f; padding: 8px 14px 8px 28px; margin: 12px 0; }
 .notes li { margin: 2px 0; }
-table.data { font-size: 13px; border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
-table.data th, table.data td { border: 1px solid var(--line); padding: 3px 7px; text-align: right; white-space: nowrap; }
+table.data { font-size: 12.5px; border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
+table.data th, table.data td { border: 1px solid var(--line); padding: 3px 5px; text-align: right; white-space: nowrap; }
 table.data th { background: #f6f8fa; font-weight: 600; }
 table.data td.l, table.data th.l { text-align: left; }
 table.data td.wrap, table.data th.wrap { white-space: normal; word-break: break-word; max-width: 420px; text-align: left; }
