@@ -33,6 +33,12 @@ describe('Answerer', () => {
     expect(a.find('hello there')).toBeUndefined();
     // The question text without its choices is not recognised.
     expect(a.find(KEY[7].question)).toBeUndefined();
+    // A question that is the tail of another (same choices) is not taken for the longer one, either way round.
+    const short = { ...KEY[0], key: 'law/short', question: '1号：哪一个？' };
+    const long = { ...KEY[0], key: 'law/long', question: '虚构题21号：哪一个？' };
+    const b = new Answerer({ key: [short, long] });
+    expect(b.find(prompt(long))?.key).toBe('law/long');
+    expect(b.find(prompt(short))?.key).toBe('law/short');
   });
 
   it('answers right with the configured probability, the same way every time', () => {

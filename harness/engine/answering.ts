@@ -152,17 +152,20 @@ export class Answerer {
 
   /**
    * The key entry whose question the prompt asks: of the entries whose question text occurs in
-   * `prompt` followed by all four of its choices, the one occurring last (few-shot prompts put solved
-   * examples before the question). Undefined when none does. Cost: one substring search per key entry
-   * (1346 entries x a 1-2 KB prompt: well under a millisecond).
+   * `prompt` followed by all four of its choices, the one whose question ends last (few-shot prompts
+   * put solved examples before the question), the longest on a tie (a question that is the tail of
+   * another is not taken for it). Undefined when none does. Cost: one substring search per key
+   * entry (measured 0.09 ms per prompt with 1346 entries).
    */
   find(prompt: string): AnswerKeyEntry | undefined {
     let best: AnswerKeyEntry | undefined;
-    let bestAt = -1;
+    let bestEnd = -1;
+    let bestLen = -1;
     for (const { entry, q, choices } of this.entries) {
       if (!q) continue;
       const at = prompt.lastIndexOf(q);
-      if (at < 0 || at < bestAt) continue;
+      const end = at + q.length;
+      if (at < 0 || end < bestEnd || (end === bestEnd && q.length <= bestLen)) continue;
       let from = at + q.length;
       let ok = true;
       for (const c of choices) {
@@ -173,9 +176,10 @@ export class Answerer {
         }
         from = i + c.length;
       }
-      if (ok && (at > bestAt || best === undefined)) {
+      if (ok) {
         best = entry;
-        bestAt = at;
+        bestEnd = end;
+        bestLen = q.length;
       }
     }
     return best;
