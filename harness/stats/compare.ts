@@ -10,7 +10,7 @@ import { mannWhitneyU } from './mannWhitney.js';
 import { minimumDetectableEffect } from './mde.js';
 import { matchPairs, pairedComparison } from './paired.js';
 import { flattenArm, repValues, type FlatArm } from './sample.js';
-import { effectiveDf, widening, widenInPlace } from './smallSample.js';
+import { bootstrapBiasFactor, effectiveDf, widening, widenInPlace } from './smallSample.js';
 import type { ArmSample, Interval, MetricComparison, Statistic, Verdict } from './types.js';
 
 /** Options shared by every comparison. */
@@ -113,7 +113,7 @@ export function compareMetricStatistics(
   const perRepB = perRepetition(b, stats);
 
   // t-based widening for few repetitions (smallSample.ts); 1 with a single repetition per arm.
-  const widen = noInterval ? 1 : widening(alpha, effectiveDf(a, b));
+  const widen = noInterval ? 1 : widening(alpha, effectiveDf(a, b)) * bootstrapBiasFactor(a, b);
   let distA: Float64Array[] | null = null;
   let distB: Float64Array[] | null = null;
   if (!noInterval) {

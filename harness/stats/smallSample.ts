@@ -90,6 +90,30 @@ export function effectiveDf(a: FlatArm, b: FlatArm): number {
   return satterthwaiteDf([componentsOfGroups(unitMeanGroups(a)), componentsOfGroups(unitMeanGroups(b))]);
 }
 
+/**
+ * The bootstrap's own small-sample bias: resampling n repetitions with replacement gives the mean
+ * of their means a variance of (n-1)/n x s_B^2/n, too small by n/(n-1) when runs differ (1.5 at
+ * n = 3), while the within-run resampling adds about Vw on top. Factor
+ * sqrt(max(1, sum B / sum((n-1)/n B + Vw))) over both arms, B = s_B^2 / n: sqrt(n/(n-1)) when
+ * runs dominate, 1 when within-run noise dominates (the double count then already covers it).
+ * Measured need: engine-model A/A at the published 4K/1K shape, 3 repetitions per arm, had a
+ * TPOT-mean false-positive rate of 0.11 with the t widening alone (100 seeds). 1 with fewer than
+ * 2 repetitions in an arm. Source: Efron & Tibshirani, An Introduction to the Bootstrap (1993),
+ * s. 5.2 (the plug-in variance's (n-1)/n bias).
+ */
+export function bootstrapBiasFactor(a: FlatArm, b: FlatArm): number {
+  let truth = 0;
+  let boot = 0;
+  for (const f of [a, b]) {
+    const c = componentsOfGroups(unitMeanGroups(f));
+    if (!c) return 1;
+    const n = c.dfRun + 1;
+    truth += c.vRun;
+    boot += ((n - 1) / n) * c.vRun + c.vWithin;
+  }
+  return boot > 0 ? Math.sqrt(Math.max(1, truth / boot)) : 1;
+}
+
 /** Widening factor t_{1-alpha/2, df} / z_{1-alpha/2} (1 for infinite df). */
 export function widening(alpha: number, df: number): number {
   if (!Number.isFinite(df) || df > 1e6) return 1;
