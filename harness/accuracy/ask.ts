@@ -3,7 +3,8 @@
 // is returned as data (AnswerError), never thrown; only a user abort ends in `aborted`.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ChatMessage } from './prompt.js';
-import { backoffMs, isRetryable, sleep } from './retry.js';
+import { backoffMs, isRetryable } from './retry.js';
+import { sleep } from '../common/sleep.js';
 import type { AnswerError } from './types.js';
 
 export interface AskRequest {

@@ -5,7 +5,8 @@ import { now } from '../common/clock.js';
 import type { StreamingClient } from '../client/index.js';
 import type { FailureKind } from '../records/record.js';
 import type { AskOptions, AskRequest, AskResult } from './ask.js';
-import { backoffMs, sleep } from './retry.js';
+import { backoffMs } from './retry.js';
+import { sleep } from '../common/sleep.js';
 import type { AnswerError } from './types.js';
 
 /** Failure kinds worth another attempt: 429, 5xx, and the connection-level ones. */

@@ -3,6 +3,8 @@
 // runs want exactly "429, 5xx, connection errors (timeouts included), never another 4xx", so the
 // client is built with maxRetries 0 and this policy runs instead.
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { sleep } from '../common/sleep.js';
+
 
 /** True for 429, any 5xx, and connection errors including timeouts; false for other 4xx, user aborts
  *  and anything that is not an API error. */
@@ -23,16 +25,3 @@ export function backoffMs(attempt: number, baseMs: number, retryAfter?: string |
   return exp * (1 + 0.25 * Math.random());
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

@@ -8,6 +8,7 @@
 import { UserError } from '../common/errors.js';
 import type { Failure, FailureKind, RequestRecord } from '../records/record.js';
 import type { RequestSpec } from '../records/spec.js';
+import { sleep } from '../common/sleep.js';
 
 /** Kinds that another try cannot fix (a wrong model, a prompt too long, not an SSE server); every
  *  other kind is retried while the deadline lasts, as vLLM retries every failure. */
@@ -59,14 +60,3 @@ export async function readyCheck(client: Sender, spec: RequestSpec, o: ReadyChec
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
