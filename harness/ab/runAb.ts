@@ -23,6 +23,7 @@ import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import { accuracyTable, askArm, checkAccuracyStep, compareArmsAccuracy } from './accuracyStep.js';
 import { runOne, warmupClient } from './runOne.js';
+import { outputEquivalence } from './equivalence.js';
 import { prepareResultDir } from './resultDir.js';
 import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
 
@@ -249,6 +250,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   if (partial) manifest.partial_reason = `${partialReason}; ${runs.length} of ${plan.length} runs finished`;
   manifest.runs_finished = runs.length;
   await writeManifest();
+  const equivalence = await outputEquivalence(dir, arms, s.alpha);
   let accuracy: AbReportData['accuracy'];
   const [armA, armB] = arms;
   const accA = armA !== undefined ? accuracyRuns[armA] : undefined;
@@ -271,7 +273,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     ...(partial ? { partialReason: manifest.partial_reason as string } : {}),
     resamples: o.resamples,
     seed: s.seed + 1,
-    notes: timeScaleNotes(s),
+    notes: [...timeScaleNotes(s), ...(equivalence ? [equivalence] : [])],
     ...(o.notesFor ? { notesFor: o.notesFor } : {}),
   });
   return { ...summary, dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms, ...(accuracy ? { accuracy } : {}) };
