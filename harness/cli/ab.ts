@@ -38,7 +38,7 @@ export function applyOverrides(s: Scenario, a: { aa?: boolean; repetitions?: num
   if (a.aa) out.aa = true;
   if (a.repetitions !== undefined) {
     if (!Number.isInteger(a.repetitions) || a.repetitions < 1 || a.repetitions > 1000) {
-      throw new UserError(`--repetitions: expected an integer from 1 to 1000, got ${a.repetitions}`);
+      throw new UserError(`--repetitions: expected an integer from 1 to 1000, got ${Number.isNaN(a.repetitions) ? 'something that is not a number' : a.repetitions}`);
     }
     out.repetitions = a.repetitions;
   }

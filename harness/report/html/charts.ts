@@ -25,11 +25,11 @@ export function metricCharts(d: AbReportData, metric: LatencyMetric): ChartSpec[
   const names = [d.comparison.arms.a, d.comparison.arms.b];
   return [
     {
-      id: `chart-${metric}-cdf`, title: `${label} CDF`, xLabel: `${label} (ms)`, yLabel: 'fraction of requests', kind: 'line',
+      id: `chart-${metric}-cdf`, title: `${label} CDF`, xLabel: `${label} (ms)`, yLabel: metric === 'itl' ? 'fraction of gaps' : 'fraction of requests', kind: 'line',
       x: cdf.x, series: d.arms.map((a, i) => ({ label: a, color: armColor(i), data: cdf.ys[i] })),
     },
     {
-      id: `chart-${metric}-hist`, title: `${label} histogram`, xLabel: `${label} (ms), last bin includes the tail`, yLabel: '% of requests', kind: 'step',
+      id: `chart-${metric}-hist`, title: `${label} histogram`, xLabel: `${label} (ms), last bin includes the tail`, yLabel: metric === 'itl' ? '% of gaps' : '% of requests', kind: 'step',
       x: hist.x, series: d.arms.map((a, i) => ({ label: a, color: armColor(i), data: hist.ys[i] })),
     },
     {
@@ -58,7 +58,7 @@ function timeChart(d: AbReportData, id: string, title: string, yLabel: string, p
 export function timelineCharts(d: AbReportData): ChartSpec[] {
   const charts = [
     timeChart(d, 'chart-client-throughput', 'Output throughput (client)', 'output tok/s', (r) => ({ t: r.timeline.t_s, y: r.timeline.output_tok_s })),
-    timeChart(d, 'chart-client-running', 'Requests in flight (client)', 'requests', (r) => ({ t: r.timeline.t_s, y: r.timeline.running })),
+    timeChart(d, 'chart-client-running', 'Requests active in each 1 s (client; vLLM\'s count, can exceed the concurrency cap)', 'requests', (r) => ({ t: r.timeline.t_s, y: r.timeline.running })),
     timeChart(d, 'chart-server-running', 'Running requests (server /metrics)', 'requests', (r) => r.server && { t: r.server.t_s, y: r.server.running }),
     timeChart(d, 'chart-server-waiting', 'Waiting requests (server /metrics)', 'requests', (r) => r.server && { t: r.server.t_s, y: r.server.waiting }),
   ];
