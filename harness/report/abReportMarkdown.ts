@@ -44,8 +44,8 @@ function comparisonRow(m: MetricComparison): string[] {
     `${signed(m.diff)} ${interval(m.diffCi)}`,
     `${num(m.ratio, 4)} ${interval(m.ratioCi, 4)}`,
     pValue(m.pValue),
-    pValue(m.mannWhitneyP),
-    pairedText(m),
+    m.statistic === 'mean' ? pValue(m.mannWhitneyP) : '″',
+    m.statistic === 'mean' ? pairedText(m) : '″',
     verdict,
     m.verdict === 'no_significant_difference' ? mdeText(m) : '',
   ];

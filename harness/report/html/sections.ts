@@ -45,12 +45,14 @@ export function comparisonTableHtml(d: AbReportData, metric: string): string {
   const rows = rowsOf(d.comparison, metric);
   const pct = `${Math.round(d.comparison.confidence * 100)}%`;
   const body = rows
-    .map((m) => {
+    .map((m, i) => {
       const none = m.verdict === 'no_significant_difference';
+      // The rank test and the paired difference are per metric, not per statistic: shown once.
+      const perMetric = i === 0;
       return `<tr><td class="l">${m.statistic}</td><td>${num(m.a)}</td><td>${num(m.b)}</td>` +
         `<td>${signed(m.diff)} <span class="ci">${interval(m.diffCi)}</span></td>` +
         `<td>${num(m.ratio, 4)} <span class="ci">${interval(m.ratioCi, 4)}</span></td>` +
-        `<td>${pValue(m.pValue)}</td><td>${pValue(m.mannWhitneyP)}</td><td>${pairedHtml(m)}</td>` +
+        `<td>${pValue(m.pValue)}</td><td>${perMetric ? pValue(m.mannWhitneyP) : '″'}</td><td>${perMetric ? pairedHtml(m) : '″'}</td>` +
         `<td class="l ${verdictClass(m)}">${verdictText(m.verdict)}</td><td>${none ? h(mdeText(m)) : ''}</td></tr>`;
     })
     .join('\n');
