@@ -519,7 +519,10 @@ describe('streaming client', () => {
     const [a, b] = await Promise.all([client.send(spec(), t0), client.send(spec({ index: 1 }), t0)]);
     expect(a.failure?.message).toBe('timed out after 300 ms (request timeout)');
     expect(b.failure?.message).toBe('timed out after 300 ms (request timeout)');
-    expect(b.tokenTimes).toHaveLength(0); // never reached the server's single connection
+    // b waited for the single connection: it times out at its own deadline even though it was
+    // queued. (Whether it got a byte first depends on timer order under load: a's abort frees the
+    // connection a moment before b's own timer fires; not asserted, it flaked on a loaded 2-core box.)
+    expect(b.success).toBe(false);
     await client.close();
     expect(now() - t0).toBeLessThan(5_000);
   });
