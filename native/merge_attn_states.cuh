@@ -75,11 +75,34 @@ template <class T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
 // (ld.global.nc) loads.
 // CACHE 3: read-only loads that skip L1 and ask L2 to fetch the whole 128-byte line on a miss
 // (measured v3: +2-4 points of copy bandwidth at 50-100 MB cold, -3 points at >= 200 MB).
+// CACHE 5-10 (v5 sweep, only used in the 40-128 MB band, MAS_OPT_VARIANT bits 4-6, NOTES.md):
+//   5: as 3 with the L2::256B fetch hint; 6: as 3 with streaming stores (st.global.cs);
+//   7: as 3 with an L2 evict_first cache policy on the loads (createpolicy);
+//   8: 7 + streaming stores; 9: as 3 with an L2 evict_last policy on the stores; 10: 7 + 9.
+template <int CACHE> constexpr bool kEfLoad = CACHE == 7 || CACHE == 8 || CACHE == 10;
+template <int CACHE> constexpr bool kElStore = CACHE == 9 || CACHE == 10;
+template <int CACHE> constexpr bool kCsStore = CACHE == 1 || CACHE == 6 || CACHE == 8;
+__device__ __forceinline__ uint64_t policy_evict_first() {
+  uint64_t pol;
+  asm("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(pol));
+  return pol;
+}
+__device__ __forceinline__ uint64_t policy_evict_last() {
+  uint64_t pol;
+  asm("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;" : "=l"(pol));
+  return pol;
+}
 template <int CACHE, class P>
 __device__ __forceinline__ P ld_pack(const P* p) {
   if constexpr (sizeof(P) == 16) {
     uint4 r;
-    if constexpr (CACHE == 3) {
+    if constexpr (kEfLoad<CACHE>) {
+      asm("ld.global.nc.L1::no_allocate.L2::cache_hint.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4], %5;"
+          : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p), "l"(policy_evict_first()));
+    } else if constexpr (CACHE == 5) {
+      asm("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];"
+          : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
+    } else if constexpr (CACHE == 3 || CACHE == 6 || CACHE == 9) {
       asm("ld.global.nc.L1::no_allocate.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4];"
           : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
     } else {
@@ -95,8 +118,15 @@ __device__ __forceinline__ P ld_pack(const P* p) {
 template <int CACHE, class P>
 __device__ __forceinline__ void st_pack(P* p, const P& v) {
   if constexpr (sizeof(P) == 16) {
-    if (CACHE == 1) __stcs(reinterpret_cast<uint4*>(p), *reinterpret_cast<const uint4*>(&v));
-    else *reinterpret_cast<uint4*>(p) = *reinterpret_cast<const uint4*>(&v);
+    const uint4 u = *reinterpret_cast<const uint4*>(&v);
+    if constexpr (kElStore<CACHE>) {
+      asm volatile("st.global.L2::cache_hint.v4.u32 [%0], {%1,%2,%3,%4}, %5;"
+                   :: "l"(p), "r"(u.x), "r"(u.y), "r"(u.z), "r"(u.w), "l"(policy_evict_last()) : "memory");
+    } else if constexpr (kCsStore<CACHE>) {
+      __stcs(reinterpret_cast<uint4*>(p), u);
+    } else {
+      *reinterpret_cast<uint4*>(p) = u;
+    }
   } else {
     *p = v;
   }
