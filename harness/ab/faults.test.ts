@@ -1,6 +1,6 @@
 // An arm whose engine injects faults: the A/B counts each failure by kind, exactly as the engine
 // assigned them (deterministic per seed and x-request-id), and says the failure rates differ.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,5 +36,40 @@ repetitions: 1
     expect(bad.completed).toBe(40 - bad.failed);
     expect(out.runs.find((r) => r.arm === 'good')!.failed).toBe(0);
     expect(out.comparison!.notes.join('\n')).toMatch(/failure rates differ .*good 0\/40 .*bad \d+\/40/);
+  }, 60_000);
+
+  it('an arm whose every request fails measured nothing: said with its first error, never "complete"', async () => {
+    const s = parseScenario(
+      `
+name: dead
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
+arms:
+  - name: a
+  - name: b
+    engine: { faults: { http_500: 1 } }
+repetitions: 1
+`,
+      'dead.yaml',
+    );
+    const out = await runAb(s, { resultDir: path.join(dir, 'dead'), resamples: 200 });
+    expect(out.measuredNothing).toBe(true);
+    expect(out.emptyArm).toBe('b');
+    expect(out.firstFailure).toMatch(/HTTP 500: injected fault/);
+    expect(JSON.parse(readFileSync(path.join(out.dir, 'manifest.json'), 'utf8')).status).toBe('measured-nothing');
+  }, 60_000);
+
+  it('a workload the server refuses stops at the client warm-up with the server\'s message', async () => {
+    const s = parseScenario(
+      `
+name: toolong
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 5000, random_output_len: 8, num_prompts: 4, ignore_eos: true }
+arms: [{ name: a }, { name: b }]
+repetitions: 1
+`,
+      'toolong.yaml',
+    );
+    await expect(runAb(s, { resultDir: path.join(dir, 'toolong') })).rejects.toThrow(/^toolong\.yaml: initial test request failed .*maximum context length is 4096/);
   }, 60_000);
 });

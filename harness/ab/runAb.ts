@@ -60,6 +60,13 @@ export interface AbOptions {
 }
 
 export interface AbOutcome extends AbSummary {
+  /** True when an arm (A or B) had no successful request in any run: nothing to compare (the CLI
+   *  exits 1 and prints why). */
+  measuredNothing?: boolean;
+  /** That arm. */
+  emptyArm?: string;
+  /** The first failure message seen, for that case. */
+  firstFailure?: string;
   /** The accuracy step's table and verdict, when the scenario ran one and both arms finished it. */
   accuracy?: NonNullable<AbReportData['accuracy']>;
   dir: string;
@@ -245,8 +252,12 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     await stopSession().catch(() => {});
   }
   if (runs.length < plan.length) partialReason ??= 'interrupted';
+  // An arm in which no request succeeded measured nothing: no comparison exists; say why and never
+  // call it complete.
+  const emptyArm = arms.slice(0, 2).find((arm) => runs.some((r) => r.arm === arm) && runs.filter((r) => r.arm === arm).every((r) => r.completed === 0));
+  const measuredNothing = emptyArm !== undefined;
   const partial = partialReason !== undefined;
-  manifest.status = partial ? 'partial' : 'complete';
+  manifest.status = measuredNothing ? 'measured-nothing' : partial ? 'partial' : 'complete';
   if (partial) manifest.partial_reason = `${partialReason}; ${runs.length} of ${plan.length} runs finished`;
   manifest.runs_finished = runs.length;
   await writeManifest();
@@ -276,5 +287,6 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     notes: [...timeScaleNotes(s), ...(equivalence ? [equivalence] : [])],
     ...(o.notesFor ? { notesFor: o.notesFor } : {}),
   });
-  return { ...summary, dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms, ...(accuracy ? { accuracy } : {}) };
+  const firstFailure = runs.find((r) => r.firstFailure && (emptyArm === undefined || r.arm === emptyArm))?.firstFailure;
+  return { ...summary, ...(measuredNothing ? { measuredNothing, emptyArm } : {}), ...(firstFailure ? { firstFailure } : {}), dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms, ...(accuracy ? { accuracy } : {}) };
 }

@@ -32,6 +32,8 @@ export interface RunData {
   failed: number;
   /** Failure kind -> count (measured requests). */
   failures: Record<string, number>;
+  /** The first failed measured request's message (e.g. the server's error text), if any. */
+  firstFailure?: string;
   /** Over the benchmark duration, vLLM's definitions (BenchResult). */
   requestThroughput: number;
   outputThroughput: number;
@@ -48,6 +50,10 @@ export interface RunData {
  *  records, most frequent first. */
 export function failureCounts(records: readonly RequestRecord[]): Record<string, number> {
   return Object.fromEntries(tallyFailures(records).map((e) => [failureLabel(e), e.count]));
+}
+
+function firstFailureOf(records: readonly RequestRecord[]): string | undefined {
+  return records.find((r) => !r.success && r.failure)?.failure?.message;
 }
 
 /** Builds RunData from a finished run's records and result. `records` may include warmups. */
@@ -73,6 +79,7 @@ export function toRunData(
     completed: result.completed,
     failed: result.failed,
     failures: failureCounts(records),
+    ...(firstFailureOf(measured) ? { firstFailure: firstFailureOf(measured) } : {}),
     requestThroughput: result.requestThroughput,
     outputThroughput: result.outputThroughput,
     totalTokenThroughput: result.totalTokenThroughput,

@@ -10,6 +10,7 @@ import { deriveRequest } from '../metrics/index.js';
 import type { RequestRecord } from '../records/record.js';
 import { atomicWriteFile, toVllmJson } from '../report/index.js';
 import { stringifyPyJson } from '../report/pyJson.js';
+import { UserError } from '../common/errors.js';
 import { requestBody, toWorkloadOptions, type Scenario } from '../scenario/index.js';
 import { resetPrefixCache, startMetricsScraper } from '../target/index.js';
 import type { Tokenizer } from '../common/tokenizer.js';
@@ -122,5 +123,11 @@ export async function warmupClient(s: Scenario, url: string, model: string, toke
     maxConcurrency: s.workload.maxConcurrency,
     label: 'client-warmup',
     signal,
+    // Also the run's ready check: a server that refuses this workload (wrong model, prompts over
+    // its context) stops the A/B here with its own message, before any measured run.
+    readyCheckTimeoutMs: 60_000,
+  }).catch((e: unknown) => {
+    if (e instanceof UserError) throw new UserError(`${s.file}: ${e.message.replace(/ \(check --model.*$/, '')} (check model, workload lengths and the server)`);
+    throw e;
   });
 }

@@ -131,7 +131,14 @@ export function printOutcome(out: AbOutcome, suffix = ''): void {
   for (const n of out.notes) console.log(`note: ${n}`);
   console.log(`\nresults: ${out.dir}${suffix}`);
   if (out.files.html) console.log(`report:  ${out.files.html}`);
-  if (out.partial) {
+  if (out.measuredNothing) {
+    const tally = Object.entries(out.runs.filter((r) => r.arm === out.emptyArm).reduce<Record<string, number>>((t, r) => {
+      for (const [k, n] of Object.entries(r.failures)) t[k] = (t[k] ?? 0) + n;
+      return t;
+    }, {})).map(([k, n]) => `${k} x${n}`).join(', ');
+    console.error(`abserve: arm ${out.emptyArm}: no request succeeded in any run (${tally || 'no requests'})${out.firstFailure ? `; the first: ${out.firstFailure}` : ''}`);
+    process.exitCode = 1;
+  } else if (out.partial) {
     console.log(`PARTIAL: ${out.partialReason}`);
     process.exitCode = 3;
   }
