@@ -153,7 +153,7 @@ describe('defaults', () => {
 
   it('takes workload.num_warmups as the warm-up count and allows YAML merge keys', () => {
     const s = parseScenario(
-      'target: {url: "http://x"}\nworkload: {num_warmups: 2}\ncommon: &c {A: "1"}\n'.replace('common: &c {A: "1"}\n', '') +
+      'target: {engine: {profile: tiny}}\nworkload: {num_warmups: 2}\ncommon: &c {A: "1"}\n'.replace('common: &c {A: "1"}\n', '') +
         'env: &e {A: "1"}\narms: [{name: a, env: {<<: *e, B: 2}}]\n',
       F,
     );

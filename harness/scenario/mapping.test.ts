@@ -93,9 +93,16 @@ describe('armServerConfigs', () => {
     expect(runArms(s).map((x) => x.name)).toEqual(['a', 'a-aa']);
     expect(requestBody(s, 'a-aa')).toEqual(requestBody(s, 'a'));
   });
-  it('passes no engine flags to compose or url targets', () => {
-    const s = parseScenario('target: {url: "http://x"}\narms: [{name: a, server_args: [--x]}]\n', 'u.yaml');
+  it('passes no engine flags to compose targets', () => {
+    const s = parseScenario('target: {compose: {files: [x.yml], service: vllm, url: "http://x"}}\narms: [{name: a, server_args: [--x]}]\n', 'u.yaml');
     expect(armServerConfigs(s)).toEqual([{ name: 'a', env: {}, serverArgs: ['--x'] }]);
+  });
+
+  it('refuses arm env or server_args on a url target (the server is already running)', () => {
+    expect(() => parseScenario('target: {url: "http://x"}\narms: [{name: a, server_args: [--x]}, {name: b, env: {K: "1"}}]\n', 'u.yaml')).toThrow(
+      /u\.yaml: arms\[0\]\.server_args: a url target is a server already running.*\nu\.yaml: arms\[1\]\.env: a url target/s,
+    );
+    expect(parseScenario('target: {url: "http://x"}\narms: [{name: a}, {name: b, extra_body: {top_k: 1}}]\n', 'u.yaml').arms).toHaveLength(2);
   });
 });
 

@@ -299,6 +299,15 @@ function crossChecks(raw: unknown, ctx: Ctx): void {
       if (a.engine !== undefined && isObj(t) && t.engine === undefined && (t.url !== undefined || t.compose !== undefined)) {
         add(['arms', i, 'engine'], 'engine overrides need target engine', a.engine);
       }
+      // A server that is already running cannot take an arm's environment or arguments: an A/B
+      // of such arms would compare the same server with itself under two names.
+      if (isObj(t) && t.url !== undefined && t.engine === undefined && t.compose === undefined) {
+        for (const k of ['env', 'server_args'] as const) {
+          const v = a[k];
+          const set = Array.isArray(v) ? v.length > 0 : isObj(v) && Object.keys(v).length > 0;
+          if (set) add(['arms', i, k], 'a url target is a server already running: it cannot apply an arm\'s env or server_args (use target engine or compose, or arms that differ by extra_body)', v);
+        }
+      }
     });
   }
   if (typeof raw.warmup === 'number' && typeof w.num_warmups === 'number' && raw.warmup !== w.num_warmups) {
