@@ -43,6 +43,12 @@ export interface AbSummary {
   notes: string[];
 }
 
+/** Both note makers in one (either may be absent). */
+export function joinNotes(...fs: Array<((c: Comparison) => string[]) | undefined>): ((c: Comparison) => string[]) | undefined {
+  const live = fs.filter((f): f is (c: Comparison) => string[] => f !== undefined);
+  return live.length === 0 ? undefined : (c) => live.flatMap((f) => f(c));
+}
+
 function toReportRep(d: RunData): ReportRepetition {
   const ok = d.requests;
   return {

@@ -47,12 +47,18 @@ export function claimBeside(p: PublishedClaim, c: Comparison): string[] {
  * The published claim a scenario reproduces, if it is one of the published shapes (random
  * 4096/1024 or 8192/64 tokens) with arms named with-op and without-op, first arm with-op.
  */
-export function publishedClaimFor(s: Scenario): PublishedClaim | undefined {
+export function publishedClaimKey(s: Scenario): keyof typeof PUBLISHED | undefined {
   const names = s.arms.map((a) => a.name);
   if (s.aa || names[0] !== 'with-op' || names[1] !== 'without-op') return undefined;
   const w = s.workload;
   if (w.datasetName !== 'random') return undefined;
-  if (w.randomInputLen === 4096 && w.randomOutputLen === 1024) return PUBLISHED['4k-1k'];
-  if (w.randomInputLen === 8192 && w.randomOutputLen === 64) return PUBLISHED['8k-64'];
+  if (w.randomInputLen === 4096 && w.randomOutputLen === 1024) return '4k-1k';
+  if (w.randomInputLen === 8192 && w.randomOutputLen === 64) return '8k-64';
   return undefined;
+}
+
+/** The notes putting the published claim `key` (if any) beside a comparison; for summarizeAb. */
+export function claimNotes(key: string | null | undefined): ((c: Comparison) => string[]) | undefined {
+  const claim = key === '4k-1k' || key === '8k-64' ? PUBLISHED[key] : undefined;
+  return claim ? (c) => claimBeside(claim, c) : undefined;
 }

@@ -11,7 +11,7 @@ import { atomicWriteFile } from '../report/index.js';
 import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, type Scenario } from '../scenario/index.js';
 import { createTarget, listModels, type TargetSession } from '../target/index.js';
 import { buildWorkload } from '../workload/index.js';
-import { summarizeAb, type AbSummary } from './compare.js';
+import { joinNotes, summarizeAb, type AbSummary } from './compare.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
@@ -24,6 +24,7 @@ import type { AbReportData } from '../report/abReportTypes.js';
 import { accuracyTable, askArm, checkAccuracyStep, compareArmsAccuracy } from './accuracyStep.js';
 import { runOne, warmupClient } from './runOne.js';
 import { outputEquivalence } from './equivalence.js';
+import { claimNotes, publishedClaimKey } from './published.js';
 import { prepareResultDir } from './resultDir.js';
 import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
 
@@ -260,8 +261,13 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   manifest.status = measuredNothing ? 'measured-nothing' : partial ? 'partial' : 'complete';
   if (partial) manifest.partial_reason = `${partialReason}; ${runs.length} of ${plan.length} runs finished`;
   manifest.runs_finished = runs.length;
-  await writeManifest();
   const equivalence = await outputEquivalence(dir, arms, s.alpha);
+  // Notes that depend only on the run, kept in the manifest so `abserve report DIR` shows them too.
+  const staticNotes = [...timeScaleNotes(s), ...(equivalence ? [equivalence] : [])];
+  const claimKey = publishedClaimKey(s);
+  manifest.notes = staticNotes;
+  manifest.published_claim = claimKey ?? null;
+  const notesFor = joinNotes(o.notesFor, claimNotes(claimKey));
   let accuracy: AbReportData['accuracy'];
   const [armA, armB] = arms;
   const accA = armA !== undefined ? accuracyRuns[armA] : undefined;
@@ -270,7 +276,9 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     const c = compareArmsAccuracy(accA, accB, s.alpha);
     await atomicWriteFile(path.join(dir, 'accuracy-comparison.json'), JSON.stringify(c, null, 2) + '\n');
     accuracy = accuracyTable(c);
+    manifest.accuracy_table = accuracy;
   }
+  await writeManifest();
   const summary = await summarizeAb({
     ...(accuracy ? { accuracy } : {}),
     dir,
@@ -284,8 +292,8 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     ...(partial ? { partialReason: manifest.partial_reason as string } : {}),
     resamples: o.resamples,
     seed: s.seed + 1,
-    notes: [...timeScaleNotes(s), ...(equivalence ? [equivalence] : [])],
-    ...(o.notesFor ? { notesFor: o.notesFor } : {}),
+    notes: staticNotes,
+    ...(notesFor ? { notesFor } : {}),
   });
   const firstFailure = runs.find((r) => r.firstFailure && (emptyArm === undefined || r.arm === emptyArm))?.firstFailure;
   return { ...summary, ...(measuredNothing ? { measuredNothing, emptyArm } : {}), ...(firstFailure ? { firstFailure } : {}), dir, runs, partial, ...(partial ? { partialReason: manifest.partial_reason as string } : {}), arms, ...(accuracy ? { accuracy } : {}) };

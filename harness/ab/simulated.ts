@@ -15,7 +15,8 @@ import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, typ
 import type { ArmServerConfig } from '../target/types.js';
 import { buildWorkload } from '../workload/index.js';
 import { planRuns } from './plan.js';
-import { summarizeAb } from './compare.js';
+import { joinNotes, summarizeAb } from './compare.js';
+import { claimNotes, publishedClaimKey } from './published.js';
 import { defaultResultDir, engineSeeded, freshPerRun } from './instances.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import type { AbOptions, AbOutcome } from './runAb.js';
@@ -128,12 +129,14 @@ export async function simulateAb(s: Scenario, o: AbOptions = {}): Promise<AbOutc
     workload_sha256: workloadHash(buildWorkload(toWorkloadOptions(s), tokenizer)),
     status: 'complete',
     runs_finished: runs.length,
+    notes: [SIMULATED_NOTE],
+    published_claim: publishedClaimKey(s) ?? null,
   };
   await atomicWriteFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const summary = await summarizeAb({
     dir, scenario: s.name, createdAt: createdAt.toISOString(), arms, alpha: s.alpha, runs, manifest,
     partial: false, resamples: o.resamples, seed: s.seed + 1, notes: [SIMULATED_NOTE],
-    ...(o.notesFor ? { notesFor: o.notesFor } : {}),
+    ...(joinNotes(o.notesFor, claimNotes(publishedClaimKey(s))) ? { notesFor: joinNotes(o.notesFor, claimNotes(publishedClaimKey(s)))! } : {}),
   });
   return { ...summary, dir, runs, partial: false, arms };
 }

@@ -70,6 +70,9 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
     const c2 = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
     expect(c2.metrics.map((m: { diff: number }) => m.diff)).toEqual(JSON.parse(before).metrics.map((m: { diff: number }) => m.diff));
+    // ...and keeps what the run noted (here: output equivalence), which only the run could know.
+    expect(c2.notes.some((n: string) => n.startsWith('output equivalence'))).toBe(true);
+    expect(c2.notes).toEqual(JSON.parse(before).notes);
   }, 120_000);
 
   it('a bad scenario gets one line per problem naming the file, the field and the value, and exit 2', async () => {

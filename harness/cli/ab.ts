@@ -5,10 +5,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
 import { runAb, type AbEvent, type AbOutcome } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
-import { claimBeside, publishedClaimFor } from '../ab/published.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
-import type { Comparison, Statistic } from '../stats/types.js';
+import type { Statistic } from '../stats/types.js';
 import { withInterrupt } from './interrupt.js';
 import { progressView, type ProgressView } from './progress.js';
 
@@ -111,10 +110,9 @@ async function handler(a: Args): Promise<void> {
     throw new UserError(`--resamples: expected an integer from 100 to 100000, got ${a.resamples}`);
   }
   const untilCi = parseUntilCi(a);
-  const claim = publishedClaimFor(s);
   if (untilCi && a.simulate) throw new UserError('--until-ci: not with --simulate (simulated repetitions are free: raise --repetitions)');
   const out = await withInterrupt((signal) =>
-    (a.simulate ? simulateAb : runAb)(s, { ...(untilCi ? { untilCi } : {}), ...(claim ? { notesFor: (c: Comparison) => claimBeside(claim, c) } : {}), resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
+    (a.simulate ? simulateAb : runAb)(s, { ...(untilCi ? { untilCi } : {}), resultDir: a['result-dir'], signal, resamples: a.resamples, onEvent: abPrinter(!a['disable-progress'] && process.stderr.isTTY === true, s.workload.numPrompts) }),
   );
   printOutcome(out);
 }

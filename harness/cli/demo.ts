@@ -4,8 +4,6 @@
 // then the comparison with CIs and verdicts, the published claim beside it, and report.html.
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { claimBeside, publishedClaimFor } from '../ab/published.js';
-import type { Comparison } from '../stats/types.js';
 import { runAb } from '../ab/runAb.js';
 import { loadScenario } from '../scenario/index.js';
 import { abPrinter, applyOverrides, printOutcome } from './ab.js';
@@ -25,14 +23,12 @@ type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 async function handler(a: Args): Promise<void> {
   const s = applyOverrides(loadScenario(a.scenario), { repetitions: a.repetitions });
   const t0 = Date.now();
-  const claim = publishedClaimFor(s);
   console.log(`abserve demo: ${s.description || s.name}`);
   const out = await withInterrupt((signal) =>
     runAb(s, {
       resultDir: a['result-dir'],
       signal,
       onEvent: abPrinter(process.stderr.isTTY === true, s.workload.numPrompts),
-      ...(claim ? { notesFor: (c: Comparison) => claimBeside(claim, c) } : {}),
     }),
   );
   printOutcome(out, `  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);

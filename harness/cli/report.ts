@@ -5,6 +5,8 @@ import { UserError } from '../common/errors.js';
 import { summarizeAb } from '../ab/compare.js';
 import { loadAbResults, manifestDesign } from '../ab/loadResults.js';
 import { formatComparison } from '../stats/format.js';
+import { claimNotes } from '../ab/published.js';
+import type { AbReportData } from '../report/abReportTypes.js';
 
 function builder(y: Argv) {
   return y
@@ -31,6 +33,11 @@ async function handler(a: Args): Promise<void> {
     partial,
     ...(partial ? { partialReason: String(saved.manifest.partial_reason ?? `run status: ${String(status)}`) } : {}),
     seed: d.seed,
+    // What the run itself noted (time scale, output equivalence, simulated), the published claim
+    // beside the recomputed interval, and the accuracy table: as the run wrote them.
+    notes: Array.isArray(saved.manifest.notes) ? (saved.manifest.notes as string[]) : [],
+    ...(claimNotes(saved.manifest.published_claim as string | undefined) ? { notesFor: claimNotes(saved.manifest.published_claim as string | undefined)! } : {}),
+    ...(saved.manifest.accuracy_table ? { accuracy: saved.manifest.accuracy_table as AbReportData['accuracy'] } : {}),
   });
   if (out.comparison) console.log(formatComparison(out.comparison));
   for (const n of out.notes) console.log(`note: ${n}`);
