@@ -71,8 +71,10 @@ export function pValue(p: number | null): string {
 }
 
 /** The verdict in words, from B's side: "B faster", "B slower", "no significant difference". */
-export function verdictText(v: Verdict): string {
-  return v === 'faster' ? 'B faster' : v === 'slower' ? 'B slower' : 'no significant difference';
+export function verdictText(v: Verdict, runToRunCovered = true): string {
+  const t = v === 'faster' ? 'B faster' : v === 'slower' ? 'B slower' : 'no significant difference';
+  // One repetition per arm: a difference within this run only (run-to-run variance not covered).
+  return v !== 'no_significant_difference' && !runToRunCovered ? `${t} (this run only)` : t;
 }
 
 /** Minimum detectable effect, e.g. "±12.30 ms (2.1%)". */

@@ -35,8 +35,8 @@ function table(headers: string[], rows: string[][], align?: ('l' | 'r')[]): stri
   return [tr(headers), tr(sep), ...rows.map(tr)];
 }
 
-function comparisonRow(m: MetricComparison): string[] {
-  const verdict = m.verdict === 'no_significant_difference' ? verdictText(m.verdict) : `**${verdictText(m.verdict)}**`;
+function comparisonRow(m: MetricComparison, covered: boolean): string[] {
+  const verdict = m.verdict === 'no_significant_difference' ? verdictText(m.verdict) : `**${verdictText(m.verdict, covered)}**`;
   return [
     m.statistic,
     num(m.a),
@@ -66,7 +66,7 @@ function comparisonSection(d: AbReportData): string[] {
     out.push(
       ...table(
         ['statistic', 'A', 'B', `B-A [${pct} CI]`, `B/A [${pct} CI]`, 'p', 'Mann-Whitney p', 'paired diff [CI]', 'verdict', 'MDE'],
-        rows.map(comparisonRow),
+        rows.map((m) => comparisonRow(m, c.runToRunCovered)),
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
       ),
       '',

@@ -35,7 +35,9 @@ describe('formatComparison', () => {
   });
   it('shows the MDE only on no-difference rows and marks missing values', () => {
     const [ttftMean, , tpot, tput] = lines.slice(2, 6);
-    expect(ttftMean).toMatch(/faster\s*$/); // 20% faster: no MDE column
+    // 20% faster: no MDE column; one repetition per arm, so starred "within this run only".
+    expect(ttftMean).toMatch(/faster\*\s*$/);
+    expect(text).toContain('* within this run only: with one repetition per arm');
     expect(tpot).toMatch(/no sig\. diff\s+\d+\.\d+ \(\d+\.\d%\)$/);
     expect(tput).toMatch(/\+50\.00 \[no interval\]\s+1\.056\s+-\s+-\s+withheld\s+n\/a$/);
   });

@@ -25,7 +25,7 @@ function signed(x: number): string {
 
 const VERDICT_TEXT = { faster: 'faster', slower: 'slower', no_significant_difference: 'no sig. diff' } as const;
 
-function row(m: MetricComparison): string[] {
+function row(m: MetricComparison, covered: boolean): string[] {
   const ci = Number.isNaN(m.diffCi[0]) ? '[no interval]' : `[${signed(m.diffCi[0])}, ${signed(m.diffCi[1])}]`;
   const ratio = Number.isFinite(m.ratio) ? m.ratio.toFixed(3) : '-';
   const mde =
@@ -34,7 +34,7 @@ function row(m: MetricComparison): string[] {
         ? 'n/a'
         : `${formatNumber(m.mde)} (${Number.isFinite(m.mdePct) ? m.mdePct.toFixed(1) : '-'}%)`
       : '';
-  return [`${m.metric} (${m.unit})`, m.statistic, formatNumber(m.a), formatNumber(m.b), `${signed(m.diff)} ${ci}`, ratio, formatP(m.pValue), formatP(m.mannWhitneyP), Number.isNaN(m.diffCi[0]) ? 'withheld' : VERDICT_TEXT[m.verdict], mde];
+  return [`${m.metric} (${m.unit})`, m.statistic, formatNumber(m.a), formatNumber(m.b), `${signed(m.diff)} ${ci}`, ratio, formatP(m.pValue), formatP(m.mannWhitneyP), Number.isNaN(m.diffCi[0]) ? 'withheld' : VERDICT_TEXT[m.verdict] + (!covered && m.verdict !== 'no_significant_difference' ? '*' : ''), mde];
 }
 
 /**
@@ -51,12 +51,15 @@ function row(m: MetricComparison): string[] {
 export function formatComparison(c: Comparison): string {
   const conf = `${Math.round(c.confidence * 1000) / 10}%`;
   const header = ['metric', 'stat', 'A', 'B', `B-A [${conf} CI]`, 'B/A', 'p', 'MW p', 'verdict', 'MDE (80%)'];
-  const rows = [header, ...c.metrics.map(row)];
+  const rows = [header, ...c.metrics.map((m) => row(m, c.runToRunCovered))];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const numeric = new Set([2, 3, 5, 6, 7]);
   const lines = rows.map((r) => r.map((cell, i) => (numeric.has(i) ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd());
   const title =
     `B "${c.arms.b}" vs A "${c.arms.a}": ${conf} CI, hierarchical bootstrap, ${c.resamples} resamples, seed ${c.seed}, ` +
     `repetitions A ${c.repetitions.a} / B ${c.repetitions.b}${c.runToRunCovered ? '' : ' (run-to-run variance not covered)'}`;
-  return [title, ...lines, ...c.notes.map((n) => `note: ${n}`)].join('\n');
+  const star = !c.runToRunCovered && c.metrics.some((m) => m.verdict !== 'no_significant_difference')
+    ? ['* within this run only: with one repetition per arm the interval leaves out run-to-run variance, which alone makes A/A runs differ (see notes)']
+    : [];
+  return [title, ...lines, ...star, ...c.notes.map((n) => `note: ${n}`)].join('\n');
 }

@@ -53,7 +53,7 @@ export function comparisonTableHtml(d: AbReportData, metric: string): string {
         `<td>${signed(m.diff)} <span class="ci">${interval(m.diffCi)}</span></td>` +
         `<td>${num(m.ratio, 4)} <span class="ci">${interval(m.ratioCi, 4)}</span></td>` +
         `<td>${pValue(m.pValue)}</td><td>${perMetric ? pValue(m.mannWhitneyP) : '″'}</td><td>${perMetric ? pairedHtml(m) : '″'}</td>` +
-        `<td class="l ${verdictClass(m)}">${verdictText(m.verdict)}</td><td>${none ? h(mdeText(m)) : ''}</td></tr>`;
+        `<td class="l ${verdictClass(m)}">${verdictText(m.verdict, d.comparison.runToRunCovered)}</td><td>${none ? h(mdeText(m)) : ''}</td></tr>`;
     })
     .join('\n');
   const unit = rows[0]?.unit ?? '';
