@@ -46,5 +46,8 @@ describe('the accuracy step of a scenario', () => {
     const target = path.join(dir, 'never');
     await expect(runAb(s, { resultDir: target })).rejects.toThrow(/accuracy\.data_dir: required/);
     expect(existsSync(target)).toBe(false);
+    // A folder that is not C-Eval is found before any server starts, too.
+    await expect(runAb(scenario('after', path.join(dir, 'nope')), { resultDir: target })).rejects.toThrow(/^acc\.yaml: accuracy\.data_dir: .*nope/);
+    expect(existsSync(target)).toBe(false);
   });
 });

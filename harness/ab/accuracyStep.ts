@@ -5,15 +5,31 @@
 // in large batches shows only there).
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
-import { compareAccuracy, runAccuracy, type AccuracyComparison } from '../accuracy/index.js';
+import { compareAccuracy, loadQuestions, runAccuracy, type AccuracyComparison } from '../accuracy/index.js';
 import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import type { Scenario } from '../scenario/index.js';
 
 /** Checks the step can run at all, before any server starts. Throws UserError naming the field. */
 export function checkAccuracyStep(s: Scenario): void {
-  if (s.accuracy && s.accuracy.dataDir === undefined) {
+  const a = s.accuracy;
+  if (!a) return;
+  if (a.dataDir === undefined) {
     throw new UserError(`${s.file}: accuracy.data_dir: required (the C-Eval folder with dev/ val/ test/, or a .jsonl file)`);
+  }
+  // Load the questions now (milliseconds): a wrong folder, split or subject must not surface only
+  // after the serving runs have used the GPUs.
+  try {
+    loadQuestions({
+      dataDir: a.dataDir,
+      split: a.split,
+      ...(a.subjects ? { subjects: a.subjects } : {}),
+      ...(a.categories ? { categories: a.categories as never } : {}),
+      ...(a.limit !== undefined ? { limit: a.limit } : {}),
+    });
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${s.file}: accuracy.${e.message}`);
+    throw e;
   }
 }
 

@@ -100,7 +100,11 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
       }
       if (i.notesFor) notes.push(...i.notesFor(comparison));
     } else {
-      notes.push(`no comparison: arm ${JSON.stringify(i.runs.some((r) => r.arm === a && r.completed > 0) ? b : a)} has no successful request`);
+      notes.push(
+        i.runs.length === 0
+          ? 'no comparison: no run finished'
+          : `no comparison: arm ${JSON.stringify(i.runs.some((r) => r.arm === a && r.completed > 0) ? b : a)} has no successful request`,
+      );
       if (fNote) notes.push(fNote);
     }
   }

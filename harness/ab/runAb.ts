@@ -33,7 +33,7 @@ export { defaultResultDir, engineSeeded, freshPerRun };
 /** What the run tells its viewer. */
 export type AbEvent =
   | { type: 'plan'; runs: PlannedRun[]; dir: string }
-  | { type: 'client-warmup' }
+  | { type: 'client-warmup'; throwaway: boolean }
   | { type: 'server-start'; arm: string; target: string }
   | { type: 'server-ready'; arm: string; url: string }
   | { type: 'run-start'; run: PlannedRun; total: number }
@@ -139,6 +139,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     reps++;
     plan.push(...planRuns(arms, reps, 'interleaved').slice(plan.length));
     manifest.plan = plan;
+    manifest.repetitions_run = reps;
     return true;
   };
   /**
@@ -150,7 +151,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   const warmClient = async () => {
     const first = plan[0]!;
     const logFile = path.join(dir, 'logs', `server-00-${first.arm}-client-warmup.log`);
-    emit({ type: 'client-warmup' });
+    emit({ type: 'client-warmup', throwaway: freshPerRun(s) });
     const srv = await target.start(engineSeeded(s, servers.get(first.arm)!, 0), { logFile, signal: o.signal });
     try {
       if (model === undefined) model = (await listModels(srv.url))[0];
@@ -263,7 +264,12 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   manifest.runs_finished = runs.length;
   const equivalence = await outputEquivalence(dir, arms, s.alpha);
   // Notes that depend only on the run, kept in the manifest so `abserve report DIR` shows them too.
-  const staticNotes = [...timeScaleNotes(s), ...(equivalence ? [equivalence] : [])];
+  const u = manifest.until_ci as { reached: boolean; target_pct: number; half_width_pct: number; repetitions: number; metric: string } | undefined;
+  const untilNote = u && !u.reached
+    ? [`--until-ci ${u.target_pct}% not reached: ${u.metric} B/A half-width ${u.half_width_pct.toFixed(1)}% after ${u.repetitions} repetitions per arm (the cap)`]
+    : [];
+  if (s.aa) untilNote.push('A/A: both arms are the same configuration; every significant difference here is a false positive, and the intervals show the noise floor');
+  const staticNotes = [...timeScaleNotes(s), ...(equivalence ? [equivalence] : []), ...untilNote];
   const claimKey = publishedClaimKey(s);
   manifest.notes = staticNotes;
   manifest.published_claim = claimKey ?? null;

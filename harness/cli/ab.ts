@@ -65,7 +65,7 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
         console.log(`${e.runs.length} runs: ${e.runs.map((r) => `${r.arm}#${r.rep}`).join(' ')}  ->  ${e.dir}`);
         break;
       case 'client-warmup':
-        console.log('warming the client up (unmeasured, on a throwaway server)');
+        console.log(`warming the client up (unmeasured${e.throwaway ? ', on a throwaway engine instance' : ', against the first arm\'s server'}); also the ready check`);
         break;
       case 'server-start':
         console.log(`[${e.arm}] starting ${e.target} server`);

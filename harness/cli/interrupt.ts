@@ -1,6 +1,7 @@
 // Ctrl-C handling for long runs: the first SIGINT/SIGTERM cancels the run gracefully (completed
 // requests are kept and a partial result is written); a second one exits at once (code 130).
 // A parent that dies without passing its SIGTERM on (`npm start` does that) counts as a SIGTERM.
+import { setMaxListeners } from 'node:events';
 import { watchOwnParent } from './parentWatch.js';
 
 /**
@@ -9,6 +10,9 @@ import { watchOwnParent } from './parentWatch.js';
  */
 export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ac = new AbortController();
+  // The run's one signal is shared by every request in flight (the openai client adds a listener
+  // per request): no MaxListenersExceededWarning at any concurrency.
+  setMaxListeners(0, ac.signal);
   const onSignal = (sig: NodeJS.Signals | 'parent gone') => {
     if (ac.signal.aborted) process.exit(130);
     console.error(`\n${sig}: stopping; completed requests are kept (again to exit at once)`);

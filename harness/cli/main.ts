@@ -46,7 +46,7 @@ const cli = () =>
     .command(importCommand)
     .command(calibrateCommand)
     .command(predictCommand)
-    .demandCommand(1, 'name a command: ab, bench, eval, engine, micro, report, demo')
+    .demandCommand(1, 'name a command: ab, bench, compare, report, eval, engine, micro, import, calibrate, predict, demo, bench-client')
     .strict()
     // A flag given twice becomes an array that single-value flags choke on: one clear error
     // instead, for every command (flags declared `array` may repeat). Issue 10.
