@@ -18,6 +18,11 @@ describe('the results folder of an A/B', () => {
     prepareResultDir(d);
     writeFileSync(path.join(d, 'manifest.json'), '{}');
     expect(() => prepareResultDir(d)).toThrow(`results folder ${d}: already holds a run (manifest.json); choose another --result-dir, or remove it`);
+    // ...unless that run failed before any run finished: nothing there to keep.
+    writeFileSync(path.join(d, 'manifest.json'), JSON.stringify({ status: 'failed', error: 'no server' }));
+    expect(() => prepareResultDir(d)).not.toThrow();
+    writeFileSync(path.join(d, 'manifest.json'), JSON.stringify({ status: 'failed', runs_finished: 2 }));
+    expect(() => prepareResultDir(d)).toThrow(/already holds a run/);
   });
 
   it('fails in one line when a part of the path is a file, or cannot be made', () => {

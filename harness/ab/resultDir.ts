@@ -2,16 +2,26 @@
 // run (appending to its requests.jsonl would silently mix two runs), and made one level at a time
 // so an impossible path fails with a one-line error instead of a stack trace (or, under /proc, a
 // mkdir -p that never returns: measured with Node 20's recursive mkdirSync).
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
+
+/** A manifest left by an A/B that failed before any run finished (nothing there to keep). */
+function failedBeforeAnyRun(manifest: string): boolean {
+  try {
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as { status?: unknown; runs_finished?: unknown };
+    return m.status === 'failed' && !(typeof m.runs_finished === 'number' && m.runs_finished > 0);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Creates `dir` (and its `logs/`) for a new A/B. Throws UserError naming the folder when it holds
  * a run already (manifest.json), when a part of the path is a file, or when it cannot be created.
  */
 export function prepareResultDir(dir: string): void {
-  if (existsSync(path.join(dir, 'manifest.json'))) {
+  if (existsSync(path.join(dir, 'manifest.json')) && !failedBeforeAnyRun(path.join(dir, 'manifest.json'))) {
     throw new UserError(`results folder ${dir}: already holds a run (manifest.json); choose another --result-dir, or remove it`);
   }
   const missing: string[] = [];
