@@ -38,6 +38,10 @@ async function docker(p: ComposeProject, args: string[], timeoutMs: number, sign
   if (r.timedOut) throw new UserError(`${what}: no answer within ${timeoutMs} ms`);
   if (r.exitCode !== 0) {
     const out = lastLines(String(r.all ?? ''), 5).replace(/\s*\n\s*/g, ' | ');
+    // `docker` without the compose v2 plugin parses `compose -p` as its own flags.
+    if (/unknown shorthand flag: 'p'|is not a docker command|unknown command "compose"/.test(out)) {
+      throw new UserError(`${what}: this docker has no compose plugin (target kind compose needs Docker Compose v2: \`docker compose version\`)`);
+    }
     throw new UserError(`${what} failed (exit ${r.exitCode}): ${out}`);
   }
   return { stdout: String(r.stdout ?? ''), all: String(r.all ?? '') };

@@ -121,6 +121,13 @@ describe('compose target (stand-in docker)', () => {
     expect(dockerCalls(dir).map(subcommand)).toEqual(['up', 'logs', 'down']);
   });
 
+  it('a docker without the compose plugin is named as such, in one line', async () => {
+    useDocker('no-compose-plugin');
+    const err = (await composeTarget(config()).start(ARM).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe('docker compose -p abtest up: this docker has no compose plugin (target kind compose needs Docker Compose v2: `docker compose version`)');
+  });
+
   it('aborting the start-up wait stops promptly and runs down', async () => {
     useDocker('unhealthy');
     const ac = new AbortController();
