@@ -10,7 +10,7 @@ import { mannWhitneyU } from './mannWhitney.js';
 import { minimumDetectableEffect } from './mde.js';
 import { matchPairs, pairedComparison } from './paired.js';
 import { flattenArm, repValues, type FlatArm } from './sample.js';
-import { bootstrapBiasFactor, effectiveDf, widening, widenInPlace } from './smallSample.js';
+import { bootstrapBiasFactor, effectiveDf, widening, widenInPlace, widenRatioInPlace } from './smallSample.js';
 import type { ArmSample, Interval, MetricComparison, Statistic, Verdict } from './types.js';
 
 /** Options shared by every comparison. */
@@ -143,7 +143,7 @@ export function compareMetricStatistics(
         ratio[i] = db[i] / da[i];
       }
       widenInPlace(diff, widen);
-      widenInPlace(ratio, widen);
+      widenRatioInPlace(ratio, widen);
       diffCi = percentileInterval(diff, alpha);
       ratioCi = percentileInterval(ratio, alpha);
       pValue = bootstrapPValue(diff);

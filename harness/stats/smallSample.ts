@@ -128,3 +128,18 @@ export function widenInPlace(dist: Float64Array, f: number): void {
   const med = n % 2 ? sorted[n >> 1] : (sorted[(n >> 1) - 1] + sorted[n >> 1]) / 2;
   for (let i = 0; i < n; i++) dist[i] = med + f * (dist[i] - med);
 }
+
+/**
+ * Like widenInPlace for a distribution of ratios, on the log scale: a ratio of positive
+ * statistics stays positive however wide the interval gets (B / A = 0.0018 or below zero would
+ * say B can be 500x faster, or negative). Falls back to widenInPlace when any value is <= 0.
+ */
+export function widenRatioInPlace(dist: Float64Array, f: number): void {
+  if (f === 1 || dist.length === 0) return;
+  for (let i = 0; i < dist.length; i++) {
+    if (!(dist[i] > 0)) return widenInPlace(dist, f);
+  }
+  for (let i = 0; i < dist.length; i++) dist[i] = Math.log(dist[i]);
+  widenInPlace(dist, f);
+  for (let i = 0; i < dist.length; i++) dist[i] = Math.exp(dist[i]);
+}
