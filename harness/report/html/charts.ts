@@ -36,7 +36,7 @@ export function metricCharts(d: AbReportData, metric: LatencyMetric): ChartSpec[
       id: `chart-${metric}-reps`, title: `${label} per repetition`, xLabel: 'repetition', yLabel: `${label} (ms)`, kind: 'points',
       x: reps.x,
       series: reps.series.map((s) => ({
-        label: `${names[s.arm]} ${s.statistic}`, color: armColor(s.arm), dash: s.statistic === 'mean' ? undefined : [6, 4], data: s.data,
+        label: `${names[s.arm]} ${s.statistic}${s.statistic === 'mean' ? ' (solid)' : ' (dashed)'}`, color: armColor(s.arm), dash: s.statistic === 'mean' ? undefined : [6, 4], data: s.data,
       })),
     },
   ];
