@@ -2,10 +2,8 @@
 // one line on stdout once listening (parents spawn it and parse that line); details go to stderr.
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { readFileSync } from 'node:fs';
 import { DEFAULT_MODEL, DEFAULT_PROFILE, getProfile, profileNames, startEngine, type CostProfile } from '../engine/index.js';
-import { parseMicroJson } from '../micro/bench.js';
-import { mergeTableFromMicro } from './predict.js';
+import { withMergeTimings } from './predict.js';
 import { addServeFlags, serveOptions } from './engineServeFlags.js';
 import { addAnswerFlags, answerOptions } from './engineAnswerFlags.js';
 import { watchParent } from './parentWatch.js';
@@ -61,16 +59,8 @@ export const engineCommand: CommandModule = {
     const answering = answerOptions(raw as Record<string, unknown>);
     let profile: string | CostProfile = a.profile;
     if (a['merge-timings']) {
-      const file = a['merge-timings'];
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new UserError(`--merge-timings: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-      const base = getProfile(a.profile);
       const sel = { oldKernel: 'baseline', newKernel: 'optimized', heads: 16, headSize: 128, dtype: 'bfloat16' };
-      profile = { ...base, mergeTable: mergeTableFromMicro(parseMicroJson(text, file), file, sel, base.mergeTable?.callsPerChunk ?? 61) };
+      profile = withMergeTimings(getProfile(a.profile), a['merge-timings'], sel);
     }
     let engine;
     try {

@@ -115,6 +115,24 @@ function builder(y: Argv) {
 
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
+/**
+ * `profile` with its merge kernel table read from an `abserve micro --json` file (`--merge-timings`),
+ * the cases chosen by `sel`. Throws UserError naming --merge-timings and the file.
+ */
+export function withMergeTimings(
+  profile: CostProfile,
+  file: string,
+  sel: { oldKernel: string; newKernel: string; heads: number; headSize: number; dtype: string },
+): CostProfile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`--merge-timings: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return { ...profile, mergeTable: mergeTableFromMicro(parseMicroJson(text, file), file, sel, profile.mergeTable?.callsPerChunk ?? 61) };
+}
+
 export const predictCommand: CommandModule = {
   command: 'predict',
   describe: "a merge-kernel change's predicted end-to-end effect on the published scenarios, with the attribution bound",
@@ -125,15 +143,8 @@ export const predictCommand: CommandModule = {
     if (!Number.isSafeInteger(a.seed) || a.seed < 0) throw new UserError(`--seed: want an integer >= 0, got ${String(a.seed)}`);
     let profile: CostProfile = getProfile(a.profile);
     if (a['merge-timings']) {
-      const file = a['merge-timings'];
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new UserError(`--merge-timings: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
       const sel = { oldKernel: a['old-kernel'], newKernel: a['new-kernel'], heads: a.heads, headSize: a['head-size'], dtype: a.dtype };
-      profile = { ...profile, mergeTable: mergeTableFromMicro(parseMicroJson(text, file), file, sel, profile.mergeTable?.callsPerChunk ?? 61) };
+      profile = withMergeTimings(profile, a['merge-timings'], sel);
     }
     if (!profile.mergeTable) throw new UserError(`--profile ${profile.name}: has no merge kernel table; use r1-l20-pp3-tp8 or give --merge-timings`);
     const targets = publishedTargets(a.published);
