@@ -98,6 +98,12 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
             '(A/A false-positive rate measured 10-17% at alpha 0.05 on the engine model, 3-10 repetitions); read itl mean or median, or tpot',
         );
       }
+      if (comparison.repetitions.a !== comparison.repetitions.b && comparison.metrics.some((m) => m.paired)) {
+        comparison.notes.push(
+          `the arms ran different numbers of repetitions (${a} ${comparison.repetitions.a}, ${b} ${comparison.repetitions.b}): ` +
+            'the paired difference uses only the repetitions both arms ran, the other columns all of them',
+        );
+      }
       if (i.notesFor) notes.push(...i.notesFor(comparison));
     } else {
       notes.push(
