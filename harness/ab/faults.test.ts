@@ -1,6 +1,6 @@
 // An arm whose engine injects faults: the A/B counts each failure by kind, exactly as the engine
 // assigned them (deterministic per seed and x-request-id), and says the failure rates differ.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,5 +71,21 @@ repetitions: 1
       'toolong.yaml',
     );
     await expect(runAb(s, { resultDir: path.join(dir, 'toolong') })).rejects.toThrow(/^toolong\.yaml: initial test request failed .*maximum context length is 4096/);
+  }, 60_000);
+
+  it('a typo in one arm\'s server_args is found before any run', async () => {
+    const s = parseScenario(
+      `
+name: typo
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
+arms: [{ name: a }, { name: b, server_args: [--bogus-flag] }]
+repetitions: 1
+`,
+      'typo.yaml',
+    );
+    const d = path.join(dir, 'typo');
+    await expect(runAb(s, { resultDir: d })).rejects.toThrow(/^arm b: its engine would not start: Unknown arguments: bogus-flag/);
+    expect(existsSync(path.join(d, 'runs'))).toBe(false);
   }, 60_000);
 });

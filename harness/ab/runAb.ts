@@ -174,6 +174,9 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     await live.stop();
   };
   try {
+    // Every arm's server arguments, checked before any run (a typo in arm B's server_args must not
+    // surface after arm A has used the machine).
+    if (target.check) for (const arm of servers.values()) await target.check(engineSeeded(s, arm, 0));
     if (plan.length > 0 && o.clientWarmup !== false) await warmClient();
     for (let i = 0; i < plan.length || (o.untilCi !== undefined && (await needMore())); i++) {
       const run = plan[i]!;

@@ -2,7 +2,7 @@
 // one line on stdout once listening (parents spawn it and parse that line); details go to stderr.
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { DEFAULT_MODEL, DEFAULT_PROFILE, getProfile, profileNames, startEngine, type CostProfile } from '../engine/index.js';
+import { DEFAULT_MODEL, DEFAULT_PROFILE, getProfile, profileNames, resolveOptions, startEngine, type CostProfile } from '../engine/index.js';
 import { withMergeTimings } from './predict.js';
 import { addServeFlags, serveOptions } from './engineServeFlags.js';
 import { addAnswerFlags, answerOptions } from './engineAnswerFlags.js';
@@ -39,6 +39,7 @@ function builder(y: Argv) {
     .option('spin-ms', { type: 'number', describe: 'poll the last ms of each step for timer precision (CPU cost); default min(1, step/4)' });
   addServeFlags(b); // --api-key, --fault-* (issue 10)
   addAnswerFlags(b); // --answer-*, --diverge-* (issue 7)
+  b.option('check', { type: 'boolean', default: false, describe: 'check the arguments and exit (0: they would start)' });
   return b;
 }
 
@@ -62,28 +63,36 @@ export const engineCommand: CommandModule = {
       const sel = { oldKernel: 'baseline', newKernel: 'optimized', heads: 16, headSize: 128, dtype: 'bfloat16' };
       profile = withMergeTimings(getProfile(a.profile), a['merge-timings'], sel);
     }
+    const options = {
+      port: a.port,
+      host: a.host,
+      model: a.model,
+      profile,
+      timeScale: a['time-scale'],
+      fixedStepMs: a['fixed-step-ms'],
+      maxNumSeqs: a['max-num-seqs'],
+      maxNumBatchedTokens: a['max-num-batched-tokens'],
+      maxModelLen: a['max-model-len'],
+      // Only an explicit flag overrides the environment variable.
+      disableMergeOp: a['disable-merge-op'] ? true : undefined,
+      reasoningTokens: a['reasoning-tokens'],
+      spinMs: a['spin-ms'],
+      noise: a.noise === 'on',
+      noiseSeed: seed,
+      stepScale,
+      ...serveOptions(raw as Record<string, unknown>),
+      ...answering,
+    };
+    if (a.check) {
+      // `abserve ab` asks every arm's engine this before its first run, so a typo in one arm's
+      // server_args is found before the other arm has used the machine.
+      resolveOptions(options);
+      console.log('abserve engine: arguments ok');
+      return;
+    }
     let engine;
     try {
-      engine = await startEngine({
-        port: a.port,
-        host: a.host,
-        model: a.model,
-        profile,
-        timeScale: a['time-scale'],
-        fixedStepMs: a['fixed-step-ms'],
-        maxNumSeqs: a['max-num-seqs'],
-        maxNumBatchedTokens: a['max-num-batched-tokens'],
-        maxModelLen: a['max-model-len'],
-        // Only an explicit flag overrides the environment variable.
-        disableMergeOp: a['disable-merge-op'] ? true : undefined,
-        reasoningTokens: a['reasoning-tokens'],
-        spinMs: a['spin-ms'],
-        noise: a.noise === 'on',
-        noiseSeed: seed,
-        stepScale,
-        ...serveOptions(raw as Record<string, unknown>),
-        ...answering,
-      });
+      engine = await startEngine(options);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' || code === 'EACCES') throw new UserError(`engine: cannot listen on ${a.host}:${a.port} (${code})`);

@@ -8,7 +8,7 @@ import { UserError } from '../common/errors.js';
 import { registerCleanup } from './cleanup.js';
 import { LogLines } from './logLines.js';
 
-const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const READY = /abserve engine listening on (http:\/\/\S+)/;
 
 /** A running engine process. */

@@ -76,4 +76,8 @@ export interface Target {
   /** Start (or probe) a server for this arm; resolves when it serves /v1/models. Errors are
    *  UserError with the last server log lines. */
   start(arm: ArmServerConfig, opts?: StartOptions): Promise<TargetSession>;
+  /** Checks, without starting anything lasting, that this arm's server would start with its
+   *  arguments (the embedded engine's `--check`); absent where that cannot be known in advance.
+   *  Throws UserError with the server's own one-line complaint. */
+  check?(arm: ArmServerConfig): Promise<void>;
 }
