@@ -38,7 +38,7 @@ export function formatRun(run: AccuracyRun, style: 'grid' | 'markdown' = 'grid')
   const o = summary.overall;
   rows.push([info.model, 'ceval', 'AverageAccuracy', 'OVERALL', o.n, f4(o.macro), '-']);
   const out = [table(['Model', 'Dataset', 'Metric', 'Subset', 'Num', 'Score', 'Cat.0'], rows, style), ''];
-  out.push(`Overall (macro, mean of ${o.subjects} subject scores, as evalscope's AverageAccuracy): ${o.macro}`);
+  out.push(`Overall (macro, mean of ${o.subjects} subject scores, as evalscope's AverageAccuracy): ${Number(o.macro.toPrecision(14))}`);
   out.push(`Overall (micro, question-weighted): ${f4(o.micro)} (${o.correct} of ${o.n})`);
   out.push(`Outcomes: correct ${o.correct}, wrong ${o.wrong}, unparsed ${o.unparsed}, truncated ${o.truncated}, failed ${o.failed}`);
   const L = summary.lengths;
