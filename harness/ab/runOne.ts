@@ -2,14 +2,14 @@
 // /metrics, run the benchmark with records appended to requests.jsonl as they finish, then save
 // result.json (vLLM's --save-result layout) and run.json (what the comparison needs). Nothing is
 // printed here; the caller subscribes to progress.
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runBenchmark } from '../bench/runBenchmark.js';
 import type { LoadProgress } from '../load/runLoad.js';
-import { deriveRequest } from '../metrics/index.js';
-import type { RequestRecord } from '../records/record.js';
 import { atomicWriteFile, toVllmJson } from '../report/index.js';
 import { stringifyPyJson } from '../report/pyJson.js';
+import { requestLine } from '../report/writeResults.js';
+import { RecordSpool } from '../bench/recordSpool.js';
 import { UserError } from '../common/errors.js';
 import { requestBody, toWorkloadOptions, type Scenario } from '../scenario/index.js';
 import { resetPrefixCache, startMetricsScraper } from '../target/index.js';
@@ -41,18 +41,6 @@ export interface RunOneOutcome {
   prefixCacheReset: boolean | null;
 }
 
-/** Appends each record as one JSON line (raw record + derived metrics, as `bench` saves them). */
-function jsonlAppender(file: string) {
-  const out = createWriteStream(file, { flags: 'a' });
-  return {
-    write(rec: RequestRecord) {
-      const { text: _t, reasoningText: _r, ...metrics } = deriveRequest(rec);
-      out.write(JSON.stringify({ ...rec, metrics }) + '\n');
-    },
-    close: () => new Promise<void>((resolve) => out.end(resolve)),
-  };
-}
-
 /** Runs one arm x repetition; never throws for server failures (they are records). */
 export async function runOne(o: RunOneOptions): Promise<RunOneOutcome> {
   const s = o.scenario;
@@ -61,7 +49,8 @@ export async function runOne(o: RunOneOptions): Promise<RunOneOutcome> {
   mkdirSync(dir, { recursive: true });
   const prefixCacheReset = s.resetPrefixCache ? await resetPrefixCache(o.url) : null;
   const scraper = startMetricsScraper(o.url, { file: path.join(dir, 'metrics.jsonl') });
-  const jsonl = jsonlAppender(path.join(dir, 'requests.jsonl'));
+  // Appended as records finish (a run that dies still leaves them), in `bench --save-result`'s line format.
+  const jsonl = new RecordSpool(path.join(dir, 'requests.jsonl'), requestLine);
   let series;
   let run;
   try {
@@ -88,7 +77,7 @@ export async function runOne(o: RunOneOptions): Promise<RunOneOutcome> {
       runTimeoutMs: s.workload.runTimeoutMs,
       signal: o.signal,
       onProgress: o.onProgress,
-      onRecord: (r) => jsonl.write(r),
+      onRecord: (r) => jsonl.append(r),
     });
   } finally {
     series = await scraper.stop();

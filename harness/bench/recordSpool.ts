@@ -13,8 +13,12 @@ export class RecordSpool {
   private failed: Error | undefined;
   private n = 0;
 
-  /** Create (truncate) the spool file at `path`; its directory must exist. */
-  constructor(readonly path: string) {
+  /** Create (truncate) the spool file at `path`; its directory must exist. `line` turns a record
+   *  into its line (default: the raw record as JSON). */
+  constructor(
+    readonly path: string,
+    private readonly line: (r: RequestRecord) => string = (r) => JSON.stringify(r),
+  ) {
     this.out = createWriteStream(path, { flags: 'w' });
     this.out.on('error', (e) => (this.failed ??= e));
   }
@@ -26,7 +30,7 @@ export class RecordSpool {
 
   /** Append one record (buffered; written in the background). */
   append(r: RequestRecord): void {
-    this.out.write(JSON.stringify(r) + '\n');
+    this.out.write(this.line(r) + '\n');
     this.n++;
   }
 

@@ -5,6 +5,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
 import { runAb, type AbEvent, type AbOutcome } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
+import { armFailures, formatTally } from '../ab/failureRates.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
 import type { Statistic } from '../stats/types.js';
@@ -130,11 +131,8 @@ export function printOutcome(out: AbOutcome, suffix = ''): void {
   console.log(`\nresults: ${out.dir}${suffix}`);
   if (out.files.html) console.log(`report:  ${out.files.html}`);
   if (out.measuredNothing) {
-    const tally = Object.entries(out.runs.filter((r) => r.arm === out.emptyArm).reduce<Record<string, number>>((t, r) => {
-      for (const [k, n] of Object.entries(r.failures)) t[k] = (t[k] ?? 0) + n;
-      return t;
-    }, {})).map(([k, n]) => `${k} x${n}`).join(', ');
-    console.error(`abserve: arm ${out.emptyArm}: no request succeeded in any run (${tally || 'no requests'})${out.firstFailure ? `; the first: ${out.firstFailure}` : ''}`);
+    const tally = formatTally(armFailures(out.runs, out.emptyArm!).byKind);
+    console.error(`abserve: arm ${out.emptyArm}: no request succeeded in any run (${tally})${out.firstFailure ? `; the first: ${out.firstFailure}` : ''}`);
     process.exitCode = 1;
   } else if (out.partial) {
     console.log(`PARTIAL: ${out.partialReason}`);

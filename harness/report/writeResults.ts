@@ -49,12 +49,15 @@ export function safeFileName(name: string): string {
   return s === '' ? 'run' : s;
 }
 
+/** One line of a `requests.jsonl`: the raw record plus its derived metrics (the raw record
+ *  already carries the texts; the derived part repeats only numbers). No newline. */
+export function requestLine(rec: RequestRecord): string {
+  const { text: _t, reasoningText: _r, ...metrics } = deriveRequest(rec);
+  return JSON.stringify({ ...rec, metrics });
+}
+
 function* jsonlLines(records: Iterable<RequestRecord>): Iterable<string> {
-  for (const rec of records) {
-    // The raw record already carries the texts; the derived part repeats only numbers.
-    const { text: _t, reasoningText: _r, ...metrics } = deriveRequest(rec);
-    yield JSON.stringify({ ...rec, metrics }) + '\n';
-  }
+  for (const rec of records) yield requestLine(rec) + '\n';
 }
 
 /**
