@@ -150,20 +150,11 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
    */
   const warmClient = async () => {
     const first = plan[0]!;
-    const logFile = path.join(dir, 'logs', `server-00-${first.arm}-client-warmup.log`);
     emit({ type: 'client-warmup', throwaway: freshPerRun(s) });
-    const srv = await target.start(engineSeeded(s, servers.get(first.arm)!, 0), { logFile, signal: o.signal });
-    try {
-      if (model === undefined) model = (await listModels(srv.url))[0];
-      if (model === undefined) throw new UserError(`${s.file}: model not given and ${srv.url}/v1/models lists no model`);
-      await warmupClient(s, srv.url, model, tokenizer, o.signal);
-    } finally {
-      if (freshPerRun(s)) await srv.stop();
-      else {
-        session = srv;
-        sessionArm = first.arm;
-      }
-    }
+    const srv = await startSession(first.arm, 0, 'client-warmup');
+    await warmupClient(s, srv.url, model!, tokenizer, o.signal);
+    // On the embedded engine run 1 gets a fresh instance; elsewhere this server serves run 1.
+    if (freshPerRun(s)) await stopSession();
   };
   const stopSession = async () => {
     const live = session;
@@ -172,6 +163,25 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     session = undefined;
     sessionArm = undefined;
     await live.stop();
+  };
+  /**
+   * Stops the server in use and starts arm `arm`'s: its own log file, the engine's noise seed for
+   * start number `start`, listed in the manifest; resolves the model from /v1/models the first time.
+   */
+  const startSession = async (arm: string, start: number, role: 'client-warmup' | 'runs' | 'accuracy'): Promise<TargetSession> => {
+    await stopSession();
+    const suffix = role === 'runs' ? '' : `-${role}`;
+    const logFile = path.join(dir, 'logs', `server-${String(start).padStart(2, '0')}-${arm}${suffix}.log`);
+    const started = await target.start(engineSeeded(s, servers.get(arm)!, start), { logFile, signal: o.signal });
+    session = started;
+    sessionArm = arm;
+    (manifest.servers as unknown[]).push({ arm, role, url: started.url, log: path.relative(dir, logFile), ...(started.pid ? { pid: started.pid } : {}) });
+    if (model === undefined) {
+      model = (await listModels(started.url))[0];
+      if (model === undefined) throw new UserError(`${s.file}: model not given and ${started.url}/v1/models lists no model`);
+      manifest.model = model;
+    }
+    return started;
   };
   try {
     // Every arm's server arguments, checked before any run (a typo in arm B's server_args must not
@@ -185,30 +195,20 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
         break;
       }
       if (!session || needsStart(run, sessionArm, freshPerRun(s))) {
-        await stopSession();
         emit({ type: 'server-start', arm: run.arm, target: s.target.kind });
-        starts++;
-        const logFile = path.join(dir, 'logs', `server-${String(starts).padStart(2, '0')}-${run.arm}.log`);
-        const started = await target.start(engineSeeded(s, servers.get(run.arm)!, starts), { logFile, signal: o.signal });
-        session = started;
-        sessionArm = run.arm;
+        const started = await startSession(run.arm, ++starts, 'runs');
         emit({ type: 'server-ready', arm: run.arm, url: started.url });
-        (manifest.servers as unknown[]).push({ arm: run.arm, url: started.url, log: path.relative(dir, logFile), ...(started.pid ? { pid: started.pid } : {}) });
-        if (model === undefined) {
-          model = (await listModels(started.url))[0];
-          if (model === undefined) throw new UserError(`${s.file}: model not given and ${started.url}/v1/models lists no model`);
-          manifest.model = model;
-        }
       }
+      const url = session!.url;
       emit({ type: 'run-start', run, total: plan.length });
       const asking =
         s.accuracy?.when === 'during' && run.rep === 1 && !(run.arm in accuracyRuns) && arms.indexOf(run.arm) < 2
-          ? askArm(s, run.arm, session.url, model!, dir, o.signal, s.workload.maxConcurrency)
+          ? askArm(s, run.arm, url, model!, dir, o.signal, s.workload.maxConcurrency)
           : undefined;
       const out = await runOne({
         scenario: s,
         run,
-        url: session.url,
+        url,
         model: model!,
         tokenizer,
         dir,
@@ -233,12 +233,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     // The accuracy step after the serving runs: each of A and B on a server of its own.
     if (s.accuracy?.when === 'after' && partialReason === undefined && !o.signal?.aborted) {
       for (const arm of arms.slice(0, 2)) {
-        await stopSession();
-        starts++;
-        const logFile = path.join(dir, 'logs', `server-${String(starts).padStart(2, '0')}-${arm}-accuracy.log`);
-        const started = await target.start(engineSeeded(s, servers.get(arm)!, starts), { logFile, signal: o.signal });
-        session = started;
-        sessionArm = arm;
+        const started = await startSession(arm, ++starts, 'accuracy');
         emit({ type: 'accuracy', arm, phase: 'after' });
         accuracyRuns[arm] = await askArm(s, arm, started.url, model!, dir, o.signal);
       }
