@@ -8,7 +8,8 @@ import { renderAbMarkdown } from '../report/abReportMarkdown.js';
 import type { AbReportData, ReportRepetition } from '../report/abReportTypes.js';
 import { compareArms } from '../stats/arms.js';
 import type { Comparison } from '../stats/types.js';
-import { armFailures, failureRateNote } from './failureRates.js';
+import { armFailures, failureRateNote, formatTally } from './failureRates.js';
+import { renderEmptyHtml, renderEmptyMarkdown, type EmptyReportData } from '../report/abReportEmpty.js';
 import type { RunData } from './runData.js';
 import { metricInputs } from './samples.js';
 
@@ -138,11 +139,22 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
     await atomicWriteFile(files.html, renderAbHtml(data));
   }
   if (!comparison && i.write !== false) {
-    // Nothing to compare (an arm has no successful request, or the run was stopped before one
-    // finished): the folder still says what happened, in the words a reader looks for first.
+    // Nothing to compare (an arm has no successful request, or the run was stopped before both
+    // arms finished one): the reports still exist, say why, and list every finished run.
+    const data: EmptyReportData = {
+      title: `abserve A/B: ${i.scenario}`,
+      notes,
+      runs: i.runs.map((r) => ({
+        order: r.order, arm: r.arm, rep: r.rep, completed: r.completed, failed: r.failed, partial: r.partial,
+        meanTtftMs: r.requests.length ? r.requests.reduce((x, q) => x + q.ttft, 0) / r.requests.length : null,
+        outputThroughput: r.outputThroughput,
+        failures: formatTally(r.failures),
+      })),
+    };
     files.markdown = path.join(i.dir, 'report.md');
-    const lines = [`# abserve A/B: ${i.scenario}`, '', `No comparison: ${notes.length > 0 ? '' : 'no finished runs.'}`, ...notes.map((n) => `- ${n}`), ''];
-    await atomicWriteFile(files.markdown, lines.join('\n'));
+    files.html = path.join(i.dir, 'report.html');
+    await atomicWriteFile(files.markdown, renderEmptyMarkdown(data));
+    await atomicWriteFile(files.html, renderEmptyHtml(data));
   }
   return { comparison, files, notes };
 }

@@ -57,6 +57,9 @@ repetitions: 1
     expect(out.emptyArm).toBe('b');
     expect(out.firstFailure).toMatch(/HTTP 500: injected fault/);
     expect(JSON.parse(readFileSync(path.join(out.dir, 'manifest.json'), 'utf8')).status).toBe('measured-nothing');
+    // The reports still exist and list the finished runs with their failures.
+    expect(readFileSync(path.join(out.dir, 'report.html'), 'utf8')).toContain('http_500 x4');
+    expect(readFileSync(path.join(out.dir, 'report.md'), 'utf8')).toMatch(/No comparison[\s\S]*\| 2 \| b \| 1 \| 0 \| 4 \|/);
   }, 60_000);
 
   it('a workload the server refuses stops at the client warm-up with the server\'s message', async () => {

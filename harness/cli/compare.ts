@@ -24,7 +24,8 @@ async function handler(a: Args): Promise<void> {
   const [na, nb] = A0.run.label && B0.run.label && A0.run.label !== B0.run.label ? [A0.run.label, B0.run.label] : ['A', 'B'];
   const A = { ...A0, data: A0.data ? { ...A0.data, arm: na } : null };
   const B = { ...B0, data: B0.data ? { ...B0.data, arm: nb } : null };
-  console.log(`A (${na}): ${A.file}\nB (${nb}): ${B.file}\n`);
+  const named = (side: string, arm: string) => (arm === side ? side : `${side} (${arm})`);
+  console.log(`${named('A', na)}: ${A.file}\n${named('B', nb)}: ${B.file}\n`);
   const mismatch = designMismatches(A.run, B.run);
   if (mismatch.length > 0) console.log(`warning: these runs measured different things: ${mismatch.join('; ')}\n`);
   if (A.data && B.data) {

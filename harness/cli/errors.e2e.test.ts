@@ -24,3 +24,15 @@ describe('user errors', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('output into a reader that stops early', () => {
+  it('ends quietly when stdout is closed (abserve ... | head -1), no EPIPE stack trace', async () => {
+    const published = fileURLToPath(new URL('../engine/published-r1-l20/', import.meta.url));
+    const r = await execa('sh', ['-c', `"${process.execPath}" "${BIN}" compare "${published}4k-1k.with-op.txt" "${published}4k-1k.without-op.txt" | head -1`], {
+      reject: false,
+      timeout: 30_000,
+    });
+    expect(r.stdout).toMatch(/^A: /);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+  });
+});

@@ -29,6 +29,14 @@ function fail(msg: string | undefined, err: Error | undefined): never {
 const repeatedFlagCheck = ((argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }) =>
   rejectRepeatedFlags(argv, y.getOptions().array)) as unknown as (argv: object) => void;
 
+// Output piped into a reader that stops early (`abserve ... | head`): end quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 // yargs routes errors from async handlers to fail(); a synchronous throw in a handler can escape
 // parseAsync instead, so both paths end in the same place.
 const cli = () =>

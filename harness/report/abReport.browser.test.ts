@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE, syntheticReportData } from './abReportFixture.js';
+import { renderEmptyHtml } from './abReportEmpty.js';
 import { renderAbHtml } from './abReportHtml.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -124,6 +125,29 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     expect(charts).toHaveLength(14); // 4 metrics x 3 + client throughput + client running
     expectAllDrawn(charts);
     expect(await page.locator('#notes').innerText()).toContain('1 repetition per arm: run-to-run variance not covered');
+    await page.close();
+  });
+
+  it('the no-comparison page loads offline and lists the finished runs, hostile strings as text', async () => {
+    const file = path.join(dir, 'empty.html');
+    writeFileSync(file, renderEmptyHtml({
+      title: 'abserve A/B: empty',
+      notes: [`no comparison: arm "b" has no successful request ${HOSTILE.script}`],
+      runs: [{ order: 0, arm: `a${HOSTILE.img}`, rep: 1, completed: 16, failed: 0, partial: true, meanTtftMs: 12.5, outputThroughput: 900, failures: 'none' }],
+    }));
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    expect(await page.locator('#notes').innerText()).toContain(HOSTILE.script);
+    expect(await page.locator('#runs').innerText()).toContain('16');
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { pwned?: unknown }).pwned)).toBeUndefined();
     await page.close();
   });
 });
