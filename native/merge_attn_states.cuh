@@ -75,34 +75,23 @@ template <class T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
 // (ld.global.nc) loads.
 // CACHE 3: read-only loads that skip L1 and ask L2 to fetch the whole 128-byte line on a miss
 // (measured v3: +2-4 points of copy bandwidth at 50-100 MB cold, -3 points at >= 200 MB).
-// CACHE 5-10 (v5 sweep, only used in the 40-128 MB band, MAS_OPT_VARIANT bits 4-6, NOTES.md):
-//   5: as 3 with the L2::256B fetch hint; 6: as 3 with streaming stores (st.global.cs);
-//   7: as 3 with an L2 evict_first cache policy on the loads (createpolicy);
-//   8: 7 + streaming stores; 9: as 3 with an L2 evict_last policy on the stores; 10: 7 + 9.
-template <int CACHE> constexpr bool kEfLoad = CACHE == 7 || CACHE == 8 || CACHE == 10;
+// CACHE 9 (v5/v6, only used in the 40-128 MB band, MAS_OPT_VARIANT bits 4-6, NOTES.md): as 3,
+// with an L2 evict_last cache policy on a fraction of the output lines (createpolicy.fractional,
+// the fraction OptParams::el_frac; v5 stored every line so, v6 about 10 MB of them).
+// CACHE 10: CACHE 9's stores with plain loads.
 template <int CACHE> constexpr bool kElStore = CACHE == 9 || CACHE == 10;
-template <int CACHE> constexpr bool kCsStore = CACHE == 1 || CACHE == 6 || CACHE == 8;
-__device__ __forceinline__ uint64_t policy_evict_first() {
+template <int CACHE> constexpr bool kHintLoad = CACHE == 3 || CACHE == 9;
+// An L2 policy that marks `frac` (0, 1] of the lines it is used on evict_last, the rest unchanged.
+__device__ __forceinline__ uint64_t policy_evict_last(float frac = 1.f) {
   uint64_t pol;
-  asm("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;" : "=l"(pol));
-  return pol;
-}
-__device__ __forceinline__ uint64_t policy_evict_last() {
-  uint64_t pol;
-  asm("createpolicy.fractional.L2::evict_last.b64 %0, 1.0;" : "=l"(pol));
+  asm("createpolicy.fractional.L2::evict_last.b64 %0, %1;" : "=l"(pol) : "f"(frac));
   return pol;
 }
 template <int CACHE, class P>
 __device__ __forceinline__ P ld_pack(const P* p) {
   if constexpr (sizeof(P) == 16) {
     uint4 r;
-    if constexpr (kEfLoad<CACHE>) {
-      asm("ld.global.nc.L1::no_allocate.L2::cache_hint.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4], %5;"
-          : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p), "l"(policy_evict_first()));
-    } else if constexpr (CACHE == 5) {
-      asm("ld.global.nc.L1::no_allocate.L2::256B.v4.u32 {%0,%1,%2,%3}, [%4];"
-          : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
-    } else if constexpr (CACHE == 3 || CACHE == 6 || CACHE == 9) {
+    if constexpr (kHintLoad<CACHE>) {
       asm("ld.global.nc.L1::no_allocate.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4];"
           : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
     } else {
@@ -116,13 +105,13 @@ __device__ __forceinline__ P ld_pack(const P* p) {
   }
 }
 template <int CACHE, class P>
-__device__ __forceinline__ void st_pack(P* p, const P& v) {
+__device__ __forceinline__ void st_pack(P* p, const P& v, uint64_t pol = 0) {
   if constexpr (sizeof(P) == 16) {
     const uint4 u = *reinterpret_cast<const uint4*>(&v);
     if constexpr (kElStore<CACHE>) {
       asm volatile("st.global.L2::cache_hint.v4.u32 [%0], {%1,%2,%3,%4}, %5;"
-                   :: "l"(p), "r"(u.x), "r"(u.y), "r"(u.z), "r"(u.w), "l"(policy_evict_last()) : "memory");
-    } else if constexpr (kCsStore<CACHE>) {
+                   :: "l"(p), "r"(u.x), "r"(u.y), "r"(u.z), "r"(u.w), "l"(pol) : "memory");
+    } else if constexpr (CACHE == 1) {
       __stcs(reinterpret_cast<uint4*>(p), u);
     } else {
       *reinterpret_cast<uint4*>(p) = u;
@@ -156,6 +145,7 @@ struct OptParams {
   int64_t p_tok, p_head, s_tok, s_head, o_tok, o_head;
   uint32_t T, H, rows, ppr;  // ppr: packs per row (generic path)
   FastDiv divH;
+  float el_frac;  // CACHE 9: fraction (0, 1] of the output lines stored evict_last
 };
 
 // Threads per row for a compile-time D (one pack each up to 256 threads).
@@ -244,7 +234,7 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
     for (int i = 0; i < VEC; ++i) fa[i] = w.kind == 1 ? 0.f : fa[i] * w.wp + fb[i] * w.ws;
     P r;
     D_::from_f(fa, r.v, VEC);
-    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
+    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r, kElStore<CACHE> ? policy_evict_last(p.el_frac) : 0);
     return;
   }
   const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
@@ -260,7 +250,7 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
     for (int i = 0; i < VEC; ++i) fa[i] = w.kind == 1 ? 0.f : fa[i] * w.wp + fb[i] * w.ws;
     P r;
     D_::from_f(fa, r.v, VEC);
-    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r);
+    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r, kElStore<CACHE> ? policy_evict_last(p.el_frac) : 0);
   }
 }
 
