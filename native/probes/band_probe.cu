@@ -188,6 +188,7 @@ struct Impl { const char* name; Launch f; };
 template <DType DT, int DC>
 std::vector<Impl> impls() {
   return {
+    {"plain", go_tile_k<DT, DC, 0>},
     {"v4", go_tile_k<DT, DC, 3>},
     {"v5", go_tile_k<DT, DC, 9>},
     {"v5 el0.75", go_tile_k<DT, DC, 9, 750>},
@@ -224,10 +225,11 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--pre") && i + 1 < argc) pre = argv[++i];  // untimed call before every flush
     else if (!strcmp(argv[i], "--seq")) seq = true;          // all iterations of one impl, then the next
     else if (!strcmp(argv[i], "--vary")) vary = true;        // a new memset value for every flush
-    else if (!strcmp(argv[i], "--core")) merges_only = true; // memcpy, copy kernel, v4, v5 only
+    else if (!strcmp(argv[i], "--core")) merges_only = true; // no bulk-copy kernels
   }
   std::vector<Case> cases = {{false, 4096, 16, 128}, {false, 4096, 32, 64}, {false, 4096, 32, 128},
-                             {true, 4096, 16, 128}, {true, 4096, 32, 64}, {false, 16384, 32, 128}};
+                             {true, 4096, 16, 128}, {true, 4096, 32, 64}, {false, 6144, 32, 128},
+                             {false, 8192, 32, 128}, {false, 16384, 32, 128}};
   cudaStream_t st; CK(cudaStreamCreate(&st));
   cudaEvent_t e0, e1; CK(cudaEventCreate(&e0)); CK(cudaEventCreate(&e1));
   const size_t flushBytes = size_t(512) << 20;
@@ -285,7 +287,10 @@ int main(int argc, char** argv) {
     }
     for (int fk = 1; fk <= 2; ++fk) {
       std::vector<std::vector<float>> t(names.size());
-      const size_t nk = merges_only ? 8 : names.size();
+      size_t nk = names.size();
+      if (merges_only)
+        for (size_t k = 0; k < names.size(); ++k)
+          if (names[k].rfind("bulk", 0) == 0) { nk = k; break; }
       size_t prek = names.size();
       for (size_t k = 0; k < names.size(); ++k) if (names[k] == pre) prek = k;
       auto one = [&](size_t k, int it) {
