@@ -3,19 +3,27 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import type { core } from 'zod';
+import type { core, z } from 'zod';
 import { ScenarioError, formatPath, formatValue, type ScenarioProblem } from './errors.js';
 import { crossRules, scenarioSchema, type RawScenario } from './schema.js';
 import { resolveScenario } from './resolve.js';
+import { knownFields, suggestField } from './suggest.js';
 import type { Scenario } from './types.js';
 
-/** zod issues -> problems in the file's words: one per unknown key, "missing required field", values shown. */
-export function problemsFromIssues(issues: readonly core.$ZodIssue[]): ScenarioProblem[] {
+/**
+ * zod issues -> problems in the file's words: one per unknown key ("unknown field", with "did you
+ * mean X?" when `schema` is given and a known field is close), "missing required field", values shown.
+ */
+export function problemsFromIssues(issues: readonly core.$ZodIssue[], schema?: z.ZodType): ScenarioProblem[] {
   const out: ScenarioProblem[] = [];
   for (const i of issues) {
     const at = formatPath(i.path);
     if (i.code === 'unrecognized_keys') {
-      for (const k of i.keys) out.push({ path: formatPath([...i.path, k]), message: 'unknown field' });
+      const known = schema ? knownFields(schema, i.path) : [];
+      for (const k of i.keys) {
+        const near = suggestField(k, known);
+        out.push({ path: formatPath([...i.path, k]), message: near ? `unknown field; did you mean ${near}?` : 'unknown field' });
+      }
       continue;
     }
     const input = (i as { input?: unknown }).input;
@@ -49,7 +57,7 @@ export function validateScenarioData(data: unknown): { ok: true; raw: RawScenari
   const r = scenarioSchema.safeParse(data, { reportInput: true });
   if (r.success) return { ok: true, raw: r.data };
   const cross = crossRules.safeParse(data, { reportInput: true });
-  const problems = problemsFromIssues([...r.error.issues, ...(cross.success ? [] : cross.error.issues)]);
+  const problems = problemsFromIssues([...r.error.issues, ...(cross.success ? [] : cross.error.issues)], scenarioSchema);
   const seen = new Set<string>();
   return { ok: false, problems: problems.filter((p) => !seen.has(`${p.path}\0${p.message}`) && seen.add(`${p.path}\0${p.message}`)) };
 }
