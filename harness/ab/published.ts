@@ -4,7 +4,7 @@
 import type { Scenario } from '../scenario/index.js';
 import type { Comparison } from '../stats/types.js';
 
-/** One published A/B claim, A = with-op (CUDA), B = without-op (fallback), ms. */
+/** One published A/B claim, A = without-op (the Triton fallback, the reference), B = with-op (the CUDA kernel, the change), ms. */
 export interface PublishedClaim {
   scenario: string;
   requests: number;
@@ -21,16 +21,16 @@ export const PUBLISHED: Record<'4k-1k' | '8k-64', PublishedClaim> = {
 };
 
 /**
- * Lines putting a published claim beside this run's comparison (A = with-op, B = without-op):
+ * Lines putting a published claim beside this run's comparison (A = without-op, B = with-op):
  * the published B/A has no interval (one run per arm); ours has one, so it says whether a change
  * of that size is visible at all with this design.
  */
 export function claimBeside(p: PublishedClaim, c: Comparison): string[] {
-  const pubRatio = p.withoutOp / p.withOp;
+  const pubRatio = p.withOp / p.withoutOp;
   const m = c.metrics.find((x) => x.metric === p.metric && x.statistic === p.statistic);
   const lines = [
-    `published (${p.scenario}, 1 run x ${p.requests} requests per arm): mean TTFT with-op ${p.withOp.toFixed(2)} ms, ` +
-      `without-op ${p.withoutOp.toFixed(2)} ms: without-op / with-op = ${pubRatio.toFixed(4)} (${((pubRatio - 1) * 100).toFixed(1)}%), no interval possible`,
+    `published (${p.scenario}, 1 run x ${p.requests} requests per arm): mean TTFT without-op ${p.withoutOp.toFixed(2)} ms, ` +
+      `with-op ${p.withOp.toFixed(2)} ms: with-op / without-op = ${pubRatio.toFixed(4)} (${((pubRatio - 1) * 100).toFixed(1)}%), no interval possible`,
   ];
   if (m) {
     lines.push(
@@ -45,11 +45,11 @@ export function claimBeside(p: PublishedClaim, c: Comparison): string[] {
 
 /**
  * The published claim a scenario reproduces, if it is one of the published shapes (random
- * 4096/1024 or 8192/64 tokens) with arms named with-op and without-op, first arm with-op.
+ * 4096/1024 or 8192/64 tokens) with arms named without-op (A, first) and with-op (B).
  */
 export function publishedClaimKey(s: Scenario): keyof typeof PUBLISHED | undefined {
   const names = s.arms.map((a) => a.name);
-  if (s.aa || names[0] !== 'with-op' || names[1] !== 'without-op') return undefined;
+  if (s.aa || names[0] !== 'without-op' || names[1] !== 'with-op') return undefined;
   const w = s.workload;
   if (w.datasetName !== 'random') return undefined;
   if (w.randomInputLen === 4096 && w.randomOutputLen === 1024) return '4k-1k';

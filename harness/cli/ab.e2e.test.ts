@@ -24,12 +24,12 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     const out = path.join(dir, 'smoke');
     const r = await abserve(['ab', 'scenarios/smoke.yaml', '--result-dir', out, '--resamples', '500']);
     expect(r.exitCode, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toMatch(/B "without-op" vs A "with-op"/);
+    expect(r.stdout).toMatch(/B "with-op" vs A "without-op"/);
     expect(r.stdout).toContain(`report:  ${path.join(out, 'report.html')}`);
 
     for (const f of ['manifest.json', 'comparison.json', 'report.md', 'report.html']) expect(existsSync(path.join(out, f)), f).toBe(true);
     const runs = readdirSync(path.join(out, 'runs')).sort();
-    expect(runs).toEqual(['01-with-op-rep1', '02-without-op-rep1', '03-without-op-rep2', '04-with-op-rep2']);
+    expect(runs).toEqual(['01-without-op-rep1', '02-with-op-rep1', '03-with-op-rep2', '04-without-op-rep2']);
     for (const run of runs) {
       for (const f of ['result.json', 'run.json', 'requests.jsonl', 'metrics.jsonl']) expect(existsSync(path.join(out, 'runs', run, f)), `${run}/${f}`).toBe(true);
       const lines = readFileSync(path.join(out, 'runs', run, 'requests.jsonl'), 'utf8').trim().split('\n');
@@ -40,7 +40,7 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     }
     // One engine instance per run, plus the throwaway one that warmed the client up.
     expect(readdirSync(path.join(out, 'logs')).sort()).toEqual([
-      'server-00-with-op-client-warmup.log', 'server-01-with-op.log', 'server-02-without-op.log', 'server-03-without-op.log', 'server-04-with-op.log',
+      'server-00-without-op-client-warmup.log', 'server-01-without-op.log', 'server-02-with-op.log', 'server-03-with-op.log', 'server-04-without-op.log',
     ]);
 
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
@@ -50,7 +50,7 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     expect(manifest.node).toBe(process.version);
 
     const c = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
-    expect(c.arms).toEqual({ a: 'with-op', b: 'without-op' });
+    expect(c.arms).toEqual({ a: 'without-op', b: 'with-op' });
     expect(c.repetitions).toEqual({ a: 2, b: 2 });
     const ttft = c.metrics.find((m: { metric: string; statistic: string }) => m.metric === 'ttft' && m.statistic === 'mean');
     expect(ttft.diffCi[0]).toBeLessThanOrEqual(ttft.diff);

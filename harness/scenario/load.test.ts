@@ -52,8 +52,8 @@ describe('shipped scenarios', () => {
         ignoreEos: true,
         requestRate: Infinity,
       });
-      expect(s.arms.map((a) => a.name)).toEqual(['with-op', 'without-op']);
-      expect(s.arms[1]!.env.VLLM_DISABLE_MERGE_ATTN_CUDA_OP).toBe('1');
+      expect(s.arms.map((a) => a.name)).toEqual(['without-op', 'with-op']);
+      expect(s.arms[0]!.env.VLLM_DISABLE_MERGE_ATTN_CUDA_OP).toBe('1');
       expect(s.repetitions).toBe(3);
       if (f.includes('engine')) expect(s.target).toMatchObject({ kind: 'engine', profile: 'r1-l20-pp3-tp8' });
       else expect(s.target).toMatchObject({ kind: 'compose', service: 'vllm', files: [path.resolve(SCENARIOS, '../compose/vllm-single-node.yaml')] });
