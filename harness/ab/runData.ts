@@ -40,7 +40,7 @@ export interface RunData {
   totalTokenThroughput: number;
   durationS: number;
   requests: RunRequest[];
-  /** Client side, 1 s buckets from the first send. */
+  /** Client side, 1 s buckets from the first send; `running` the time-weighted mean requests in flight. */
   timeline: { t_s: number[]; output_tok_s: number[]; running: number[] };
   /** The server's /metrics, scraped every second; absent when it has none. */
   server?: { t_s: number[]; running: number[]; waiting: number[] };
@@ -88,7 +88,7 @@ export function toRunData(
     timeline: {
       t_s: result.tokensPerSecond.map((_, i) => i),
       output_tok_s: result.tokensPerSecond,
-      running: result.concurrencyPerSecond,
+      running: result.inFlightPerSecond,
     },
   };
   if (series && series.supported && series.t_s.length > 0) {

@@ -165,6 +165,9 @@ describe('peak buckets', () => {
     expect(r.concurrencyPerSecond).toEqual([1, 2, 3, 0]);
     expect(r.maxConcurrentRequests).toBe(3);
     expect(r.peakConcurrencyExact).toBe(2);
+    // Time-weighted: [0,1) A all second; [1,2) A + half of B; [2,2.6) (the run ends at 2.6)
+    // A 0.1 + B 0.6 + C 0.1 over 0.6 s; nothing after.
+    expect(r.inFlightPerSecond).toEqual([1, 1.5, 800 / 600, 0]);
   });
 });
 

@@ -6,7 +6,11 @@ import type { RequestRecord } from '../records/record.js';
 
 export interface Timeline {
   tokensPerSecond: number[];
+  /** vLLM's count: requests whose [sentAt, end) touches each 1 s bucket (can exceed the cap). */
   concurrencyPerSecond: number[];
+  /** Time-weighted mean of requests in flight over each 1 s bucket, the last one over the part
+   *  before the last request ended (never above the concurrency cap). */
+  inFlightPerSecond: number[];
   maxOutputTokensPerS: number;
   maxConcurrentRequests: number;
   /** Exact peak of overlapping [sentAt, endAt) intervals (what vLLM >= 0.11 reports). */
@@ -16,6 +20,7 @@ export interface Timeline {
 const empty: Timeline = {
   tokensPerSecond: [],
   concurrencyPerSecond: [],
+  inFlightPerSecond: [],
   maxOutputTokensPerS: 0,
   maxConcurrentRequests: 0,
   peakConcurrencyExact: 0,
@@ -34,7 +39,7 @@ function maxOf(a: number[]): number {
 
 /** `ok` must hold successful, measured records only. */
 export function timeline(ok: readonly RequestRecord[]): Timeline {
-  if (ok.length === 0) return { ...empty, tokensPerSecond: [], concurrencyPerSecond: [] };
+  if (ok.length === 0) return { ...empty, tokensPerSecond: [], concurrencyPerSecond: [], inFlightPerSecond: [] };
   let origin = Infinity;
   let last = -Infinity;
   for (const r of ok) {
@@ -44,6 +49,7 @@ export function timeline(ok: readonly RequestRecord[]): Timeline {
   const n = Math.ceil((last - origin) / 1000) + 1;
   const tokens = new Array<number>(n).fill(0);
   const conc = new Array<number>(n).fill(0);
+  const busyMs = new Array<number>(n).fill(0);
   const bucket = (t: number) => Math.floor((t - origin) / 1000);
 
   for (const r of ok) {
@@ -54,7 +60,11 @@ export function timeline(ok: readonly RequestRecord[]): Timeline {
     // In flight during second b means the interval [sentAt, end) overlaps [b, b+1).
     const from = bucket(r.sentAt);
     const to = Math.max(from + 1, Math.ceil((endOf(r) - origin) / 1000));
-    for (let b = Math.max(0, from); b < Math.min(n, to); b++) conc[b] += 1;
+    for (let b = Math.max(0, from); b < Math.min(n, to); b++) {
+      conc[b] += 1;
+      const lo = origin + b * 1000;
+      busyMs[b] += Math.max(0, Math.min(endOf(r), lo + 1000) - Math.max(r.sentAt, lo));
+    }
   }
 
   // Sweep line; an end at the same instant as a start is processed first (half-open intervals).
@@ -71,6 +81,11 @@ export function timeline(ok: readonly RequestRecord[]): Timeline {
   return {
     tokensPerSecond: tokens,
     concurrencyPerSecond: conc,
+    // Over the part of each bucket the run covers (the last one ends with the last request).
+    inFlightPerSecond: busyMs.map((ms, b) => {
+      const span = Math.min(1000, last - (origin + b * 1000));
+      return span > 0 ? ms / span : 0;
+    }),
     maxOutputTokensPerS: maxOf(tokens),
     maxConcurrentRequests: maxOf(conc),
     peakConcurrencyExact: peak,

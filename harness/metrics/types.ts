@@ -151,6 +151,8 @@ export interface BenchResult {
   /** The 1 s series behind the two peaks, from the first successful send. */
   tokensPerSecond: number[];
   concurrencyPerSecond: number[];
+  /** Time-weighted mean requests in flight over each of those 1 s buckets (<= the concurrency cap). */
+  inFlightPerSecond: number[];
   /** vLLM's four metrics. ITL is chunk-weighted (all event gaps pooled). */
   ttft: Summary;
   tpot: Summary;

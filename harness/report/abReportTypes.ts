@@ -21,7 +21,7 @@ export interface ReportRepetition {
   e2el: number[];
   /** Pooled inter-token gaps of all successful requests, ms. */
   itl: number[];
-  /** Client side, 1 s buckets from the run start: bucket start (s), output tokens/s, requests in flight. */
+  /** Client side, 1 s buckets from the run start: bucket start (s), output tokens/s, mean requests in flight. */
   timeline: { t_s: number[]; output_tok_s: number[]; running: number[] };
   /** From the server's Prometheus /metrics, scraped every second (t_s from the run start);
    *  absent when the server has none. */

@@ -58,7 +58,7 @@ function timeChart(d: AbReportData, id: string, title: string, yLabel: string, p
 export function timelineCharts(d: AbReportData): ChartSpec[] {
   const charts = [
     timeChart(d, 'chart-client-throughput', 'Output throughput (client)', 'output tok/s', (r) => ({ t: r.timeline.t_s, y: r.timeline.output_tok_s })),
-    timeChart(d, 'chart-client-running', 'Requests active in each 1 s (client; vLLM\'s count, can exceed the concurrency cap)', 'requests', (r) => ({ t: r.timeline.t_s, y: r.timeline.running })),
+    timeChart(d, 'chart-client-running', 'Requests in flight, mean over each 1 s (client)', 'requests', (r) => ({ t: r.timeline.t_s, y: r.timeline.running })),
     timeChart(d, 'chart-server-running', 'Running requests (server /metrics)', 'requests', (r) => r.server && { t: r.server.t_s, y: r.server.running }),
     timeChart(d, 'chart-server-waiting', 'Waiting requests (server /metrics)', 'requests', (r) => r.server && { t: r.server.t_s, y: r.server.waiting }),
   ];
