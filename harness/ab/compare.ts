@@ -89,7 +89,7 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
       const eager = comparison.metrics.filter((m) => m.mannWhitneyP !== null && m.mannWhitneyP < i.alpha && m.verdict === 'no_significant_difference');
       if (eager.length > 0) {
         comparison.notes.push(
-          `Mann-Whitney p < ${i.alpha} where the verdict is no difference (${[...new Set(eager.map((m) => m.metric))].join(', ')}): ` +
+          `Mann-Whitney p below ${i.alpha} where the verdict is no difference (${[...new Set(eager.map((m) => m.metric))].join(', ')}): ` +
             'the rank test treats every request as independent, so run-to-run variance makes it over-eager; the verdict is the hierarchical bootstrap\'s',
         );
       }

@@ -258,7 +258,11 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   const measuredNothing = emptyArm !== undefined;
   const partial = partialReason !== undefined;
   manifest.status = measuredNothing ? 'measured-nothing' : partial ? 'partial' : 'complete';
-  if (partial) manifest.partial_reason = `${partialReason}; ${runs.length} of ${plan.length} runs finished`;
+  if (partial) {
+    // A run cut short is kept (its finished requests) but is not a finished run.
+    const cut = runs.filter((r) => r.partial).length;
+    manifest.partial_reason = `${partialReason}; ${runs.length - cut} of ${plan.length} runs complete${cut ? `, ${cut} cut short (kept)` : ''}`;
+  }
   manifest.runs_finished = runs.length;
   const equivalence = await outputEquivalence(dir, arms, s.alpha);
   // Notes that depend only on the run, kept in the manifest so `abserve report DIR` shows them too.

@@ -77,3 +77,16 @@ describe('A/B on the engine noise model (virtual time)', () => {
     expect(a[0]!.requests[0]!.ttft).not.toBe(c[0]!.requests[0]!.ttft);
   });
 });
+
+describe('the notes of a comparison', () => {
+  it('say "Mann-Whitney p below alpha" in plain words (no "<", which report.md would show as &lt;)', async () => {
+    // An A/A with per-instance offsets: the rank test, treating requests as independent, finds
+    // "differences" that the hierarchical bootstrap correctly does not.
+    const c = await compare(scenario({ reps: 3, seed: 11, aa: true }), 400);
+    const eager = c.metrics.filter((m) => m.mannWhitneyP !== null && m.mannWhitneyP < 0.05 && m.verdict === 'no_significant_difference');
+    expect(eager.length).toBeGreaterThan(0);
+    const note = c.notes.find((n) => n.startsWith('Mann-Whitney'));
+    expect(note).toMatch(/^Mann-Whitney p below 0\.05 where the verdict is no difference \(/);
+    for (const n of c.notes) expect(n, n).not.toMatch(/[<>]/);
+  });
+});

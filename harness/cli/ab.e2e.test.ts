@@ -108,6 +108,11 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest.status).toBe('partial');
     expect(manifest.runs_finished).toBeGreaterThanOrEqual(2);
+    // A run cut short is kept but not counted as complete.
+    const saved = readdirSync(path.join(out, 'runs')).filter((d) => existsSync(path.join(out, 'runs', d, 'run.json')))
+      .map((d) => JSON.parse(readFileSync(path.join(out, 'runs', d, 'run.json'), 'utf8')) as { partial: boolean });
+    const cut = saved.filter((x) => x.partial).length;
+    expect(manifest.partial_reason).toContain(`; ${saved.length - cut} of 40 runs complete${cut ? `, ${cut} cut short (kept)` : ''}`);
     expect(existsSync(path.join(out, 'report.html'))).toBe(true);
     expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toMatch(/partial/i);
     // No engine outlives abserve: every engine it started is gone.

@@ -3,7 +3,7 @@ import { UserError } from '../common/errors.js';
 import { allocDType, DTYPES, fromFloat32, readElement, toFloat32, type DType } from './dtype.js';
 import { edgeCheck, EDGE_LSE } from './edge.js';
 import {
-  deviceInfo, mergeAttnStates, mergeAttnStatesS, referenceMerge, referenceMergeS, type CpuImpl, type MergeInputs,
+  deviceInfo, explainGpuError, mergeAttnStates, mergeAttnStatesS, referenceMerge, referenceMergeS, type CpuImpl, type MergeInputs,
 } from './merge.js';
 import { loadNative } from './native.js';
 import { countMismatches, randomInputs, randomSInputs } from './testutil.js';
@@ -17,6 +17,16 @@ describe('device report', () => {
     if (d.device === 'cpu') expect(d.reason).toBeTruthy();
     if (!d.addonLoaded) console.log(`[micro] native addon not loaded: ${d.reason}`);
     else if (d.device === 'cpu') console.log(`[micro] device: cpu (${d.reason})`);
+  });
+
+  it('says "no NVIDIA GPU" rather than "driver insufficient" where the machine has no NVIDIA device', () => {
+    const err = 'cudaGetDeviceCount: cudaErrorInsufficientDriver (CUDA driver version is insufficient for CUDA runtime version)';
+    expect(explainGpuError(err, false)).toBe(`no NVIDIA GPU or driver on this machine; ${err}`);
+    // With a device node the driver really is there, and may really be too old: unchanged.
+    expect(explainGpuError(err, true)).toBe(err);
+    expect(explainGpuError('cudaGetDeviceCount: cudaErrorNoDevice (no CUDA-capable device is detected)', false)).toMatch(/^no NVIDIA GPU or driver/);
+    expect(explainGpuError('built without CUDA', false)).toBe('built without CUDA');
+    expect(explainGpuError(null, false)).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 // TypeScript API of merge_attn_states: typed arrays in and out, checked shapes and dtypes, the
 // CPU/GPU implementations of the native addon, the float64 reference, a plain TypeScript loop, and
 // device-resident buffers for timing. Semantics: shared/docs/kernel.md.
+import { existsSync } from 'node:fs';
 import { UserError } from '../common/errors.js';
 import {
   allocDType, dtypeId, f16ToF32, bf16ToF32, f32ToBf16, f32ToF16,
@@ -81,6 +82,16 @@ function requireAddon(): NativeAddon {
 let cachedReport: DeviceReport | undefined;
 
 /** What the machine offers; the chosen device is always named. */
+/**
+ * The CUDA runtime's reason for "no GPU", made readable: on a machine with no NVIDIA device node
+ * (`/dev/nvidiactl`) the runtime says cudaErrorInsufficientDriver, which reads like "upgrade the
+ * driver"; say there is no NVIDIA GPU or driver instead, keeping the runtime's words.
+ */
+export function explainGpuError(err: string | null, hasDeviceNode: boolean): string | null {
+  if (err && !hasDeviceNode && /cudaErrorInsufficientDriver|cudaErrorNoDevice/.test(err)) return `no NVIDIA GPU or driver on this machine; ${err}`;
+  return err;
+}
+
 export function deviceInfo(): DeviceReport {
   if (cachedReport) return cachedReport;
   const { addon, error } = loadNative();
@@ -100,7 +111,7 @@ export function deviceInfo(): DeviceReport {
   const noGpu = process.env.ABSERVE_NO_GPU === '1';
   cachedReport = {
     device: j.gpuAvailable && !noGpu ? 'gpu' : 'cpu',
-    reason: noGpu ? 'ABSERVE_NO_GPU=1' : j.gpuAvailable ? null : j.gpuError,
+    reason: noGpu ? 'ABSERVE_NO_GPU=1' : j.gpuAvailable ? null : explainGpuError(j.gpuError, existsSync('/dev/nvidiactl')),
     addonLoaded: true, cudaBuilt: j.cudaBuilt, gpuName: j.gpuName, computeCapability: j.computeCapability,
     sms: j.sms, l2Bytes: j.l2Bytes, memBytes: j.memBytes, driverVersion: j.driverVersion,
     runtimeVersion: j.runtimeVersion, cudaArchs: j.cudaArchs, cpuThreads: j.cpuThreads, cpuIsa: j.cpuIsa,

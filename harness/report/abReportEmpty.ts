@@ -39,9 +39,9 @@ export function renderEmptyMarkdown(d: EmptyReportData): string {
   const md = (s: string) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
   const lines = [`# ${md(d.title)}`, '', '**No comparison.**', '', ...d.notes.map((n) => `- ${md(n)}`), ''];
   if (d.runs.length > 0) {
-    lines.push('## Finished runs', '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
+    lines.push('## Runs', '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
     for (const r of d.runs) lines.push(`| ${cells(r).map(md).join(' | ')} |`);
-  } else lines.push('No run finished.');
+  } else lines.push('No run has results.');
   return lines.join('\n') + '\n';
 }
 
@@ -49,8 +49,8 @@ export function renderEmptyMarkdown(d: EmptyReportData): string {
 export function renderEmptyHtml(d: EmptyReportData): string {
   const rows = d.runs.map((r) => `<tr>${cells(r).map((c, i) => `<td${i === 1 || i === 5 || i === 8 ? ' class="l"' : ''}>${h(c)}</td>`).join('')}</tr>`).join('\n');
   const table = d.runs.length > 0
-    ? `<h2>Finished runs</h2><table class="data" id="runs"><thead><tr>${HEAD.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>\n${rows}\n</tbody></table>`
-    : '<p>No run finished.</p>';
+    ? `<h2>Runs</h2><table class="data" id="runs"><thead><tr>${HEAD.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>\n${rows}\n</tbody></table>`
+    : '<p>No run has results.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
