@@ -190,25 +190,25 @@ describe('engine target', () => {
 describe('errors', () => {
   it('names an unknown field, top level and nested, one line each, with the known field it is closest to', () => {
     expect(problems(MIN + 'nmae: x\nworkload: {num_promts: 3, foo: 1}\n')).toEqual([
-      `${F}: workload.num_promts: unknown field; did you mean num_prompts?`,
-      `${F}: workload.foo: unknown field`,
-      `${F}: nmae: unknown field; did you mean name?`,
+      `${F}: workload.num_promts: unknown field, got 3; did you mean num_prompts?`,
+      `${F}: workload.foo: unknown field, got 1`,
+      `${F}: nmae: unknown field, got "x"; did you mean name?`,
     ]);
     expect(problems('target: {url: "http://x"}\narms: [{name: a}, {name: b, nmae: c}]\n')).toEqual([
-      `${F}: arms[1].nmae: unknown field; did you mean name?`,
+      `${F}: arms[1].nmae: unknown field, got "c"; did you mean name?`,
     ]);
   });
 
   it('suggests through defaults, lists and the target kinds, and the snake_case of a CLI spelling', () => {
     expect(problems('target: {engine: {profle: tiny}}\narms: [{name: a, server_arg: [x]}]\nworkload: {request-rate: 2}\nrepetitons: 2\n')).toEqual([
       `${F}: target.engine.profile: missing required field`,
-      `${F}: target.engine.profle: unknown field; did you mean profile?`,
-      `${F}: workload.request-rate: unknown field; did you mean request_rate?`,
-      `${F}: arms[0].server_arg: unknown field; did you mean server_args?`,
-      `${F}: repetitons: unknown field; did you mean repetitions?`,
+      `${F}: target.engine.profle: unknown field, got "tiny"; did you mean profile?`,
+      `${F}: workload.request-rate: unknown field, got 2; did you mean request_rate?`,
+      `${F}: arms[0].server_arg: unknown field, got ["x"]; did you mean server_args?`,
+      `${F}: repetitons: unknown field, got 2; did you mean repetitions?`,
     ]);
     // Nothing close: no guess.
-    expect(problems(MIN + 'completely_unrelated: 1\n')).toEqual([`${F}: completely_unrelated: unknown field`]);
+    expect(problems(MIN + 'completely_unrelated: 1\n')).toEqual([`${F}: completely_unrelated: unknown field, got 1`]);
   });
 
   it('names the field and the value for a wrong type and out of range', () => {
@@ -283,8 +283,8 @@ describe('errors', () => {
       'alpha: expected a number in (0, 0.5], got 0.9',
       'accuracy.shots: expected an integer in 0..5 (C-Eval dev has 5 per subject), got 9',
       'accuracy.when: expected after or during, got "before"',
-      'accuracy.extra: unknown field',
-      'nmae: unknown field; did you mean name?',
+      'accuracy.extra: unknown field, got 1',
+      'nmae: unknown field, got NMAE_VALUE; did you mean name?',
       'workload.dataset_path: required with dataset_name jsonl',
       'workload.random_token_ids: needs endpoint /v1/completions (chat prompts are text), got true',
       'workload.ramp_up_start_rps: required when any ramp_up_* field is set',

@@ -20,9 +20,12 @@ export function problemsFromIssues(issues: readonly core.$ZodIssue[], schema?: z
     const at = formatPath(i.path);
     if (i.code === 'unrecognized_keys') {
       const known = schema ? knownFields(schema, i.path) : [];
+      const obj = (i as { input?: unknown }).input;
       for (const k of i.keys) {
         const near = suggestField(k, known);
-        out.push({ path: formatPath([...i.path, k]), message: near ? `unknown field; did you mean ${near}?` : 'unknown field' });
+        const v = obj && typeof obj === 'object' ? (obj as Record<string, unknown>)[k] : undefined;
+        const got = v === undefined ? '' : `, got ${formatValue(v)}`;
+        out.push({ path: formatPath([...i.path, k]), message: `unknown field${got}${near ? `; did you mean ${near}?` : ''}` });
       }
       continue;
     }
