@@ -284,7 +284,7 @@ describe('errors', () => {
       'accuracy.shots: expected an integer in 0..5 (C-Eval dev has 5 per subject), got 9',
       'accuracy.when: expected after or during, got "before"',
       'accuracy.extra: unknown field, got 1',
-      'nmae: unknown field, got NMAE_VALUE; did you mean name?',
+      'nmae: unknown field, got "x"; did you mean name?',
       'workload.dataset_path: required with dataset_name jsonl',
       'workload.random_token_ids: needs endpoint /v1/completions (chat prompts are text), got true',
       'workload.ramp_up_start_rps: required when any ramp_up_* field is set',
