@@ -63,10 +63,18 @@ export async function ask(client: OpenAI, req: AskRequest, opts: AskOptions): Pr
   const t0 = performance.now();
   const base = { content: null, reasoning: null, finishReason: null, promptTokens: null, completionTokens: null, reasoningTokens: null };
   for (let attempt = 1; ; attempt++) {
+    // The openai client adds an abort listener to the signal it is given and never removes it: on
+    // the run's shared signal that is one leaked listener per question (MaxListenersExceededWarning
+    // after 10). So each attempt gets its own controller, tied to the run's signal only while the
+    // attempt lasts.
+    const attemptAbort = new AbortController();
+    const forward = () => attemptAbort.abort();
+    if (opts.signal?.aborted) attemptAbort.abort();
+    opts.signal?.addEventListener('abort', forward, { once: true });
     try {
       const res = await client.chat.completions.create(
         { model: req.model, messages: req.messages, max_tokens: req.maxTokens, temperature: req.temperature, seed: req.seed },
-        { timeout: opts.timeoutMs, signal: opts.signal, maxRetries: 0 },
+        { timeout: opts.timeoutMs, signal: attemptAbort.signal, maxRetries: 0 },
       );
       const choice = res.choices?.[0];
       if (!choice?.message) throw new Error('response has no choices[0].message');
@@ -94,6 +102,8 @@ export async function ask(client: OpenAI, req: AskRequest, opts: AskOptions): Pr
       }
       const headers = e instanceof APIError ? e.headers : undefined;
       await sleep(backoffMs(attempt, opts.retryBaseMs, headers?.get('retry-after')), opts.signal);
+    } finally {
+      opts.signal?.removeEventListener('abort', forward);
     }
   }
 }
