@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../common/rng.js';
 import { compareAccuracy } from './compare.js';
+import { formatComparison } from './format.js';
 import { normalQuantile, pairedDiffCi, pairedMde } from './pairedStats.js';
 import { summarize } from './score.js';
 import { SUBJECTS } from './subjects.js';
@@ -128,6 +129,34 @@ describe('compareAccuracy', () => {
     const other = run('B', ['correct', 'correct', 'wrong']);
     other.records[0] = { ...other.records[0], gold: 'C' };
     expect(() => compareAccuracy(a, other)).toThrow(/computer_network\/0 has answer A in A and C in B/);
+  });
+  it('keeps the verdict on McNemar and notes when the interval disagrees (A 12/12, B 8/12)', () => {
+    const a = run('A', Array<Outcome>(12).fill('correct'));
+    const b = run('B', [...Array<Outcome>(8).fill('correct'), ...Array<Outcome>(4).fill('wrong')]);
+    const c = compareAccuracy(a, b);
+    expect(c.overall).toMatchObject({ aOnly: 4, bOnly: 0 });
+    expect(c.overall.mcnemar.pValue).toBeCloseTo(0.125, 12);
+    expect(c.overall.ci[0]).toBeCloseTo(-0.561, 3);
+    expect(c.overall.ci[1]).toBeCloseTo(-0.011, 3);
+    expect(c.verdict).toBe('no_significant_difference');
+    expect(c.notes[0]).toBe(
+      "the 95% interval (-56.1 to -1.1 points) excludes 0 but McNemar's exact test does not reject (p = 0.1250 >= 0.05); the verdict follows McNemar. " +
+        'With 4 discordant pairs the test is conservative and the interval approximate, so they can disagree: more questions are needed to settle it',
+    );
+    const text = formatComparison(c);
+    expect(text).toMatch(/^Verdict: no significant difference: -33\.3 points \(95% CI -56\.1 to -1\.1\), McNemar p = 0\.1250/m);
+    expect(text).toMatch(/^note: the 95% interval \(-56\.1 to -1\.1 points\) excludes 0 but McNemar's exact test does not reject/m);
+
+    // When they agree (significant drop, interval below 0; no difference, interval across 0): no such note.
+    const big = compareAccuracy(run('A', Array<Outcome>(40).fill('correct')), run('B', [...Array<Outcome>(30).fill('correct'), ...Array<Outcome>(10).fill('wrong')]));
+    expect(big.verdict).toBe('b_less_accurate');
+    expect(big.overall.ci[1]).toBeLessThan(0);
+    expect(big.notes.some((n) => /verdict follows McNemar/.test(n))).toBe(false);
+    const none = compareAccuracy(a, run('B', [...Array<Outcome>(11).fill('correct'), 'wrong']));
+    expect(none.verdict).toBe('no_significant_difference');
+    expect(none.overall.ci[0]).toBeLessThan(0);
+    expect(none.overall.ci[1]).toBeGreaterThan(0);
+    expect(none.notes).toEqual([]);
   });
   it('refuses to give a verdict from zero paired questions (every request failed in one arm)', () => {
     expect(() => compareAccuracy(run('A', ['failed', 'failed', 'failed']), run('B', ['correct', 'wrong', 'correct']))).toThrow(

@@ -146,7 +146,8 @@ export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05): A
   const conf = Math.round((1 - alpha) * 100);
   const ciText = `${conf}% CI ${pts(overall.ci[0])} to ${pts(overall.ci[1])}`;
   const p = overall.mcnemar.pValue;
-  const pText = `McNemar p = ${p < 1e-4 ? p.toExponential(1) : p.toFixed(4)}`;
+  const pStr = p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
+  const pText = `McNemar p = ${pStr}`;
   let verdict: AccuracyVerdict = 'no_significant_difference';
   let verdictText = `no significant difference: ${pts(overall.diff)} points (${ciText}), ${pText}; this design detects a drop of ${(100 * mde).toFixed(1)} points or more with 80% power`;
   if (p < alpha && overall.diff < 0) {
@@ -155,6 +156,21 @@ export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05): A
   } else if (p < alpha && overall.diff > 0) {
     verdict = 'b_more_accurate';
     verdictText = `B is more accurate: ${pts(overall.diff)} points (${ciText}), ${pText}`;
+  }
+
+  // The verdict is McNemar's; the Agresti-Min interval is an approximation that can exclude 0 while
+  // the test does not reject (or the reverse) when the discordant pairs are few. Say so when they do.
+  const ciExcludesZero = overall.ci[0] > 0 || overall.ci[1] < 0;
+  if (ciExcludesZero !== p < alpha) {
+    const d = overall.aOnly + overall.bOnly;
+    const test = overall.mcnemar.method === 'exact' ? "McNemar's exact test" : "McNemar's continuity-corrected test";
+    const clash = ciExcludesZero
+      ? `the ${conf}% interval (${pts(overall.ci[0])} to ${pts(overall.ci[1])} points) excludes 0 but ${test} does not reject (p = ${pStr} >= ${alpha})`
+      : `${test} rejects (p = ${pStr} < ${alpha}) but the ${conf}% interval (${pts(overall.ci[0])} to ${pts(overall.ci[1])} points) includes 0`;
+    notes.unshift(
+      `${clash}; the verdict follows McNemar. With ${d} discordant pair${d === 1 ? '' : 's'} the test is conservative and the interval ` +
+        'approximate, so they can disagree: more questions are needed to settle it',
+    );
   }
 
   const flipped: Flip[] = pairs
