@@ -1,5 +1,6 @@
 // Test helper: a tiny OpenAI-compatible chat server (node:http) whose replies are scripted per
-// request (GET /v1/models lists `fake-model`; `stream: true` gets SSE), so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
+// request (GET /v1/models lists `fake-model`, with max_model_len when asked; `stream: true` gets
+// SSE), so runner tests can play correct, wrong, thinking, truncated, 429, 4xx and 5xx answers.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  *  connection, or never answer. */
 export type Reply =
   | { content?: string | null; reasoning_content?: string; reasoning?: string; finish_reason?: string; completion_tokens?: number }
-  | { status: number; headers?: Record<string, string> }
+  | { status: number; headers?: Record<string, string>; message?: string }
   | 'destroy'
   | 'hang';
 
@@ -22,15 +23,16 @@ export interface FakeServer {
 }
 
 /** Starts the server on 127.0.0.1 at a free port. `close()` drops open sockets (hanging requests
- *  included) and stops it. */
-export async function startFakeServer(script: Script): Promise<FakeServer> {
+ *  included) and stops it. With `maxModelLen`, /v1/models reports it as vLLM does (`max_model_len`). */
+export async function startFakeServer(script: Script, opts: { maxModelLen?: number } = {}): Promise<FakeServer> {
   const bodies: Record<string, unknown>[] = [];
   const seen = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer(async (req, res) => {
     if (req.method === 'GET' && req.url === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+      const model = { id: 'fake-model', object: 'model', ...(opts.maxModelLen !== undefined ? { max_model_len: opts.maxModelLen } : {}) };
+      return void res.end(JSON.stringify({ object: 'list', data: [model] }));
     }
     let raw = '';
     for await (const chunk of req) raw += chunk;
@@ -44,7 +46,7 @@ export async function startFakeServer(script: Script): Promise<FakeServer> {
     if (reply === 'destroy') return void req.socket.destroy();
     if ('status' in reply) {
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      return void res.end(JSON.stringify({ error: { message: `scripted ${reply.status}`, type: 'test' } }));
+      return void res.end(JSON.stringify({ error: { message: reply.message ?? `scripted ${reply.status}`, type: 'test' } }));
     }
     if (body.stream === true) return void streamReply(res, reply, String(body.model));
     const message: Record<string, unknown> = { role: 'assistant', content: reply.content ?? null };

@@ -30,8 +30,9 @@ function lengthLine(name: string, s: LengthStats | null): string | null {
 }
 
 /** The score table, one row per subject, then per category and overall (macro, evalscope's
- *  AverageAccuracy), followed by micro, outcome counts, output lengths and warnings. */
-export function formatRun(run: AccuracyRun, style: 'grid' | 'markdown' = 'grid'): string {
+ *  AverageAccuracy), followed by micro, outcome counts, output lengths and (unless
+ *  `warnings: false`, for a console that already showed them as they came) the run's warnings. */
+export function formatRun(run: AccuracyRun, style: 'grid' | 'markdown' = 'grid', opts: { warnings?: boolean } = {}): string {
   const { info, summary } = run;
   const rows: Cell[][] = summary.subjects.map((s) => [info.model, 'ceval', 'AverageAccuracy', s.subject, s.n, f4(s.score), s.category]);
   for (const c of summary.categories) rows.push([info.model, 'ceval', 'AverageAccuracy', '-', c.n, f4(c.macro), c.name]);
@@ -50,7 +51,7 @@ export function formatRun(run: AccuracyRun, style: 'grid' | 'markdown' = 'grid')
     if (l) out.push(l);
   }
   if (info.partial) out.push(`PARTIAL RUN: ${info.partialReason}`);
-  for (const w of info.warnings) out.push(`warning: ${w}`);
+  if (opts.warnings !== false) for (const w of info.warnings) out.push(`warning: ${w}`);
   return out.join('\n');
 }
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type Reply } from './fakeServer.js';
-import { runAccuracy } from './runner.js';
+import { runAccuracy, STOPPED_EARLY } from './runner.js';
 import { loadAccuracyRun } from './savedRun.js';
 
 const DATA = path.join(import.meta.dirname, 'fixtures', 'ceval-mini');
@@ -196,6 +196,49 @@ describe('runAccuracy', () => {
       expect(run.info.stream).toBe(true);
     } finally {
       await srv.close();
+    }
+  });
+
+  it('stops early when the first 8 answers all fail with the same 4xx, with the server message', async () => {
+    // 400 as vLLM answers a completion budget beyond the context (the message varies per prompt).
+    const srv = await startFakeServer((text) => ({ status: 400, message: `maximum context length is 4096 tokens; the prompt has ${text.length}` }));
+    const outDir = path.join(tmp, 'setup400');
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: srv.url, model: 'm', concurrency: 2, outDir });
+      expect(run.records.length).toBeGreaterThanOrEqual(8);
+      expect(run.records.length).toBeLessThan(12);
+      expect(srv.bodies.length).toBeLessThan(12);
+      expect(run.records.every((r) => r.outcome === 'failed' && r.attempts === 1)).toBe(true);
+      expect(run.info.partial).toBe(true);
+      expect(run.info.partialReason).toMatch(
+        new RegExp(`^${STOPPED_EARLY}: the first 8 questions all failed with HTTP 400 \\(the first: 400 maximum context length is 4096 tokens; .*\\): \\d+ of 12 questions answered$`),
+      );
+      expect(loadAccuracyRun(outDir).info.partialReason).toBe(run.info.partialReason);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('asks every question when the first answers are not all the same 4xx', async () => {
+    // 7 failures then one answer among the first 8: not a setup problem.
+    let n = 0;
+    const srv = await startFakeServer(() => (++n === 5 ? { content: '答案：A' } : { status: 400 }));
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: srv.url, model: 'm', concurrency: 1 });
+      expect(run.records).toHaveLength(12);
+      expect(run.info.partial).toBe(false);
+      expect(run.summary.overall.failed).toBe(11);
+    } finally {
+      await srv.close();
+    }
+    // Different 4xx statuses do not count as one setup failure either.
+    let k = 0;
+    const mixed = await startFakeServer(() => ({ status: ++k % 2 ? 400 : 404 }));
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: mixed.url, model: 'm', concurrency: 1 });
+      expect(run.records).toHaveLength(12);
+    } finally {
+      await mixed.close();
     }
   });
 

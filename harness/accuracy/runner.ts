@@ -3,7 +3,8 @@
 // start (marked partial), and at the end. An abort (Ctrl-C) stops asking, drops the in-flight
 // requests and still writes everything answered, marked partial. A server that goes away mid-run
 // ends it the same way (after a run of consecutive connection failures), instead of grinding
-// through every remaining question's retries.
+// through every remaining question's retries; so does a setup problem that fails the first answers
+// with the same HTTP 4xx (max_tokens beyond the server's context, say).
 import { loadQuestions, type Dataset, type DatasetOptions, type Question } from './dataset.js';
 import { ask, makeClient } from './ask.js';
 import { extractAnswer } from './extract.js';
@@ -16,6 +17,7 @@ import type { AccuracyInfo, AccuracyRun, AnswerRecord, Outcome } from './types.j
 import type { AskResult } from './ask.js';
 import { askStream } from './askStream.js';
 import { createClient } from '../client/index.js';
+import { DEFAULT_MAX_TOKENS } from './serverLimits.js';
 
 /** Options of one accuracy run. The dataset fields and `shots`, `maxTokens`, `concurrency` match
  *  the scenario file's `accuracy:` block (data_dir, split, subjects, categories, limit, shots,
@@ -27,7 +29,8 @@ export interface AccuracyOptions extends DatasetOptions {
   apiKey?: string;
   /** Solved dev-split examples per prompt (same subject); default 0. */
   shots?: number;
-  /** Default 8192: reasoning models think for thousands of tokens. */
+  /** Default 8192 (DEFAULT_MAX_TOKENS): reasoning models think for thousands of tokens. The CLI
+   *  lowers it to fit the server's context (serverLimits.ts). */
   maxTokens?: number;
   /** Default 0 (greedy). */
   temperature?: number;
@@ -55,7 +58,27 @@ export interface AccuracyOptions extends DatasetOptions {
   /** Stop (partial) after this many consecutive questions failed with connection errors or
    *  timeouts; default max(8, 2 x concurrency). */
   maxConsecutiveConnectionFailures?: number;
+  /** Stop (partial) when the first this many answers of the run (or all, if fewer are asked) all
+   *  failed with the same HTTP 4xx status (429 aside): every question would fail the same way.
+   *  Default 8; 0 never stops. */
+  failFastAfter?: number;
 }
+
+/** At most `max` names, then "..." when there are more (the full list is in accuracy.json). */
+export function namesPreview(names: string[], max = 5): string {
+  return names.length > max ? `${names.slice(0, max).join(', ')}, ...` : names.join(', ');
+}
+
+/** The status of an answer that failed with a 4xx other than 429 (those are never retried), else
+ *  null. The same one for each of the first answers means a setup problem (max_tokens beyond the
+ *  server's context, a bad parameter, a wrong key), not something about the questions. */
+function setupFailure(r: AnswerRecord): number | null {
+  const st = r.error?.kind === 'http' ? r.error.status : undefined;
+  return st !== undefined && st >= 400 && st < 500 && st !== 429 ? st : null;
+}
+
+/** How the partial reason of a run stopped by a setup failure (see failFastAfter) begins. */
+export const STOPPED_EARLY = 'stopped early';
 
 const REASONING_NAME = /(^|[^a-z])(r1|qwq|think|reason|o1|o3|o4|gpt-oss|deepseek-r)/i;
 
@@ -122,7 +145,7 @@ function shotsFor(opts: AccuracyOptions, data: Dataset, k: number): Map<string, 
 export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   const shots = opts.shots ?? 0;
   if (!Number.isInteger(shots) || shots < 0) throw new UserError(`shots: must be an integer >= 0: got ${shots}`);
-  const maxTokens = positiveInt('max_tokens', opts.maxTokens ?? 8192);
+  const maxTokens = positiveInt('max_tokens', opts.maxTokens ?? DEFAULT_MAX_TOKENS);
   const concurrency = positiveInt('concurrency', opts.concurrency ?? 8);
   const timeoutMs = opts.requestTimeoutMs ?? 600_000;
   if (!(timeoutMs > 0)) throw new UserError(`request timeout: must be > 0 ms: got ${timeoutMs}`);
@@ -157,7 +180,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     partialReason: 'running (the run has not finished)',
     warnings: [],
   };
-  if (data.missing.length) warn(`${data.missing.length} selected subject(s) have no ${data.split} data: ${data.missing.join(', ')}`);
+  if (data.missing.length) warn(`${data.missing.length} selected subject(s) have no ${data.split} data: ${namesPreview(data.missing)}`);
   if (REASONING_NAME.test(opts.model) && maxTokens < 4096) {
     warn(`max_tokens ${maxTokens} looks too small for the reasoning model ${opts.model} (thinking often runs to thousands of tokens); cut-off answers count as truncated`);
   }
@@ -199,14 +222,19 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
       })
     : undefined;
   const index = new Map(data.questions.map((q, i) => [q.key, i]));
-  // One signal for Ctrl-C (the caller's) and for giving up on an unreachable server (ours).
+  // One signal for Ctrl-C (the caller's) and for giving up on an unreachable server or a
+  // setup failure (ours).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) stop.abort();
   const deadAfter = opts.maxConsecutiveConnectionFailures ?? Math.max(8, 2 * concurrency);
   let connFailures = 0;
-  let unreachable: string | null = null;
+  let stopReason: string | null = null;
+  const failFastAfter = Math.min(opts.failFastAfter ?? 8, todo.length);
+  let answeredNow = 0;
+  let sameSetupFailures = 0;
+  let first: AnswerRecord | null = null;
   let next = 0;
   const worker = async () => {
     while (!stop.signal.aborted && next < todo.length) {
@@ -218,11 +246,20 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
       if (res.aborted) return;
       const conn = res.error?.kind === 'connection' || res.error?.kind === 'timeout';
       connFailures = conn ? connFailures + 1 : 0;
-      if (conn && connFailures >= deadAfter && !unreachable) {
-        unreachable = `server unreachable: ${connFailures} questions in a row failed (${res.error!.message})`;
+      if (conn && connFailures >= deadAfter && !stopReason) {
+        stopReason = `server unreachable: ${connFailures} questions in a row failed (${res.error!.message})`;
         stop.abort();
       }
       const rec = toRecord(q, opts.model, promptHash(messages), res);
+      if (++answeredNow <= failFastAfter) {
+        const st = setupFailure(rec);
+        first ??= rec;
+        if (st !== null && st === setupFailure(first)) sameSetupFailures++;
+        if (sameSetupFailures === failFastAfter && !stopReason && answeredNow < todo.length) {
+          stopReason = `${STOPPED_EARLY}: the first ${failFastAfter} questions all failed with HTTP ${st} (the first: ${first.error!.message})`;
+          stop.abort();
+        }
+      }
       const done = records.push(rec);
       await file?.append(rec);
       opts.onAnswer?.(rec, done, data.questions.length);
@@ -243,7 +280,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   if (s.failed) warn(`${s.failed} request(s) failed (server errors are retried, other 4xx are not); they count against the score`);
   const partial =
     records.length < data.questions.length
-      ? `${unreachable ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${records.length} of ${data.questions.length} questions answered`
+      ? `${stopReason ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${records.length} of ${data.questions.length} questions answered`
       : null;
   return finish(partial);
 }

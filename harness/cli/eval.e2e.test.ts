@@ -1,5 +1,6 @@
 // `abserve eval` as a user runs it: a run against a fake server, Ctrl-C half way (partial result,
-// exit 3), compare of the two, and one-line user errors.
+// exit 3), compare of the two, the README's try-it example against the embedded engine (max_tokens
+// fitted to its context, warnings once on stderr), and one-line user errors.
 import { execa } from 'execa';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeServer } from '../accuracy/fakeServer.js';
+import { spawnEngine } from '../target/engineProcess.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const DATA = fileURLToPath(new URL('../accuracy/fixtures/ceval-mini', import.meta.url));
@@ -64,9 +66,59 @@ describe('abserve eval', () => {
     }
   });
 
+  it("the README example: engine with the ceval-mini answer key, eval with default flags, fitted to the engine's context", async () => {
+    const engine = await spawnEngine(['--profile', 'tiny', '--answer-key', DATA]);
+    try {
+      const out = path.join(tmp, 'readme');
+      const r = await execa(process.execPath, [BIN, 'eval', '--data-dir', DATA, '--base-url', engine.url, '--out', out], { reject: false, timeout: 60_000 });
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/Outcomes: correct 12, wrong 0, unparsed 0, truncated 0, failed 0/);
+      expect(r.stderr).toMatch(/^note: --max-tokens 2048 \(half the server's max_model_len 4096\); pass --max-tokens to choose$/m);
+      expect(JSON.parse(fs.readFileSync(path.join(out, 'accuracy.json'), 'utf8')).info.maxTokens).toBe(2048);
+      // No listener leak warning; the missing-subjects warning once, on stderr, shortened.
+      expect(r.stderr).not.toMatch(/MaxListenersExceededWarning/);
+      expect(r.stdout).not.toMatch(/have no val data/);
+      const missing = r.stderr.split('\n').filter((l) => l.includes('have no val data'));
+      expect(missing).toEqual(['warning: 49 selected subject(s) have no val data: computer_network, operating_system, computer_architecture, college_programming, college_physics, ...']);
+      // The full list stays in accuracy.md for the log.
+      expect(fs.readFileSync(path.join(out, 'accuracy.md'), 'utf8')).toMatch(/warning: 49 selected subject\(s\) have no val data/);
+
+      // A chosen --max-tokens the context cannot hold: refused before any question, in one line.
+      const tooBig = path.join(tmp, 'too-big');
+      const big = await execa(process.execPath, [BIN, 'eval', '--data-dir', DATA, '--base-url', engine.url, '--max-tokens', '8192', '--out', tooBig], { reject: false, timeout: 60_000 });
+      expect(big.exitCode).toBe(2);
+      expect(big.stderr.trim()).toMatch(/^abserve: --max-tokens: 8192 does not fit the server's max_model_len 4096 /);
+      expect(big.stderr.trim().split('\n')).toHaveLength(1);
+      expect(fs.existsSync(tooBig)).toBe(false);
+
+      // One that fits max_model_len but not with the prompt: the first 8 answers fail with the same
+      // 400, and the run stops there with the server's message instead of asking all 12.
+      const near = path.join(tmp, 'near');
+      const n = await execa(process.execPath, [BIN, 'eval', '--data-dir', DATA, '--base-url', engine.url, '--max-tokens', '4090', '--concurrency', '1', '--out', near], { reject: false, timeout: 60_000 });
+      expect(n.exitCode).toBe(1);
+      expect(n.stderr.trim().split('\n').at(-1)).toMatch(
+        /^abserve: stopped early: the first 8 questions all failed with HTTP 400 \(the first: 400 This model's maximum context length is 4096 tokens\. .*\): 8 of 12 questions answered$/,
+      );
+      expect(fs.readFileSync(path.join(near, 'answers.jsonl'), 'utf8').trim().split('\n')).toHaveLength(8);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  it('--help points at the bundled fixture and offers only the splits with answers', async () => {
+    const r = await execa(process.execPath, [BIN, 'eval', '--help'], { reject: false, timeout: 30_000 });
+    expect(r.exitCode).toBe(0);
+    const help = r.stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--data-dir .*harness\/accuracy\/fixtures\/ceval-mini/);
+    expect(help).toMatch(/--split val or dev \(test has no answers to grade\)/);
+    expect(help).not.toMatch(/choices: "val", "dev", "test"/);
+  });
+
   it.each([
     [['eval', '--data-dir', DATA, '--split', 'test'], /^abserve: --split: "test" has no answers/],
     [['eval', '--data-dir', DATA, '--subjects', 'nope', '--base-url', 'http://127.0.0.1:1'], /^abserve: --subjects: "nope" is not a C-Eval subject/],
+    [['eval', '--data-dir', DATA, '--split', 'foo'], /^abserve: --split: "foo" must be val or dev$/],
+    [['eval', '--data-dir', DATA, '--max-tokens', '0', '--base-url', 'http://127.0.0.1:1'], /^abserve: --max-tokens: expected an integer >= 1, got 0$/],
   ])('abserve %j is one line, exit 2', async (args, message) => {
     const r = await execa(process.execPath, [BIN, ...args], { reject: false, timeout: 30_000 });
     expect(r.exitCode).toBe(2);

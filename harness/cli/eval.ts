@@ -4,7 +4,19 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError, isUserError } from '../common/errors.js';
-import { compareAccuracy, formatComparison, formatRun, loadAccuracyRun, loadQuestions, runAccuracy, type Category } from '../accuracy/index.js';
+import {
+  chooseMaxTokens,
+  compareAccuracy,
+  DEFAULT_MAX_TOKENS,
+  formatComparison,
+  formatRun,
+  loadAccuracyRun,
+  loadQuestions,
+  readMaxModelLen,
+  runAccuracy,
+  STOPPED_EARLY,
+  type Category,
+} from '../accuracy/index.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
 import { listModels } from '../target/probe.js';
 import { withInterrupt } from './interrupt.js';
@@ -37,18 +49,29 @@ const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).f
 
 function runFlags(y: Argv) {
   return y
-    .option('data-dir', { type: 'string', demandOption: true, describe: 'ceval-exam folder (holding val/, dev/) or a .jsonl file' })
+    .option('data-dir', {
+      type: 'string',
+      demandOption: true,
+      describe:
+        'ceval-exam folder (holding val/, dev/) or a .jsonl file; to try eval without downloading C-Eval, use the 12-question ' +
+        'harness/accuracy/fixtures/ceval-mini against `abserve engine --answer-key harness/accuracy/fixtures/ceval-mini` (see README)',
+    })
     .option('base-url', { type: 'string', describe: 'server root, e.g. http://127.0.0.1:8000' })
     .option('host', { type: 'string', default: '127.0.0.1' })
     .option('port', { type: 'number', default: 8000 })
     .option('model', { type: 'string', describe: 'model name (default: the first one /v1/models lists)' })
     .option('api-key', { type: 'string', describe: 'bearer token (default: $OPENAI_API_KEY)' })
-    .option('split', { type: 'string', default: 'val', choices: ['val', 'dev', 'test'] })
+    // No yargs `choices`: its refusal is several lines; loadQuestions refuses test (no answers) and
+    // anything else in one line naming --split.
+    .option('split', { type: 'string', default: 'val', describe: 'val or dev (test has no answers to grade)' })
     .option('subjects', { type: 'string', describe: 'comma-separated subject keys, e.g. accountant,law' })
     .option('categories', { type: 'string', describe: 'comma-separated: STEM, Social Science, Humanities, Other' })
     .option('limit', { type: 'number', describe: 'at most this many questions per subject' })
     .option('shots', { type: 'number', default: 0, describe: 'solved dev examples per prompt' })
-    .option('max-tokens', { type: 'number', default: 8192, describe: 'reasoning models need thousands' })
+    .option('max-tokens', {
+      type: 'number',
+      describe: `completion budget per question; reasoning models need thousands (default ${DEFAULT_MAX_TOKENS}, or half the server's max_model_len when /v1/models lists one below ${2 * DEFAULT_MAX_TOKENS})`,
+    })
     .option('temperature', { type: 'number', default: 0 })
     .option('seed', { type: 'number', default: 0 })
     .option('concurrency', { type: 'number', default: 8 })
@@ -82,11 +105,24 @@ async function runHandler(a: RunArgs): Promise<void> {
   } catch (e) {
     throw asFlagError(e);
   }
+  const givenMax = a['max-tokens'];
+  if (givenMax !== undefined && !(Number.isInteger(givenMax) && givenMax >= 1)) throw new UserError(`--max-tokens: expected an integer >= 1, got ${givenMax}`);
   // Then probe: a dead server or a wrong model name is one clear line, not N failed questions.
   const served = await listModels(baseUrl, apiKey);
   const model = a.model ?? served[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
   if (served.length && !served.includes(model)) throw new UserError(`--model ${model}: not served by ${baseUrl} (it lists ${served.join(', ')})`);
+  // A completion budget beyond the server's context fails every question with the same 400: fit it
+  // before asking (vLLM and abserve's engine list max_model_len; other servers keep the default).
+  let maxTokens: number;
+  try {
+    const maxModelLen = await readMaxModelLen(baseUrl, apiKey, model);
+    const chosen = chooseMaxTokens(givenMax, maxModelLen);
+    maxTokens = chosen.maxTokens;
+    if (chosen.halved) console.error(`note: --max-tokens ${maxTokens} (half the server's max_model_len ${maxModelLen}); pass --max-tokens to choose`);
+  } catch (e) {
+    throw asFlagError(e);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = a.resume ?? a.out ?? path.join('results', `eval-${model.replace(/[^\w.-]+/g, '_')}-${stamp}`);
   const tty = process.stderr.isTTY && !a.quiet;
@@ -96,7 +132,7 @@ async function runHandler(a: RunArgs): Promise<void> {
       runAccuracy({
         ...dataset,
         shots: a.shots,
-        maxTokens: a['max-tokens'],
+        maxTokens,
         temperature: a.temperature,
         seed: a.seed,
         concurrency: a.concurrency,
@@ -121,11 +157,15 @@ async function runHandler(a: RunArgs): Promise<void> {
   } finally {
     if (tty) process.stderr.write('\n');
   }
-  // The warnings were already printed as they came; the table repeats them at its end for the log.
-  console.log(formatRun(run));
+  // The warnings were printed (stderr) as they came: the table leaves them out; accuracy.md keeps them.
+  console.log(formatRun(run, 'grid', { warnings: false }));
   await atomicWriteFile(path.join(outDir, 'accuracy.md'), formatRun(run, 'markdown') + '\n');
   console.log(`\nSaved ${path.join(outDir, 'accuracy.json')}, answers.jsonl and accuracy.md${run.info.partial ? ' (partial run)' : ''}`);
-  if (run.info.partial) process.exitCode = 3;
+  if (run.info.partialReason?.startsWith(STOPPED_EARLY)) {
+    // A setup problem (the same 4xx for the first questions): the server's reason, exit 1.
+    console.error(`abserve: ${run.info.partialReason}`);
+    process.exitCode = 1;
+  } else if (run.info.partial) process.exitCode = 3;
   else if (run.records.length > 0 && run.records.every((r) => r.outcome === 'failed')) {
     // Nothing was measured: say why in one line, and never exit 0.
     const first = run.records.find((r) => r.error)?.error;
