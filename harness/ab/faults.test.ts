@@ -88,7 +88,7 @@ repetitions: 1
       'typo.yaml',
     );
     const d = path.join(dir, 'typo');
-    await expect(runAb(s, { resultDir: d })).rejects.toThrow(/^arm b: its engine would not start: Unknown arguments: bogus-flag/);
+    await expect(runAb(s, { resultDir: d })).rejects.toThrow(/^arm b: its engine would not start: Unknown argument: --bogus-flag/);
     expect(existsSync(path.join(d, 'runs'))).toBe(false);
   }, 60_000);
 });

@@ -38,18 +38,18 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const CASES: [string[], RegExp][] = [
-  [['--num-prompts', '1e12'], /--num-prompts must be an integer in \[1, 1000000\]: got 1000000000000/],
-  [['--random-input-len', '1e12'], /--random-input-len must be an integer in \[0, 1048576\]: got 1000000000000/],
+  [['--num-prompts', '1e12'], /--num-prompts: expected an integer in \[1, 1000000\], got 1000000000000/],
+  [['--random-input-len', '1e12'], /--random-input-len: expected an integer in \[0, 1048576\], got 1000000000000/],
   [['--request-rate', '1e-9'], /--request-rate must be in \[0.001, 1000000000\] or inf: got 1e-9/],
-  [['--request-timeout', '1e10'], /--request-timeout must be a number in \[0, 2000000\]: got 10000000000/],
-  [['--max-concurrency', '0'], /--max-concurrency must be an integer in \[1, 1000000\]: got 0/],
+  [['--request-timeout', '1e10'], /--request-timeout: expected a number in \[0, 2000000\], got 10000000000/],
+  [['--max-concurrency', '0'], /--max-concurrency: expected an integer in \[1, 1000000\], got 0/],
   [['--base-url', 'http://a', '--base-url', 'http://b'], /--base-url given 2 times \("http:\/\/a", "http:\/\/b"\); give it once/],
   [['--num-prompts', '3', '--num-prompts', '4'], /--num-prompts given 2 times/],
   [['--result-dir', aFile], /--result-dir: .*file\.txt is a file, not a directory/],
   [['--result-dir', path.join(aFile, 'sub')], /--result-dir: .*file\.txt is a file, not a directory/],
   [['--metadata', '__proto__=x'], /--metadata: key "__proto__" is reserved/],
   [['--metadata', 'completed=5'], /--metadata: key "completed" is reserved/],
-  [['--burstiness', 'fast'], /--burstiness must be "inf" or a number in \(0, 1000000\]: got fast/],
+  [['--burstiness', 'fast'], /--burstiness: expected "inf" or a number in \(0, 1000000\], got fast/],
   // inf is accepted: the run gets as far as the (dead) server.
   [['--burstiness', 'inf', '--request-rate', '5'], /--base-url http:\/\/127\.0\.0\.1:9: cannot reach/],
 ];

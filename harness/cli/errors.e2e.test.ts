@@ -4,16 +4,33 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
+const SMOKE = fileURLToPath(new URL('../../scenarios/smoke.yaml', import.meta.url));
 
 const CASES: [string[], RegExp][] = [
   [['micro', '--shapes', '12x'], /--shapes: '12x' is not TxHxD/],
   [['micro', '--dtypes', 'float8'], /--dtypes: unknown dtype 'float8'/],
   [['engine', '--port', '0', '--time-scale', '-1'], /timeScale.*-1/],
-  [['bench', '--request-rate', 'fast'], /--request-rate must be "inf" or a number > 0: got fast/],
+  [['bench', '--request-rate', 'fast'], /--request-rate: expected "inf" or a number > 0, got fast/],
   [['bench', '--dataset-name', 'jsonl'], /--dataset-path is required/],
   [['nosuchcommand'], /Unknown argument|name a command/],
   // Issue 10: a repeated single-value flag, on any command (main.ts middleware).
   [['engine', '--port', '1', '--port', '2'], /^abserve: --port given 2 times \(1, 2\); give it once$/m],
+  // An unknown flag: once, as typed (not also yargs' camelCase copy), with the nearest option of
+  // the command when one is close.
+  [['ab', SMOKE, '--bogus-flag', '3'], /^abserve: Unknown argument: --bogus-flag$/],
+  [['bench', '--num-promts', '3'], /^abserve: Unknown argument: --num-promts \(did you mean --num-prompts\?\)$/],
+  [['ab', SMOKE, '--repetiton', '3'], /^abserve: Unknown argument: --repetiton \(did you mean --repetitions\?\)$/],
+  [['bench', '--num_prompts', '3', '--bogusFlag'], /^abserve: Unknown arguments: --num_prompts \(did you mean --num-prompts\?\), --bogusFlag$/],
+  [['micro', '--thread=2'], /^abserve: Unknown argument: --thread \(did you mean --threads\?\)$/],
+  // A number flag given text: the value as typed, not NaN, on every command.
+  [['ab', SMOKE, '--repetitions', 'abc'], /^abserve: --repetitions: expected a number, got abc$/],
+  [['ab', SMOKE, '--resamples=lots'], /^abserve: --resamples: expected a number, got lots$/],
+  [['bench', '--num-prompts', 'abc'], /^abserve: --num-prompts: expected a number, got abc$/],
+  [['micro', '--threads', 'abc'], /^abserve: --threads: expected a number, got abc$/],
+  [['compare', 'a.json', 'b.json', '--alpha', 'x'], /^abserve: --alpha: expected a number, got x$/],
+  // One form for range errors: --flag: expected ..., got VALUE.
+  [['bench', '--num-prompts', '-1'], /^abserve: --num-prompts: expected an integer in \[1, 1000000\], got -1$/],
+  [['bench', '--max-concurrency', '0'], /^abserve: --max-concurrency: expected an integer in \[1, 1000000\], got 0$/],
 ];
 
 describe('user errors', () => {
@@ -22,6 +39,7 @@ describe('user errors', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 

@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../common/errors.js';
-import { rejectRepeatedFlags } from './parseFlags.js';
+import { describeUnknownArguments, rejectNonNumbers, rejectRepeatedFlags } from './parseFlags.js';
 import { benchCommand } from './bench.js';
 import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';
@@ -16,18 +16,34 @@ import { importCommand } from './import.js';
 import { calibrateCommand } from './calibrate.js';
 import { predictCommand } from './predict.js';
 
+const args = hideBin(process.argv);
+const parser = yargs(args);
+
+/**
+ * Ends every failure: a user error (ours or yargs') as one line and exit 2, anything else with its
+ * stack and exit 1. yargs' unknown-flag list is rewritten as typed, with a did-you-mean taken from
+ * the options of the command being parsed (the one yargs instance holds them while it fails).
+ */
 function fail(msg: string | undefined, err: Error | undefined): never {
   if (err && !isUserError(err)) {
     console.error((err as Error).stack ?? String(err));
     process.exit(1);
   }
-  console.error(`abserve: ${err?.message ?? msg}`);
+  const unknown = err ? null : /^Unknown arguments?: (.*)$/s.exec(msg ?? '');
+  // getOptions() is yargs' (untyped in @types/yargs 17): the keys of the current command's options.
+  const known = () => Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
+  const text = unknown ? describeUnknownArguments(unknown[1]!.split(', '), args, known()) : (err?.message ?? msg);
+  console.error(`abserve: ${text}`);
   process.exit(2);
 }
 
 /** yargs passes middleware its instance too (untyped): the current command's `array` options. */
 const repeatedFlagCheck = ((argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }) =>
   rejectRepeatedFlags(argv, y.getOptions().array)) as unknown as (argv: object) => void;
+
+/** A `number` flag given a value that is not a number: one error echoing the value as typed. */
+const numberCheck = ((argv: Record<string, unknown>, y: { getOptions(): { number: string[] } }) =>
+  rejectNonNumbers(argv, y.getOptions().number, args)) as unknown as (argv: object) => void;
 
 // Output piped into a reader that stops early (`abserve ... | head`): end quietly, as Unix tools do.
 for (const stream of [process.stdout, process.stderr]) {
@@ -40,7 +56,7 @@ for (const stream of [process.stdout, process.stderr]) {
 // yargs routes errors from async handlers to fail(); a synchronous throw in a handler can escape
 // parseAsync instead, so both paths end in the same place.
 const cli = () =>
-  yargs(hideBin(process.argv))
+  parser
     .scriptName('abserve')
     .command(benchCommand)
     .command(abCommand)
@@ -59,6 +75,7 @@ const cli = () =>
     // A flag given twice becomes an array that single-value flags choke on: one clear error
     // instead, for every command (flags declared `array` may repeat). Issue 10.
     .middleware(repeatedFlagCheck)
+    .middleware(numberCheck)
     .fail(fail)
     .help()
     .parseAsync();

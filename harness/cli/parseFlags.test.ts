@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../common/errors.js';
-import { parseGoodput, parseMetadata, parseMetricPercentiles, parsePercentileMetrics, parseRate, requestExtraBody } from './parseFlags.js';
+import {
+  describeUnknownArguments,
+  inRange,
+  parseBurstiness,
+  parseGoodput,
+  parseIdRange,
+  parseMetadata,
+  parseMetricPercentiles,
+  parsePercentileMetrics,
+  parseRate,
+  rejectNonNumbers,
+  requestExtraBody,
+  suggestFlag,
+} from './parseFlags.js';
 
 describe('flag parsers', () => {
   it('parses rates, inf included, and rejects nonsense naming the flag', () => {
@@ -35,5 +48,60 @@ describe('flag parsers', () => {
     expect(() => requestExtraBody({ minTokens: 1.5 })).toThrow(UserError);
     expect(() => requestExtraBody({ temperature: Number.NaN })).toThrow(/--temperature/);
     expect(() => requestExtraBody({ temperature: -1 })).toThrow(/--temperature/);
+  });
+});
+
+describe('one form for bad values: --flag: expected ..., got VALUE', () => {
+  it('is used by every shared number parser', () => {
+    expect(() => inRange('--port', 0, 1, 65535, true)).toThrow(/^--port: expected an integer in \[1, 65535\], got 0$/);
+    expect(() => inRange('--temperature', -1, 0, 100)).toThrow(/^--temperature: expected a number in \[0, 100\], got -1$/);
+    expect(() => parseRate('--request-rate', 'fast')).toThrow(/^--request-rate: expected "inf" or a number > 0, got fast$/);
+    expect(() => parseBurstiness('0')).toThrow(/^--burstiness: expected "inf" or a number in \(0, 1000000\], got 0$/);
+    expect(() => parseIdRange('5')).toThrow(/^--random-id-range: expected LO,HI \(integers\), got 5$/);
+    expect(() => parseMetricPercentiles('50,x')).toThrow(/^--metric-percentiles: expected numbers in \(0, 100\), got x$/);
+    expect(() => requestExtraBody({ minTokens: -1 })).toThrow(/^--min-tokens: expected an integer >= 0, got -1$/);
+    expect(() => requestExtraBody({ temperature: -1 })).toThrow(/^--temperature: expected a number >= 0, got -1$/);
+  });
+});
+
+describe('unknown flags, as typed, with the nearest option', () => {
+  const bench = ['help', 'version', 'num-prompts', 'num-warmups', 'max-concurrency', 'seed', 's'];
+
+  it('lists each flag once as typed, not also yargs\' camelCase copy, and keeps other words', () => {
+    expect(describeUnknownArguments(['bogus-flag', 'bogusFlag'], ['ab', 'x.yaml', '--bogus-flag', '3'], bench)).toBe('Unknown argument: --bogus-flag');
+    expect(describeUnknownArguments(['x', 'nosuch'], ['nosuch', '--x'], [])).toBe('Unknown arguments: --x, nosuch');
+    // --no-FLAG sets FLAG to false; -xy is two short flags; --a.b sets a.
+    expect(describeUnknownArguments(['bogus', 'x', 'y', 'a'], ['--no-bogus', '-xy', '--a.b=1'], [])).toBe('Unknown arguments: --no-bogus, -x, -y, --a.b');
+    // after --, nothing is a flag
+    expect(describeUnknownArguments(['zz'], ['--', '--zz'], [])).toBe('Unknown argument: zz');
+  });
+
+  it('suggests the option a typo stands for, in its typed form, and nothing for a far one', () => {
+    expect(describeUnknownArguments(['num-promts', 'numPromts'], ['bench', '--num-promts', '3'], bench)).toBe(
+      'Unknown argument: --num-promts (did you mean --num-prompts?)',
+    );
+    expect(suggestFlag('--numPromts', bench)).toBe('--num-prompts');
+    expect(suggestFlag('--num_prompts', bench)).toBe('--num-prompts');
+    expect(suggestFlag('--max-concurency', bench)).toBe('--max-concurrency');
+    expect(suggestFlag('--bogus-flag', bench)).toBeUndefined();
+    expect(suggestFlag('-x', bench)).toBeUndefined(); // one letter: every short name is "close"
+    expect(suggestFlag('--repetiton', ['repetitions', 'max-repetitions', 'resamples'])).toBe('--repetitions');
+  });
+});
+
+describe('rejectNonNumbers', () => {
+  it('names the flag and echoes the value as typed for a number flag yargs read as NaN', () => {
+    expect(() => rejectNonNumbers({ repetitions: NaN }, ['repetitions'], ['ab', 'x.yaml', '--repetitions', 'abc'])).toThrow(
+      /^--repetitions: expected a number, got abc$/,
+    );
+    expect(() => rejectNonNumbers({ 'num-prompts': NaN, numPrompts: NaN }, ['num-prompts'], ['--numPrompts=1k'])).toThrow(
+      /^--numPrompts: expected a number, got 1k$/,
+    );
+    expect(() => rejectNonNumbers({ m: NaN }, ['max-repetitions', 'm'], ['-m', 'ten'])).toThrow(/^-m: expected a number, got ten$/);
+  });
+
+  it('lets numbers, defaults and absent flags through', () => {
+    expect(() => rejectNonNumbers({ repetitions: 3, resamples: 2000, x: undefined }, ['repetitions', 'resamples', 'x'], ['--repetitions', '3'])).not.toThrow();
+    expect(() => rejectNonNumbers({ repetitions: -1 }, ['repetitions'], ['--repetitions', '-1'])).not.toThrow();
   });
 });

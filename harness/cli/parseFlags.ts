@@ -3,13 +3,15 @@
 // busy loop or a timer that overflows.
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import { distance } from 'fastest-levenshtein';
 import { UserError } from '../common/errors.js';
 import type { GoodputSlo, PercentileMetric } from '../metrics/types.js';
+import { suggestField } from '../scenario/suggest.js';
 
 export function parseRate(flag: string, v: string | number): number {
   if (v === 'inf' || v === 'Infinity') return Number.POSITIVE_INFINITY;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be "inf" or a number > 0: got ${v}`);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag}: expected "inf" or a number > 0, got ${v}`);
   return n;
 }
 
@@ -29,7 +31,7 @@ export function parsePercentileMetrics(v: string): PercentileMetric[] {
 export function parseMetricPercentiles(v: string): number[] {
   return v.split(',').map((s) => {
     const p = Number(s.trim());
-    if (!(p > 0 && p < 100)) throw new UserError(`--metric-percentiles: "${s}" must be a number in (0, 100)`);
+    if (!(p > 0 && p < 100)) throw new UserError(`--metric-percentiles: expected numbers in (0, 100), got ${s}`);
     return p;
   });
 }
@@ -83,7 +85,7 @@ export function parseMetadata(items: readonly string[] | undefined): Record<stri
 /** A number flag within [min, max] (integer when asked): the value, or a UserError naming both. */
 export function inRange(flag: string, v: number, min: number, max: number, integer = false): number {
   if (!(v >= min && v <= max) || (integer && !Number.isInteger(v))) {
-    throw new UserError(`${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]: got ${v}`);
+    throw new UserError(`${flag}: expected ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got ${v}`);
   }
   return v;
 }
@@ -95,7 +97,7 @@ export const MAX_SECONDS = 2_000_000;
 export function parseBurstiness(v: string | number): number {
   if (v === 'inf' || v === 'Infinity' || v === Infinity) return Infinity;
   const n = typeof v === 'number' ? v : v.trim() === '' ? NaN : Number(v);
-  if (!(n > 0) || !Number.isFinite(n) || n > 1e6) throw new UserError(`--burstiness must be "inf" or a number in (0, 1000000]: got ${v}`);
+  if (!(n > 0) || !Number.isFinite(n) || n > 1e6) throw new UserError(`--burstiness: expected "inf" or a number in (0, 1000000], got ${v}`);
   return n;
 }
 
@@ -110,6 +112,104 @@ export function rejectRepeatedFlags(argv: Record<string, unknown>, arrayFlags: r
     if (/[A-Z]/.test(k) && arrayFlags.includes(k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))) continue;
     const shown = v.map((x) => JSON.stringify(x)).join(', ');
     throw new UserError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} given ${v.length} times (${shown}); give it once`);
+  }
+}
+
+/** A yargs key in kebab-case, as flags are declared and typed (`numPrompts` -> `num-prompts`). */
+const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** A flag name compared loosely: case, `-` and `_` ignored (`numPromts`, `num_promts`, `num-promts`). */
+const loose = (k: string): string => k.toLowerCase().replace(/[-_]/g, '');
+
+/** `-x` for a one-letter name, `--name` otherwise: how a yargs key is typed. */
+const dashed = (k: string): string => (k.length === 1 ? `-${k}` : `--${k}`);
+
+/** One flag token of a command line: its dashes, its name as typed, and an inline `=value`. */
+interface FlagToken {
+  index: number;
+  dashes: string;
+  name: string;
+  inline: string | undefined;
+}
+
+/** The flag tokens of `args` before a `--` terminator (`-1`, `-.5`: negative numbers, not flags). */
+function flagTokens(args: readonly string[]): FlagToken[] {
+  const out: FlagToken[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    const m = /^(--?)([^-=][^=]*)(?:=([\s\S]*))?$/.exec(a);
+    if (!m || /^-[\d.]/.test(a)) continue;
+    out.push({ index: i, dashes: m[1]!, name: m[2]!, inline: m[3] });
+  }
+  return out;
+}
+
+/** Whether yargs reads `key` from flag token `t` (`--bogus-flag` gives bogus-flag and bogusFlag). */
+function tokenSets(t: FlagToken, key: string): boolean {
+  if (t.dashes === '-' && t.name.length > 1 && !t.name.includes('.')) return key.length === 1 && t.name.includes(key);
+  const name = t.name.split('.')[0]!; // --a.b sets a: { b }
+  return loose(name) === loose(key) || (/^no-./.test(name) && loose(name.slice(3)) === loose(key));
+}
+
+/**
+ * The option of `known` (a command's option keys, yargs' getOptions().key) that the unknown flag
+ * `typed` most likely stands for, as it is typed (`--num-prompts`), or undefined. Names are
+ * compared in one normal form (snake_case, through suggestField); a suggestion that would replace
+ * every character of `typed` is none.
+ */
+export function suggestFlag(typed: string, known: readonly string[]): string | undefined {
+  const snake = (k: string) => kebab(k).replace(/-/g, '_').toLowerCase();
+  const byNorm = new Map<string, string>();
+  for (const k of known) if (k !== '$0' && !byNorm.has(snake(k))) byNorm.set(snake(k), k);
+  const t = snake(typed.replace(/^-+/, ''));
+  const best = suggestField(t, [...byNorm.keys()]);
+  if (best === undefined || distance(t, best) >= t.length) return undefined;
+  return dashed(byNorm.get(best)!);
+}
+
+/**
+ * yargs' strict-mode complaint (`Unknown arguments: bogus-flag, bogusFlag, extra`) as the user
+ * typed it: one entry per flag with its dashes (`--bogus-flag`, not also the camelCase copy yargs
+ * adds), words that are not flags unchanged, and after a flag close to one of `known` (the
+ * command's options) `(did you mean --num-prompts?)`. `args`: the command line, without node and
+ * the script.
+ */
+export function describeUnknownArguments(unknown: readonly string[], args: readonly string[], known: readonly string[]): string {
+  const tokens = flagTokens(args);
+  const seen = new Set<string>();
+  const entries: string[] = [];
+  for (const key of unknown) {
+    const t = tokens.find((x) => tokenSets(x, key));
+    let entry: string;
+    if (!t) entry = key;
+    else if (t.dashes === '-' && t.name.length > 1 && !t.name.includes('.')) entry = `-${key}`;
+    else entry = `${t.dashes}${t.name}`;
+    if (seen.has(entry)) continue;
+    seen.add(entry);
+    const hint = t ? suggestFlag(entry, known) : undefined;
+    entries.push(hint ? `${entry} (did you mean ${hint}?)` : entry);
+  }
+  return `${entries.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${entries.join(', ')}`;
+}
+
+/**
+ * yargs reads a `number` flag that is not a number (`--repetitions abc`) as NaN, and the value
+ * typed is lost by the time a command checks it. Throws `--repetitions: expected a number, got abc`
+ * for the first such flag, the value as typed on `args` (the command line without node and the
+ * script). `numberKeys`: the command's `number` options (yargs' getOptions().number).
+ */
+export function rejectNonNumbers(argv: Record<string, unknown>, numberKeys: readonly string[], args: readonly string[]): void {
+  const tokens = flagTokens(args);
+  for (const key of numberKeys) {
+    const v = argv[key];
+    if (!(Array.isArray(v) ? v : [v]).some((x) => typeof x === 'number' && Number.isNaN(x))) continue;
+    const given = tokens.filter((t) => tokenSets(t, key));
+    const typed = given
+      .map((t) => t.inline ?? args[t.index + 1])
+      .find((x) => x !== undefined && Number.isNaN(Number(x)));
+    const flag = given.length > 0 && !(given[0]!.dashes === '-' && given[0]!.name.length > 1) ? `${given[0]!.dashes}${given[0]!.name}` : dashed(key);
+    throw new UserError(`${flag}: expected a number, got ${typed ?? 'NaN'}`);
   }
 }
 
@@ -149,7 +249,7 @@ export function parseJsonObject(flag: string, v: string | undefined): Record<str
     throw new UserError(`${flag}: not valid JSON (${(e as Error).message}): ${v}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UserError(`${flag}: must be a JSON object: got ${v}`);
+    throw new UserError(`${flag}: expected a JSON object, got ${v}`);
   }
   return parsed as Record<string, unknown>;
 }
@@ -158,7 +258,7 @@ export function parseIdRange(v: string | undefined): [number, number] | undefine
   if (v === undefined) return undefined;
   const [lo, hi, ...rest] = v.split(',').map(Number);
   if (rest.length > 0 || !Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) {
-    throw new UserError(`--random-id-range must be LO,HI (integers): got ${v}`);
+    throw new UserError(`--random-id-range: expected LO,HI (integers), got ${v}`);
   }
   return [lo, hi];
 }
@@ -176,10 +276,10 @@ export function requestExtraBody(o: {
 }): Record<string, unknown> {
   const extra = parseJsonObject('--extra-body', o.extraBody);
   if (o.minTokens !== undefined && !(Number.isSafeInteger(o.minTokens) && o.minTokens >= 0)) {
-    throw new UserError(`--min-tokens must be an integer >= 0: got ${o.minTokens}`);
+    throw new UserError(`--min-tokens: expected an integer >= 0, got ${o.minTokens}`);
   }
   if (o.temperature !== undefined && !(Number.isFinite(o.temperature) && o.temperature >= 0)) {
-    throw new UserError(`--temperature must be a number >= 0: got ${o.temperature}`);
+    throw new UserError(`--temperature: expected a number >= 0, got ${o.temperature}`);
   }
   const body: Record<string, unknown> = { temperature: o.temperature ?? 0 };
   if (o.ignoreEos) body.ignore_eos = true;

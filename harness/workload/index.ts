@@ -81,7 +81,7 @@ export const WORKLOAD_DEFAULTS = {
 
 function int(flag: string, v: number, min: number, max: number): void {
   if (!Number.isSafeInteger(v) || v < min || v > max) {
-    throw new UserError(`${flag} must be an integer in [${min}, ${max}]: got ${v}`);
+    throw new UserError(`${flag}: expected an integer in [${min}, ${max}], got ${v}`);
   }
 }
 
