@@ -27,7 +27,11 @@ function builder(y: Argv) {
     .option('until-ci', { type: 'number', describe: 'add repetitions until the 95% CI half-width of B/A is at most this many percent' })
     .option('until-ci-metric', { type: 'string', default: 'ttft:mean', describe: 'METRIC:STAT for --until-ci (ttft|tpot|itl|e2el : mean|median|p90|p99)' })
     .option('max-repetitions', { type: 'number', default: 20, describe: 'cap per arm for --until-ci' })
-    .option('disable-progress', { type: 'boolean', default: false });
+    .option('disable-progress', {
+      type: 'boolean',
+      default: false,
+      describe: 'no progress bar during each run (it is drawn only when stderr is a terminal); the per-run lines stay',
+    });
 }
 
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
@@ -38,7 +42,7 @@ export function applyOverrides(s: Scenario, a: { aa?: boolean; repetitions?: num
   if (a.aa) out.aa = true;
   if (a.repetitions !== undefined) {
     if (!Number.isInteger(a.repetitions) || a.repetitions < 1 || a.repetitions > 1000) {
-      throw new UserError(`--repetitions: expected an integer from 1 to 1000, got ${Number.isNaN(a.repetitions) ? 'something that is not a number' : a.repetitions}`);
+      throw new UserError(`--repetitions: expected an integer from 1 to 1000, got ${a.repetitions}`);
     }
     out.repetitions = a.repetitions;
   }

@@ -10,7 +10,7 @@ function builder(y: Argv) {
   return y
     .positional('a', { type: 'string', describe: 'baseline run: result JSON (abserve or vLLM), printed vLLM block, or its folder' })
     .positional('b', { type: 'string', describe: 'changed run, same forms' })
-    .option('alpha', { type: 'number', default: 0.05 })
+    .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the intervals and verdicts, in (0, 0.5)' })
     .option('result-dir', { type: 'string', describe: 'also write comparison.json, report.md and report.html here' });
 }
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
