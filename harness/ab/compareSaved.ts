@@ -16,7 +16,10 @@ export interface SavedRun {
   data: RunData | null;
 }
 
-/** The one result file a path names: a file, or a folder holding exactly one result JSON. */
+/**
+ * The one result file a path names: a file; a folder holding result.json (an abserve ab run folder,
+ * runs/NN-ARM-repN/, which also holds run.json); or a folder holding exactly one .json.
+ */
 function resultFile(p: string): string {
   if (!existsSync(p)) throw new UserError(`${p}: no such file or folder`);
   if (!statSync(p).isDirectory()) return p;
@@ -24,6 +27,7 @@ function resultFile(p: string): string {
     throw new UserError(`${p}: an abserve ab results folder; its arms are compared by: abserve report ${p}`);
   }
   const json = readdirSync(p).filter((f) => f.endsWith('.json'));
+  if (json.includes('result.json')) return path.join(p, 'result.json');
   if (json.length !== 1) throw new UserError(`${p}: expected one result .json in the folder, found ${json.length}; name the file`);
   return path.join(p, json[0]!);
 }
