@@ -41,6 +41,29 @@ describe('the accuracy step of a scenario', () => {
     }, 60_000);
   }
 
+  it('fits max_tokens to the engine\'s context when the scenario gives none (8192 would fail every question)', async () => {
+    const s = parseScenario(
+      `
+name: acc-fit
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
+arms:
+  - name: a
+    server_args: [--answer-key, ${JSON.stringify(FIXTURE)}]
+  - name: b
+    server_args: [--answer-key, ${JSON.stringify(FIXTURE)}]
+repetitions: 1
+accuracy: { data_dir: ${JSON.stringify(FIXTURE)}, split: val, when: after }
+`,
+      'acc-fit.yaml',
+    );
+    const out = await runAb(s, { resultDir: path.join(dir, 'fit'), resamples: 200 });
+    const c = JSON.parse(readFileSync(path.join(out.dir, 'accuracy-comparison.json'), 'utf8'));
+    expect(c.paired).toBe(12);
+    expect(c.overall.accA).toBe(1);
+    expect(c.overall.accB).toBe(1);
+  }, 60_000);
+
   it('refuses a missing data_dir before starting anything', async () => {
     const s = { ...scenario('after'), accuracy: { ...scenario('after').accuracy!, dataDir: undefined } };
     const target = path.join(dir, 'never');

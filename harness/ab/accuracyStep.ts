@@ -5,7 +5,7 @@
 // in large batches shows only there).
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
-import { compareAccuracy, loadQuestions, runAccuracy, type AccuracyComparison } from '../accuracy/index.js';
+import { chooseMaxTokens, compareAccuracy, loadQuestions, readMaxModelLen, runAccuracy, type AccuracyComparison } from '../accuracy/index.js';
 import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import type { Scenario } from '../scenario/index.js';
@@ -33,9 +33,21 @@ export function checkAccuracyStep(s: Scenario): void {
   }
 }
 
-/** Asks the scenario's questions of one arm's server; answers go to <dir>/accuracy/<arm>/. */
-export function askArm(s: Scenario, arm: string, url: string, model: string, dir: string, signal?: AbortSignal, concurrency?: number): Promise<AccuracyRun> {
+/**
+ * Asks the scenario's questions of one arm's server; answers go to <dir>/accuracy/<arm>/.
+ * max_tokens as `abserve eval` chooses it: accuracy.max_tokens, or 8192 lowered to half the
+ * server's max_model_len when it reports a smaller one.
+ * @throws UserError `<file>: accuracy.max_tokens: ...` when the given value cannot fit the server's context.
+ */
+export async function askArm(s: Scenario, arm: string, url: string, model: string, dir: string, signal?: AbortSignal, concurrency?: number): Promise<AccuracyRun> {
   const a = s.accuracy!;
+  let maxTokens: number;
+  try {
+    maxTokens = chooseMaxTokens(a.maxTokens, await readMaxModelLen(url, undefined, model)).maxTokens;
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(`${s.file}: accuracy.${e.message}`);
+    throw e;
+  }
   return runAccuracy({
     dataDir: a.dataDir!,
     split: a.split,
@@ -43,7 +55,7 @@ export function askArm(s: Scenario, arm: string, url: string, model: string, dir
     ...(a.categories ? { categories: a.categories as never } : {}),
     ...(a.limit !== undefined ? { limit: a.limit } : {}),
     shots: a.shots,
-    ...(a.maxTokens !== undefined ? { maxTokens: a.maxTokens } : {}),
+    maxTokens,
     concurrency: a.concurrency ?? concurrency ?? 8,
     baseUrl: url,
     model,
