@@ -100,6 +100,14 @@ describe('rejectNonNumbers', () => {
     expect(() => rejectNonNumbers({ m: NaN }, ['max-repetitions', 'm'], ['-m', 'ten'])).toThrow(/^-m: expected a number, got ten$/);
   });
 
+  it('refuses a number flag given no value (yargs drops it and the default would run)', () => {
+    expect(() => rejectNonNumbers({}, ['repetitions'], ['ab', 'x.yaml', '--repetitions'])).toThrow(/^--repetitions: expected a number, got nothing$/);
+    expect(() => rejectNonNumbers({ aa: true }, ['repetitions'], ['ab', 'x.yaml', '--repetitions', '--aa'])).toThrow(/^--repetitions: expected a number, got nothing$/);
+    expect(() => rejectNonNumbers({}, ['until-ci'], ['ab', 'x.yaml', '--until-ci', '--', 'y'])).toThrow(/^--until-ci: expected a number, got nothing$/);
+    // A negative number after the flag is its value, not another flag.
+    expect(() => rejectNonNumbers({ seed: -1 }, ['seed'], ['--seed', '-1', '--aa'])).not.toThrow();
+  });
+
   it('lets numbers, defaults and absent flags through', () => {
     expect(() => rejectNonNumbers({ repetitions: 3, resamples: 2000, x: undefined }, ['repetitions', 'resamples', 'x'], ['--repetitions', '3'])).not.toThrow();
     expect(() => rejectNonNumbers({ repetitions: -1 }, ['repetitions'], ['--repetitions', '-1'])).not.toThrow();

@@ -201,7 +201,13 @@ export function describeUnknownArguments(unknown: readonly string[], args: reado
  */
 export function rejectNonNumbers(argv: Record<string, unknown>, numberKeys: readonly string[], args: readonly string[]): void {
   const tokens = flagTokens(args);
+  const flagAt = new Set(tokens.map((t) => t.index));
   for (const key of numberKeys) {
+    // A number flag at the end of the line or right before another flag: yargs drops it silently
+    // and the default runs (`--repetitions` alone ran a whole A/B with 3).
+    const bare = tokens.find((t) => tokenSets(t, key) && !/^no-./.test(t.name) && t.inline === undefined &&
+      (t.index + 1 >= args.length || args[t.index + 1] === '--' || flagAt.has(t.index + 1)));
+    if (bare) throw new UserError(`${bare.dashes}${bare.name}: expected a number, got nothing`);
     const v = argv[key];
     if (!(Array.isArray(v) ? v : [v]).some((x) => typeof x === 'number' && Number.isNaN(x))) continue;
     const given = tokens.filter((t) => tokenSets(t, key));
