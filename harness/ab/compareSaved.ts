@@ -28,6 +28,10 @@ function resultFile(p: string): string {
   }
   const json = readdirSync(p).filter((f) => f.endsWith('.json'));
   if (json.includes('result.json')) return path.join(p, 'result.json');
+  if (json.length === 1 && json[0] === 'run.json') {
+    // `abserve ab --simulate` writes run.json alone: modelled requests, no measured result.
+    throw new UserError(`${p}: a run folder without result.json (an \`abserve ab --simulate\` run); compare its A/B folder with: abserve report ${path.dirname(path.dirname(p))}`);
+  }
   if (json.length !== 1) throw new UserError(`${p}: expected one result .json in the folder, found ${json.length}; name the file`);
   return path.join(p, json[0]!);
 }

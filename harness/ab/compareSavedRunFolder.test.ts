@@ -29,6 +29,13 @@ describe('compare: abserve ab run folders', () => {
     expect(run.data?.requests).toHaveLength(12);
   });
 
+  it('says what a --simulate run folder (run.json alone) is, instead of a missing vLLM field', () => {
+    const sim = path.join(dir, 'sim', 'runs', '01-a-rep1');
+    mkdirSync(sim, { recursive: true });
+    writeFileSync(path.join(sim, 'run.json'), JSON.stringify({ order: 0, arm: 'a', rep: 1, requests: [] }) + '\n');
+    expect(() => loadSavedRun(sim, 'A')).toThrow(`${sim}: a run folder without result.json (an \`abserve ab --simulate\` run); compare its A/B folder with: abserve report ${path.join(dir, 'sim')}`);
+  });
+
   it('still refuses a folder with several .json files and no result.json, naming the path', () => {
     const other = path.join(dir, 'two');
     mkdirSync(other);

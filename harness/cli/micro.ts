@@ -55,10 +55,10 @@ export const microCommand: CommandModule<object, MicroArgs> = {
       r = parseMicroJson(text, a['from-json']);
     } else {
       for (const k of ['cold-iters', 'steady-reps'] as const)
-        if (!Number.isInteger(a[k]) || a[k] < 1) throw new UserError(`--${k} must be an integer >= 1, got ${a[k]}`);
-      if (!Number.isInteger(a.threads) || a.threads < 0) throw new UserError(`--threads must be an integer >= 0, got ${a.threads}`);
+        if (!Number.isInteger(a[k]) || a[k] < 1) throw new UserError(`--${k}: expected an integer >= 1, got ${a[k]}`);
+      if (!Number.isInteger(a.threads) || a.threads < 0) throw new UserError(`--threads: expected an integer >= 0, got ${a.threads}`);
       if (!Number.isInteger(a.s) || a.s < 0 || a.s === 1 || a.s === 2)
-        throw new UserError(`--s must be 0 (off) or an integer >= 3, got ${a.s}`);
+        throw new UserError(`--s: expected 0 (off) or an integer >= 3, got ${a.s}`);
       const dtypes: DType[] | undefined = a.dtypes?.split(',').filter(Boolean).map((d) => parseDType(d, '--dtypes'));
       r = runMicro({
         shapes: a.shapes ? parseShapes(a.shapes) : undefined,
