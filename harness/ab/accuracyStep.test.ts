@@ -36,7 +36,7 @@ describe('the accuracy step of a scenario', () => {
       expect(c.paired).toBe(12); // every fixture question, asked of both arms
       expect(c.arms).toEqual({ a: 'a', b: 'b' });
       for (const arm of ['a', 'b']) expect(existsSync(path.join(out.dir, 'accuracy', arm, 'answers.jsonl')), arm).toBe(true);
-      expect(out.accuracy?.rows[0]?.[0]).toBe('Overall');
+      expect(out.accuracy?.rows[0]?.[0]).toBe('Overall (per question; macro below)');
       expect(readFileSync(path.join(out.dir, 'report.md'), 'utf8')).toContain('McNemar');
     }, 60_000);
   }
@@ -51,7 +51,7 @@ arms:
   - name: a
     server_args: [--answer-key, ${JSON.stringify(FIXTURE)}]
   - name: b
-    server_args: [--answer-key, ${JSON.stringify(FIXTURE)}]
+    server_args: [--answer-key, ${JSON.stringify(FIXTURE)}, --answer-accuracy, "0.5"]
 repetitions: 1
 accuracy: { data_dir: ${JSON.stringify(FIXTURE)}, split: val, when: after }
 `,
@@ -60,8 +60,19 @@ accuracy: { data_dir: ${JSON.stringify(FIXTURE)}, split: val, when: after }
     const out = await runAb(s, { resultDir: path.join(dir, 'fit'), resamples: 200 });
     const c = JSON.parse(readFileSync(path.join(out.dir, 'accuracy-comparison.json'), 'utf8'));
     expect(c.paired).toBe(12);
-    expect(c.overall.accA).toBe(1);
-    expect(c.overall.accB).toBe(1);
+    expect(c.overall.accA).toBe(1); // not one question failed for max_tokens
+    expect(c.overall.accB).toBeLessThan(1);
+    // The reports carry the verdict up front, the comparison's notes and every flipped question.
+    expect(out.accuracy?.flipped).toHaveLength(c.flipped.length);
+    expect(out.accuracy?.notes).toEqual(c.notes);
+    expect(out.accuracy?.rows[0]?.[0]).toBe('Overall (per question; macro below)');
+    const md = readFileSync(path.join(out.dir, 'report.md'), 'utf8');
+    expect(md).toContain(`Flipped questions (${c.flipped.length}):`);
+    expect(md).toContain(`- ${c.flipped[0].key.replace(/_/g, '\\_')}: gold ${c.flipped[0].gold}, A ${c.flipped[0].a.letter}`);
+    for (const n of c.notes) expect(md).toContain(n.slice(0, 30));
+    const html = readFileSync(path.join(out.dir, 'report.html'), 'utf8');
+    expect(html.indexOf('accuracy: ')).toBeLessThan(html.indexOf('id="accuracy"'));
+    expect(html).toContain('id="accuracy-flipped"');
   }, 60_000);
 
   it('refuses a missing data_dir before starting anything', async () => {

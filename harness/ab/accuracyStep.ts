@@ -71,7 +71,7 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 /** The comparison as the report's accuracy table (overall, then per category). */
 export function accuracyTable(c: AccuracyComparison): NonNullable<AbReportData['accuracy']> {
   const rows = [c.overall, ...c.categories].map((g) => [
-    g.name,
+    g === c.overall ? `${g.name} (per question; macro below)` : g.name,
     String(g.n),
     pct(g.accA),
     pct(g.accB),
@@ -83,6 +83,8 @@ export function accuracyTable(c: AccuracyComparison): NonNullable<AbReportData['
     headers: ['group', 'questions', `${c.arms.a}`, `${c.arms.b}`, 'B-A points [CI]', 'right only in A / B', 'McNemar p'],
     rows,
     verdict: `${c.verdictText} (macro ${pct(c.macro.a)} vs ${pct(c.macro.b)}; smallest detectable drop ${(100 * c.mde).toFixed(1)} points)`,
+    notes: [...c.notes],
+    flipped: c.flipped.map((f) => `${f.key}: gold ${f.gold}, A ${f.a.letter ?? '-'} (${f.a.outcome}), B ${f.b.letter ?? '-'} (${f.b.outcome})`),
   };
 }
 

@@ -117,11 +117,13 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
   }
   if (i.partial) notes.unshift(`partial run: ${i.partialReason ?? 'interrupted'}; only finished runs are compared`);
   const files: AbSummary['files'] = { comparison: null, markdown: null, html: null };
+  // A simulated A/B says so in its heading, not only in a note at the bottom.
+  const title = `abserve A/B${i.manifest.simulated === true ? ' (simulated: a prediction, not a measurement)' : ''}: ${i.scenario}`;
   if (comparison && i.write !== false) {
     files.comparison = path.join(i.dir, 'comparison.json');
     await atomicWriteFile(files.comparison, JSON.stringify({ ...comparison, partial: i.partial, notes: [...comparison.notes, ...notes] }, null, 2) + '\n');
     const data: AbReportData = {
-      title: `abserve A/B: ${i.scenario}`,
+      title,
       scenario: i.scenario,
       createdAt: i.createdAt,
       partial: i.partial,
@@ -142,7 +144,7 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
     // Nothing to compare (an arm has no successful request, or the run was stopped before both
     // arms finished one): the reports still exist, say why, and list every finished run.
     const data: EmptyReportData = {
-      title: `abserve A/B: ${i.scenario}`,
+      title,
       notes,
       runs: i.runs.map((r) => ({
         order: r.order, arm: r.arm, rep: r.rep, completed: r.completed, failed: r.failed, partial: r.partial,

@@ -64,6 +64,13 @@ describe('judgeOutputDiff', () => {
     expect(flagged.p).toBeLessThan(1e-6);
     expect(flagged.summary).toMatch(/^B DIVERGES more than A\/A: A vs B 0\/20 identical \(0\.0%\), A vs A 20\/20 \(100\.0%\)/);
     expect(judgeOutputDiff(same, same).verdict).toBe('within_aa');
+    expect(judgeOutputDiff(same, same).summary).toMatch(/^B within A\/A: /);
+    // 10/16 identical against 8/8 is not significant (p = 0.06) but is not "within" either: say so.
+    const ten = outputDiff(items([...'abcdefghijklmnop']), items([...'abcdefghijQRSTUV']));
+    const eight = outputDiff(items([...'abcdefgh']), items([...'abcdefgh']));
+    const small = judgeOutputDiff(ten, eight);
+    expect(small.verdict).toBe('within_aa');
+    expect(small.summary).toMatch(/^B not shown to diverge more than A\/A, but fewer of its outputs match \(too few pairs to tell\): A vs B 10\/16 identical \(62\.5%\), A vs A 8\/8/);
     // B as noisy as A/A: not flagged, even though it is not identical.
     expect(judgeOutputDiff(some, some).verdict).toBe('within_aa');
     expect(judgeOutputDiff(all, all).verdict).toBe('within_aa');

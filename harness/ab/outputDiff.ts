@@ -190,10 +190,15 @@ export function judgeOutputDiff(ab: OutputDiff, aa: OutputDiff | null, alpha = 0
   const p = fisherLess(ab.identical, ab.pairs, aa.identical, aa.pairs);
   const verdict: DiffVerdict = p < alpha ? 'diverges' : 'within_aa';
   const aac = `A vs A ${aa.identical}/${aa.pairs} (${pct(aa.identicalShare)})`;
+  // Not significant is not "the same": when B's identical share is lower, say the counts cannot tell.
+  const lower = (ab.identicalShare ?? 0) < (aa.identicalShare ?? 0);
   const summary =
     verdict === 'diverges'
       ? `B DIVERGES more than A/A: A vs B ${abc}, ${aac}, one-sided Fisher exact p = ${fmtP(p)} < ${alpha}`
-      : `B within A/A: A vs B ${abc}, ${aac}, one-sided Fisher exact p = ${fmtP(p)} (alpha ${alpha})`;
+      : lower
+        ? `B not shown to diverge more than A/A, but fewer of its outputs match (too few pairs to tell): A vs B ${abc}, ${aac}, ` +
+          `one-sided Fisher exact p = ${fmtP(p)} (alpha ${alpha}); more requests would settle it`
+        : `B within A/A: A vs B ${abc}, ${aac}, one-sided Fisher exact p = ${fmtP(p)} (alpha ${alpha})`;
   return { ab, aa, alpha, p, verdict, summary };
 }
 

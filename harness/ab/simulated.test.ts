@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/index.js';
 import { summarizeAb } from './compare.js';
 import { simulateAbRuns } from './simulated.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -88,5 +88,18 @@ describe('the notes of a comparison', () => {
     const note = c.notes.find((n) => n.startsWith('Mann-Whitney'));
     expect(note).toMatch(/^Mann-Whitney p below 0\.05 where the verdict is no difference \(/);
     for (const n of c.notes) expect(n, n).not.toMatch(/[<>]/);
+  });
+});
+
+describe('the reports of a simulated A/B', () => {
+  it('say "simulated" in the heading, not only in a note', async () => {
+    const s = scenario({ reps: 2, seed: 5 });
+    const out = mkdtempSync(path.join(tmpdir(), 'abserve-sim-report-'));
+    await summarizeAb({ dir: out, scenario: s.name, createdAt: '', arms: ['base', 'slow'], alpha: 0.05, runs: simulateAbRuns(s), manifest: { simulated: true }, partial: false, resamples: 200 });
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8').split('\n')[0]).toBe('# abserve A/B (simulated: a prediction, not a measurement): sim');
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('<h1>abserve A/B (simulated: a prediction, not a measurement): sim</h1>');
+    // A measured A/B keeps the plain heading.
+    await summarizeAb({ dir: out, scenario: s.name, createdAt: '', arms: ['base', 'slow'], alpha: 0.05, runs: simulateAbRuns(s), manifest: {}, partial: false, resamples: 200 });
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8').split('\n')[0]).toBe('# abserve A/B: sim');
   });
 });

@@ -130,7 +130,11 @@ async function handler(a: Args): Promise<void> {
 export function printOutcome(out: AbOutcome, suffix = ''): void {
   console.log('');
   if (out.comparison) console.log(formatComparison(out.comparison));
-  if (out.accuracy) console.log(`\naccuracy: ${out.accuracy.verdict}`);
+  if (out.accuracy) {
+    console.log(`\naccuracy: ${out.accuracy.verdict}`);
+    for (const n of out.accuracy.notes ?? []) console.log(`accuracy note: ${n}`);
+    if (out.accuracy.flipped?.length) console.log(`accuracy: ${out.accuracy.flipped.length} flipped question(s), listed in report.md`);
+  }
   for (const n of out.notes) console.log(`note: ${n}`);
   console.log(`\nresults: ${out.dir}${suffix}`);
   if (out.files.html) console.log(`report:  ${out.files.html}`);

@@ -67,5 +67,9 @@ describe('abserve predict', () => {
     expect(-pub.meanTtftMs! > p.attribution.maxStepSavingPct).toBe(true);
     expect(text).toContain('FLAG: published mean TTFT -4.31% is a larger gain than the kernel can explain');
     expect(text).not.toContain('FLAG: published mean TPOT'); // a slower published TPOT is no claimed gain
+    // The columns are explained, with the noise assumption and what "inside" means.
+    expect(formatPrediction(p, pub, 'published L20', 0.05)).toMatch(
+      /columns: .*sigma 0\.05 per server instance, an assumption.*yes = run-to-run noise alone explains the published change \(not a confirmation\)/,
+    );
   });
 });

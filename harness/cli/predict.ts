@@ -71,11 +71,16 @@ export function publishedChanges(targets: readonly FitTarget[], scenario: string
 }
 
 /** One scenario's table and verdict lines. */
-export function formatPrediction(p: Prediction, published: Partial<Record<keyof FitMetrics, number>> | undefined, table: string): string {
+export function formatPrediction(
+  p: Prediction,
+  published: Partial<Record<keyof FitMetrics, number>> | undefined,
+  table: string,
+  runSigma?: number,
+): string {
   const sc = p.scenario;
   const bound = p.attribution.maxStepSavingPct;
   const lines = [
-    `${sc.name}: ${sc.numPrompts} x ${sc.inputLen} in / ${sc.outputLen} out, concurrency ${sc.concurrency}; merge op on vs off; kernel times: ${table}`,
+    `${sc.name}: ${sc.numPrompts} x ${sc.inputLen} in / ${sc.outputLen} out, concurrency ${sc.concurrency}; merge op on (with-op, B) vs off (without-op, A), B / A - 1; kernel times: ${table}`,
   ];
   const head = ['metric', 'published', 'kernel effect', `one A/B run, 95% range (${p.reps} pairs)`, 'published inside?'];
   const rows = p.metrics.map((m) => {
@@ -85,6 +90,12 @@ export function formatPrediction(p: Prediction, published: Partial<Record<keyof 
   });
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   for (const r of [head, ...rows]) lines.push('  ' + r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd());
+  lines.push(
+    `  columns: published = the published change (one run per arm); kernel effect = the model's change with its noise off; ` +
+      `one A/B run = where ${p.reps} noisy A/B pairs of the published design land (95% of them)` +
+      (runSigma !== undefined ? `, with the profile's run-to-run spread (sigma ${runSigma} per server instance, an assumption)` : '') +
+      `; published inside? yes = run-to-run noise alone explains the published change (not a confirmation), NO = noise does not.`,
+  );
   const at = p.attribution;
   lines.push(
     `  attribution: the old kernel is ${at.oldSharePct.toFixed(3)}% of all step time; the new one saves ${at.savingPct.toFixed(3)}% of it,` +
@@ -153,7 +164,7 @@ export const predictCommand: CommandModule = {
       if (seen.has(t.scenario.name)) continue;
       seen.add(t.scenario.name);
       const p = predictScenario(profile, t.scenario, a.reps, a.seed);
-      process.stdout.write(formatPrediction(p, publishedChanges(targets, t.scenario.name), profile.mergeTable.source) + '\n');
+      process.stdout.write(formatPrediction(p, publishedChanges(targets, t.scenario.name), profile.mergeTable.source, profile.noise.runSigma) + '\n');
     }
   },
 };

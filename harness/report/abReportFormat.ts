@@ -98,7 +98,9 @@ export function oneRepNote(c: Comparison): string {
 /** All notes to print, without duplicates: the caller's, the comparison's, and the one-repetition
  *  caveat when run-to-run variance is not covered and no note says so already. */
 export function allNotes(d: AbReportData): string[] {
-  const notes = [...new Set([...d.notes, ...d.comparison.notes])];
+  // The accuracy verdict leads: it is the other half of the result, and sits low in the report.
+  const acc = d.accuracy ? [`accuracy: ${d.accuracy.verdict}`] : [];
+  const notes = [...new Set([...acc, ...d.notes, ...d.comparison.notes])];
   if (!d.comparison.runToRunCovered && !notes.some((n) => /run-to-run/i.test(n))) notes.push(oneRepNote(d.comparison));
   return notes;
 }

@@ -75,7 +75,9 @@ describe('renderAbMarkdown', () => {
     const one = syntheticReportData({ reps: 1 });
     one.comparison.notes = ['Single repetition per arm: run-to-run variance is not covered.'];
     const notes = section(renderAbMarkdown(one), '## Notes').split('\n').filter((l) => l.startsWith('- '));
-    expect(notes).toHaveLength(1);
+    // The accuracy verdict leads the notes; then the one run-to-run note, once.
+    expect(notes[0]).toMatch(/^- accuracy: /);
+    expect(notes.slice(1)).toHaveLength(1);
   });
 
   it('never lets outside strings become markup or break a table', () => {

@@ -112,6 +112,9 @@ function failuresSection(d: AbReportData): string[] {
   return ['## Failures', '', ...table(['failure kind', ...arms.map(mdText)], rows, ['l', ...arms.map((): 'r' => 'r')]), ''];
 }
 
+/** Flipped questions listed in a report; the full list is in accuracy-comparison.json. */
+const MAX_FLIPS = 50;
+
 function accuracySection(d: AbReportData): string[] {
   const acc = d.accuracy;
   if (!acc) return [];
@@ -120,8 +123,13 @@ function accuracySection(d: AbReportData): string[] {
     '',
     ...table(acc.headers.map(mdText), acc.rows.map((r) => r.map(mdText))),
     '',
-    mdText(acc.verdict),
+    `**${mdText(acc.verdict)}**`,
     '',
+    ...(acc.notes ?? []).map((n) => `- ${mdText(n)}`),
+    ...(acc.notes?.length ? [''] : []),
+    ...(acc.flipped?.length
+      ? [`Flipped questions (${acc.flipped.length}${acc.flipped.length > MAX_FLIPS ? `, first ${MAX_FLIPS}` : ''}):`, '', ...acc.flipped.slice(0, MAX_FLIPS).map((f) => `- ${mdText(f)}`), '']
+      : []),
   ];
 }
 

@@ -53,6 +53,8 @@ export interface AbReportData {
   manifest: Record<string, unknown>;
   /** Caveats to print, beside the comparison's own notes. */
   notes: string[];
-  /** The accuracy comparison as a ready table, when the scenario ran one. */
-  accuracy?: { headers: string[]; rows: string[][]; verdict: string };
+  /** The accuracy comparison as a ready table, when the scenario ran one: the rows, the verdict,
+   *  its notes (e.g. interval and McNemar disagreeing) and the flipped questions, one line each
+   *  (`key: gold C, A C (correct), B D (wrong)`; absent in reports written before they existed). */
+  accuracy?: { headers: string[]; rows: string[][]; verdict: string; notes?: string[]; flipped?: string[] };
 }

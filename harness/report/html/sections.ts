@@ -105,7 +105,13 @@ export function accuracyHtml(d: AbReportData): string {
   if (!acc) return '';
   return `<h2>Accuracy</h2><table class="data" id="accuracy"><thead><tr>${acc.headers.map((x) => `<th class="l">${h(x)}</th>`).join('')}</tr></thead>
 <tbody>${acc.rows.map((r) => `<tr>${r.map((x) => `<td class="l">${h(x)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
-<p>${h(acc.verdict)}</p>`;
+<p id="accuracy-verdict"><strong>${h(acc.verdict)}</strong></p>${
+    acc.notes?.length ? `<ul id="accuracy-notes">${acc.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>` : ''
+  }${
+    acc.flipped?.length
+      ? `<details id="accuracy-flipped"><summary>Flipped questions (${acc.flipped.length}${acc.flipped.length > 50 ? ', first 50' : ''})</summary><ul>${acc.flipped.slice(0, 50).map((f) => `<li>${h(f)}</li>`).join('')}</ul></details>`
+      : ''
+  }`;
 }
 
 /** Flatten a JSON-ish object into [dotted path, value text] pairs, `depth` levels deep; deeper
