@@ -1,6 +1,7 @@
 // `abserve bench` as a user runs it: a child process against the embedded engine on loopback.
 import { execa } from 'execa';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,6 +88,12 @@ describe('abserve bench against the embedded engine', () => {
       expect(saved.abserve.partial).toBe(true);
       expect(saved.completed).toBeGreaterThan(0);
       expect(saved.completed).toBeLessThan(40);
+      // The printed totals are flagged before vLLM's block's first line, and the JSON at its top.
+      const lines = r.stdout.split('\n');
+      const start = lines.indexOf('============ Serving Benchmark Result ============');
+      expect(lines[start - 1]).toMatch(/^WARNING: partial run \(run timeout \(1500 ms\) reached; \d+ of 40 requests completed.*\): only completed requests are counted$/);
+      expect(saved.partial).toBe(true);
+      expect(saved.partial_reason).toMatch(/^run timeout \(1500 ms\) reached; \d+ of 40 requests completed/);
     } finally {
       await slow.close();
     }
@@ -110,5 +117,95 @@ describe('abserve bench against the embedded engine', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--random-range-ratio must be in \[0, 1\): got 1.5/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+/** A pass-through proxy in front of the engine that keeps every request's path, headers and body. */
+async function recordingProxy(target: string) {
+  const seen: { url: string; headers: IncomingHttpHeaders; body: Record<string, unknown> | undefined }[] = [];
+  const server = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    seen.push({ url: req.url!, headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : undefined });
+    const up = await fetch(target + req.url, { method: req.method, headers: { 'content-type': 'application/json' }, body: raw || undefined });
+    res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/json' });
+    for await (const c of up.body!) res.write(c);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { url, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe("vLLM's bench serve flags reach the server", () => {
+  it('--served-model-name, --request-id-prefix and sampling flags are in every request; --model is saved', async () => {
+    const proxy = await recordingProxy(engine.url);
+    const served = ((await (await fetch(`${engine.url}/v1/models`)).json()) as { data: { id: string }[] }).data[0]!.id;
+    try {
+      const out = path.join(dir, 'vllm-flags');
+      const r = await abserve([
+        'bench', '--base-url', proxy.url, '--backend', 'vllm', '--model', 'org/tiny-model', '--served-model-name', served,
+        '--request-id-prefix', 'trial7-', '--temperature', '0.5', '--top-p', '0.9', '--top-k', '20', '--min-p', '0.05',
+        '--logprobs', '1', '--num-prompts', '3', '--random-input-len', '8', '--random-output-len', '4', '--ignore-eos',
+        '--disable-tqdm', '--trust-remote-code', '--tokenizer-mode', 'auto', '--save-result', '--save-detailed', '--result-dir', out,
+      ]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stderr).toContain('abserve: --trust-remote-code has no effect');
+      const sent = proxy.seen.filter((x) => x.url === '/v1/completions');
+      expect(sent.length).toBeGreaterThanOrEqual(3);
+      for (const x of sent) {
+        expect(x.body).toMatchObject({ model: served, temperature: 0.5, top_p: 0.9, top_k: 20, min_p: 0.05, logprobs: 1 });
+        expect(x.headers['x-request-id']).toMatch(/^trial7-(warmup-)?\d+$/);
+      }
+      expect(sent.map((x) => x.headers['x-request-id'])).toEqual(expect.arrayContaining(['trial7-0', 'trial7-1', 'trial7-2']));
+      const files = await readdir(out);
+      const json = files.find((f) => f.endsWith('.json'))!;
+      expect(json).toMatch(/^vllm-infqps-tiny-model-\d{8}-\d{6}\.json$/);
+      const saved = JSON.parse(await readFile(path.join(out, json), 'utf8'));
+      expect([saved.backend, saved.endpoint_type, saved.model_id]).toEqual(['vllm', 'vllm', 'org/tiny-model']);
+      // --save-detailed: vLLM's per-request lists.
+      for (const k of ['input_lens', 'output_lens', 'ttfts', 'itls', 'generated_texts', 'errors']) expect(saved[k]).toHaveLength(3);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('--backend openai-chat sends chat requests and saves as openai-chat, file name included', async () => {
+    const proxy = await recordingProxy(engine.url);
+    try {
+      const out = path.join(dir, 'chat-backend');
+      const r = await abserve([
+        'bench', '--base-url', proxy.url, '--backend', 'openai-chat', '--num-prompts', '2', '--random-input-len', '8',
+        '--random-output-len', '4', '--disable-progress', '--save-result', '--result-dir', out,
+      ]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(proxy.seen.filter((x) => x.url === '/v1/chat/completions').length).toBeGreaterThanOrEqual(2);
+      expect(proxy.seen.filter((x) => x.url === '/v1/completions')).toEqual([]);
+      const json = (await readdir(out)).find((f) => f.endsWith('.json'))!;
+      expect(json).toMatch(/^openai-chat-infqps-/);
+      const saved = JSON.parse(await readFile(path.join(out, json), 'utf8'));
+      expect([saved.backend, saved.endpoint_type]).toEqual(['openai-chat', 'openai-chat']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('--endpoint /v1/chat/completions alone saves as openai-chat too; a contradicting --backend is one line', async () => {
+    const out = path.join(dir, 'chat-endpoint');
+    const r = await abserve([
+      'bench', '--base-url', engine.url, '--endpoint', '/v1/chat/completions', '--num-prompts', '2', '--random-input-len', '8',
+      '--random-output-len', '4', '--disable-progress', '--save-result', '--result-dir', out, '--metric-percentiles', '50,100',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^P100 TTFT \(ms\): +\d+\.\d\d +$/m);
+    const json = (await readdir(out)).find((f) => f.endsWith('.json'))!;
+    expect(json).toMatch(/^openai-chat-infqps-/);
+    const saved = JSON.parse(await readFile(path.join(out, json), 'utf8'));
+    expect([saved.backend, saved.endpoint_type]).toEqual(['openai-chat', 'openai-chat']);
+    expect(typeof saved.p100_ttft_ms).toBe('number');
+    const bad = await abserve(['bench', '--base-url', engine.url, '--backend', 'openai', '--endpoint', '/v1/chat/completions']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^(abserve: )?--backend openai sends \/v1\/completions requests but --endpoint is \/v1\/chat\/completions; give one or make them agree$/);
   });
 });

@@ -25,7 +25,12 @@ import {
   parseMetricPercentiles,
   parsePercentileMetrics,
   parseRate,
+  checkTokenizerMode,
+  parseBackend,
+  parseJsonObject,
+  parseRequestIdPrefix,
   requestExtraBody,
+  samplingBody,
 } from './parseFlags.js';
 import { withInterrupt } from './interrupt.js';
 import { requestBody as scenarioRequestBody, ScenarioError, scenarioFromBench, toWorkloadOptions } from '../scenario/index.js';
@@ -36,10 +41,14 @@ export function benchFlags(y: Argv) {
     .option('base-url', { type: 'string', describe: 'server root, e.g. http://127.0.0.1:8000' })
     .option('host', { type: 'string', default: '127.0.0.1' })
     .option('port', { type: 'number', default: 8000 })
-    .option('endpoint', { type: 'string', default: '/v1/completions', describe: '/v1/completions or /v1/chat/completions' })
+    .option('backend', { type: 'string', describe: "vLLM's request format: vllm or openai (completions), openai-chat (chat); saved as the result's backend" })
+    .option('endpoint', { type: 'string', describe: '/v1/completions or /v1/chat/completions (default: the --backend one, else /v1/completions)' })
     .option('model', { type: 'string', describe: 'model name (default: the first one /v1/models lists)' })
+    .option('served-model-name', { type: 'string', describe: 'model name sent in requests, when it differs from --model (saved as model_id)' })
     .option('api-key', { type: 'string', describe: 'bearer token (default: $OPENAI_API_KEY)' })
     .option('tokenizer', { type: 'string', describe: 'path to a HuggingFace tokenizer.json or its folder (default: built-in)' })
+    .option('tokenizer-mode', { type: 'string', describe: 'auto (or hf): abserve reads tokenizer.json; other vLLM modes are refused' })
+    .option('trust-remote-code', { type: 'boolean', describe: 'accepted for vLLM command lines; no effect (abserve never runs model code)' })
     .option('dataset-name', { type: 'string', default: 'random', describe: 'random, jsonl or sharegpt' })
     .option('dataset-path', { type: 'string' })
     .option('num-prompts', { type: 'number', default: 1000 })
@@ -60,6 +69,11 @@ export function benchFlags(y: Argv) {
     .option('ignore-eos', { type: 'boolean', default: false })
     .option('min-tokens', { type: 'number' })
     .option('temperature', { type: 'number', describe: 'sampling temperature (default 0, greedy, as vLLM)' })
+    .option('top-p', { type: 'number', describe: 'top_p sent in every request' })
+    .option('top-k', { type: 'number', describe: 'top_k sent in every request' })
+    .option('min-p', { type: 'number', describe: 'min_p sent in every request' })
+    .option('logprobs', { type: 'number', describe: 'logprobs per token asked of the server (/v1/completions only)' })
+    .option('request-id-prefix', { type: 'string', describe: "prefix of every request's x-request-id (default abserve-)" })
     .option('extra-body', { type: 'string', describe: 'JSON object merged into every request body' })
     .option('percentile-metrics', { type: 'string', default: 'ttft,tpot,itl' })
     .option('metric-percentiles', { type: 'string', default: '99' })
@@ -75,11 +89,13 @@ export function benchFlags(y: Argv) {
     })
     .option('sse-max-mib', { type: 'number', default: 16, describe: 'largest SSE line or event (MiB); a bigger one fails its request as oversized' })
     .option('save-result', { type: 'boolean', default: false })
+    .option('save-detailed', { type: 'boolean', describe: 'accepted for vLLM command lines: the saved JSON always has the per-request lists' })
+    .option('append-result', { type: 'boolean', describe: 'not supported: abserve writes one result per file' })
     .option('result-dir', { type: 'string', describe: 'default: results/<run name>' })
     .option('result-filename', { type: 'string' })
     .option('label', { type: 'string' })
     .option('metadata', { type: 'string', array: true, describe: 'KEY=VALUE pairs saved with the result' })
-    .option('disable-progress', { type: 'boolean', default: false });
+    .option('disable-progress', { type: 'boolean', default: false, alias: 'disable-tqdm', describe: 'no progress bar (vLLM: --disable-tqdm)' });
 }
 
 export type BenchArgs = Awaited<ReturnType<ReturnType<typeof benchFlags>['parseAsync']>>;
@@ -112,6 +128,12 @@ function oneLine<T>(build: () => T): T {
 export function benchPlan(a: BenchArgs) {
   // Every flag is checked before the server is contacted: a typo fails fast and says which flag.
   rejectRepeatedFlags(a as Record<string, unknown>, LIST_FLAGS);
+  const notes: string[] = [];
+  if (a['append-result']) throw new UserError('--append-result: not supported (abserve writes one result per file; give each run its own --result-filename)');
+  if (a['trust-remote-code']) notes.push("abserve: --trust-remote-code has no effect: abserve's tokenizer reads tokenizer.json and never runs model code");
+  checkTokenizerMode(a['tokenizer-mode']);
+  const { backend, endpoint } = parseBackend(a.backend, a.endpoint);
+  const requestIdPrefix = parseRequestIdPrefix(a['request-id-prefix']);
   inRange('--port', a.port, 1, 65535, true);
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
@@ -125,13 +147,16 @@ export function benchPlan(a: BenchArgs) {
   // (k6's shortcut idea): workload and request body come from the one scenario vocabulary that
   // `abserve ab` uses, so a bench run and an A/B arm with the same settings send the same bytes.
   requestExtraBody({ extraBody: a['extra-body'], ignoreEos: a['ignore-eos'], minTokens: a['min-tokens'], temperature: a.temperature });
+  // vLLM's sampling flags, then --extra-body over them (vLLM: {**sampling_params, **extra_body}).
+  const sampling = samplingBody({ topP: a['top-p'], topK: a['top-k'], minP: a['min-p'], logprobs: a.logprobs, endpoint });
+  const extraBodyFlag = Object.keys(sampling).length > 0 ? { ...sampling, ...parseJsonObject('--extra-body', a['extra-body']) } : a['extra-body'];
   const rampStrategy = a['ramp-up-strategy'] as 'linear' | 'exponential' | undefined;
   const burstiness = parseBurstiness(a.burstiness);
   // The workload checked in the flags' words (workload/ validates its own options)...
   resolveWorkloadOptions({
     dataset: a['dataset-name'] as DatasetName,
     path: a['dataset-path'],
-    endpoint: a.endpoint as Endpoint,
+    endpoint: endpoint as Endpoint,
     numPrompts: a['num-prompts'],
     inputLen: a['random-input-len'],
     outputLen: a['random-output-len'],
@@ -150,7 +175,7 @@ export function benchPlan(a: BenchArgs) {
   const scenario = oneLine(() => scenarioFromBench({
     baseUrl,
     model: a.model,
-    endpoint: a.endpoint,
+    endpoint,
     datasetName: a['dataset-name'],
     datasetPath: a['dataset-path'],
     numPrompts: a['num-prompts'],
@@ -171,7 +196,7 @@ export function benchPlan(a: BenchArgs) {
     ignoreEos: a['ignore-eos'],
     minTokens: a['min-tokens'],
     temperature: a.temperature,
-    extraBody: a['extra-body'],
+    extraBody: extraBodyFlag,
     seed: a.seed,
   }));
   const arm = scenario.arms[0]!.name;
@@ -191,21 +216,30 @@ export function benchPlan(a: BenchArgs) {
   // Where results go is checked now, not after a long run (an interrupted run saves too).
   checkResultDir(a['result-dir'] !== undefined ? '--result-dir' : 'results/', a['result-dir'] ?? 'results');
   const tokenizer = loadTokenizer(a.tokenizer);
-  resolveTarget(baseUrl, a.endpoint);
-  return { baseUrl, apiKey, maxConcurrency, sseMax, extraBody, workload, aggregate, metadata, requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer };
-
+  resolveTarget(baseUrl, endpoint);
+  return {
+    baseUrl, apiKey, backend, endpoint: endpoint as Endpoint, requestIdPrefix, maxConcurrency, sseMax, extraBody, workload, aggregate,
+    metadata, requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer, notes,
+  };
 }
 
 async function handler(a: BenchArgs): Promise<void> {
-  const { baseUrl, apiKey, maxConcurrency, sseMax, extraBody, workload, aggregate, metadata, requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer } = benchPlan(a);
+  const {
+    baseUrl, apiKey, backend, endpoint, requestIdPrefix, maxConcurrency, sseMax, extraBody, workload, aggregate, metadata,
+    requestTimeoutMs, stallTimeoutMs, runTimeoutMs, readyCheckTimeoutMs, tokenizer, notes,
+  } = benchPlan(a);
+  for (const n of notes) console.error(n);
 
   // The key never reaches the terminal, even when the server echoes it in an error.
   const models = await listModels(baseUrl, apiKey).catch((e: unknown) => {
     if (apiKey && apiKey.length >= 4 && e instanceof Error) e.message = e.message.split(apiKey).join('***');
     throw e;
   });
-  const model = a.model ?? models[0];
+  // vLLM: --served-model-name is the name sent in requests, --model the model id saved (and the
+  // tokenizer's name there); either stands for the other when only one is given.
+  const model = a['served-model-name'] ?? a.model ?? models[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
+  const modelId = a.model ?? model;
 
   if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
   const view = a['disable-progress'] ? undefined : progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
@@ -216,7 +250,7 @@ async function handler(a: BenchArgs): Promise<void> {
   const run = await withInterrupt((signal) =>
     runBenchmark({
       client: {
-        baseUrl, endpoint: a.endpoint as Endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs,
+        baseUrl, endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs, requestIdPrefix,
         sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
       },
       readyCheckTimeoutMs,
@@ -240,6 +274,9 @@ async function handler(a: BenchArgs): Promise<void> {
     throw e;
   });
 
+  // What vLLM saves as backend / endpoint_type and model_id (the run itself only knows the request's model).
+  run.result.info.backend = backend;
+  run.result.info.model = modelId;
   console.log(formatResultBlock(run.result));
   // An interrupted run is always saved: completed requests are never thrown away.
   if (a['save-result'] || run.result.info.partial) {

@@ -39,4 +39,23 @@ seed: 7
       /^--ramp-up-strategy: required when any ramp_up_\* field is set; --ramp-up-start-rps: required/,
     );
   });
+
+  it("accepts vLLM's flags with their vLLM effect, or refuses them in one line", async () => {
+    const chat = benchPlan(await parse(['--backend', 'openai-chat']));
+    expect([chat.backend, chat.endpoint]).toEqual(['openai-chat', '/v1/chat/completions']);
+    const vllm = benchPlan(await parse(['--backend', 'vllm']));
+    expect([vllm.backend, vllm.endpoint]).toEqual(['vllm', '/v1/completions']);
+    await expect(parse(['--backend', 'openai-chat', '--endpoint', '/v1/completions']).then(benchPlan)).rejects.toThrow(/^--backend openai-chat sends/);
+    // Sampling flags first, --extra-body over them (vLLM: {**sampling_params, **extra_body}).
+    const s = benchPlan(await parse(['--top-p', '0.9', '--top-k', '20', '--min-p', '0.1', '--temperature', '0.7', '--logprobs', '2', '--extra-body', '{"top_k": 5}']));
+    expect(s.extraBody).toEqual({ temperature: 0.7, top_p: 0.9, top_k: 5, min_p: 0.1, logprobs: 2 });
+    expect(benchPlan(await parse(['--request-id-prefix', 'trial-'])).requestIdPrefix).toBe('trial-');
+    expect((await parse(['--disable-tqdm']))['disable-progress']).toBe(true);
+    expect(benchPlan(await parse(['--trust-remote-code', '--tokenizer-mode', 'auto', '--save-detailed'])).notes).toEqual([
+      "abserve: --trust-remote-code has no effect: abserve's tokenizer reads tokenizer.json and never runs model code",
+    ]);
+    await expect(parse(['--append-result']).then(benchPlan)).rejects.toThrow(/^--append-result: not supported/);
+    await expect(parse(['--tokenizer-mode', 'mistral']).then(benchPlan)).rejects.toThrow(/^--tokenizer-mode: /);
+    await expect(parse(['--logprobs', '1', '--backend', 'openai-chat']).then(benchPlan)).rejects.toThrow(/^--logprobs: not supported/);
+  });
 });

@@ -3,7 +3,12 @@ import { UserError } from '../common/errors.js';
 import {
   describeUnknownArguments,
   inRange,
+  checkTokenizerMode,
+  parseBackend,
   parseBurstiness,
+  parseRequestIdPrefix,
+  RESERVED_METADATA_KEYS,
+  samplingBody,
   parseGoodput,
   parseIdRange,
   parseMetadata,
@@ -32,7 +37,11 @@ describe('flag parsers', () => {
     expect(parsePercentileMetrics('ttft,e2el')).toEqual(['ttft', 'e2el']);
     expect(() => parsePercentileMetrics('ttft,foo')).toThrow(/foo/);
     expect(parseMetricPercentiles('50,99.9')).toEqual([50, 99.9]);
-    expect(() => parseMetricPercentiles('100')).toThrow(/--metric-percentiles/);
+    // numpy's percentile (vLLM) takes 100: the maximum.
+    expect(parseMetricPercentiles('50,100')).toEqual([50, 100]);
+    expect(() => parseMetricPercentiles('100.5')).toThrow(/^--metric-percentiles: expected numbers in \(0, 100\], got 100.5$/);
+    expect(() => parseMetricPercentiles('0')).toThrow(/--metric-percentiles/);
+    expect(() => parseMetricPercentiles('50,')).toThrow(/--metric-percentiles/);
     expect(parseMetadata(['gpu=H100', 'note=a=b'])).toEqual({ gpu: 'H100', note: 'a=b' });
     expect(() => parseMetadata(['novalue'])).toThrow(/novalue/);
   });
@@ -58,7 +67,7 @@ describe('one form for bad values: --flag: expected ..., got VALUE', () => {
     expect(() => parseRate('--request-rate', 'fast')).toThrow(/^--request-rate: expected "inf" or a number > 0, got fast$/);
     expect(() => parseBurstiness('0')).toThrow(/^--burstiness: expected "inf" or a number in \(0, 1000000\], got 0$/);
     expect(() => parseIdRange('5')).toThrow(/^--random-id-range: expected LO,HI \(integers\), got 5$/);
-    expect(() => parseMetricPercentiles('50,x')).toThrow(/^--metric-percentiles: expected numbers in \(0, 100\), got x$/);
+    expect(() => parseMetricPercentiles('50,x')).toThrow(/^--metric-percentiles: expected numbers in \(0, 100\], got x$/);
     expect(() => requestExtraBody({ minTokens: -1 })).toThrow(/^--min-tokens: expected an integer >= 0, got -1$/);
     expect(() => requestExtraBody({ temperature: -1 })).toThrow(/^--temperature: expected a number >= 0, got -1$/);
   });
@@ -111,5 +120,45 @@ describe('rejectNonNumbers', () => {
   it('lets numbers, defaults and absent flags through', () => {
     expect(() => rejectNonNumbers({ repetitions: 3, resamples: 2000, x: undefined }, ['repetitions', 'resamples', 'x'], ['--repetitions', '3'])).not.toThrow();
     expect(() => rejectNonNumbers({ repetitions: -1 }, ['repetitions'], ['--repetitions', '-1'])).not.toThrow();
+  });
+});
+
+describe("vLLM's bench serve flags", () => {
+  it('--backend picks the endpoint as vLLM does, and a contradiction is one line', () => {
+    expect(parseBackend(undefined, undefined)).toEqual({ backend: 'openai', endpoint: '/v1/completions' });
+    expect(parseBackend(undefined, '/v1/chat/completions')).toEqual({ backend: 'openai-chat', endpoint: '/v1/chat/completions' });
+    expect(parseBackend('openai-chat', undefined)).toEqual({ backend: 'openai-chat', endpoint: '/v1/chat/completions' });
+    expect(parseBackend('vllm', undefined)).toEqual({ backend: 'vllm', endpoint: '/v1/completions' });
+    expect(parseBackend('openai', '/v1/completions')).toEqual({ backend: 'openai', endpoint: '/v1/completions' });
+    expect(() => parseBackend('openai-chat', '/v1/completions')).toThrow(
+      /^--backend openai-chat sends \/v1\/chat\/completions requests but --endpoint is \/v1\/completions; give one or make them agree$/,
+    );
+    expect(() => parseBackend('vllm', '/v1/chat/completions')).toThrow(/^--backend vllm sends \/v1\/completions/);
+    expect(() => parseBackend('openai-audio', undefined)).toThrow(/^--backend: expected one of vllm, openai, openai-chat .*got openai-audio$/);
+    expect(() => parseBackend('constructor', undefined)).toThrow(/^--backend: .*got constructor$/);
+  });
+
+  it('sampling flags become body fields; --logprobs only for completions', () => {
+    expect(samplingBody({ endpoint: '/v1/completions' })).toEqual({});
+    expect(samplingBody({ topP: 0.9, topK: 20, minP: 0.05, logprobs: 5, endpoint: '/v1/completions' }))
+      .toEqual({ top_p: 0.9, top_k: 20, min_p: 0.05, logprobs: 5 });
+    expect(samplingBody({ topK: -1, endpoint: '/v1/chat/completions' })).toEqual({ top_k: -1 });
+    expect(() => samplingBody({ topP: 0, endpoint: '/v1/completions' })).toThrow(/^--top-p: expected a number in \(0, 1\], got 0$/);
+    expect(() => samplingBody({ topK: 1.5, endpoint: '/v1/completions' })).toThrow(/^--top-k: expected an integer/);
+    expect(() => samplingBody({ minP: 2, endpoint: '/v1/completions' })).toThrow(/^--min-p: .*got 2$/);
+    expect(() => samplingBody({ logprobs: 1, endpoint: '/v1/chat/completions' })).toThrow(/^--logprobs: not supported with \/v1\/chat\/completions/);
+  });
+
+  it('--tokenizer-mode: auto and hf only; --request-id-prefix: a header-safe string', () => {
+    expect(() => checkTokenizerMode('auto')).not.toThrow();
+    expect(() => checkTokenizerMode(undefined)).not.toThrow();
+    expect(() => checkTokenizerMode('mistral')).toThrow(/^--tokenizer-mode: only auto \(or hf\) is supported.*got mistral$/);
+    expect(parseRequestIdPrefix('run7-')).toBe('run7-');
+    expect(() => parseRequestIdPrefix('a\r\nx: y')).toThrow(/^--request-id-prefix: /);
+  });
+
+  it('--metadata cannot overwrite the top-level partial flag of a cut-short run', () => {
+    expect(RESERVED_METADATA_KEYS.has('partial')).toBe(true);
+    expect(() => parseMetadata(['partial_reason=x'])).toThrow(/reserved/);
   });
 });

@@ -28,10 +28,11 @@ export function parsePercentileMetrics(v: string): PercentileMetric[] {
   return names as PercentileMetric[];
 }
 
+/** `--metric-percentiles 50,99,100`: numbers in (0, 100] (numpy's percentile takes 100, the max). */
 export function parseMetricPercentiles(v: string): number[] {
   return v.split(',').map((s) => {
-    const p = Number(s.trim());
-    if (!(p > 0 && p < 100)) throw new UserError(`--metric-percentiles: expected numbers in (0, 100), got ${s}`);
+    const p = s.trim() === '' ? NaN : Number(s.trim());
+    if (!(p > 0 && p <= 100)) throw new UserError(`--metric-percentiles: expected numbers in (0, 100], got ${s}`);
     return p;
   });
 }
@@ -62,7 +63,7 @@ export const RESERVED_METADATA_KEYS: ReadonlySet<string> = new Set([
   'duration', 'completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'request_throughput',
   'request_goodput', 'output_throughput', 'total_token_throughput', 'input_lens', 'output_lens', 'ttfts',
   'itls', 'latencies', 'start_times', 'queue_times', 'generated_texts', 'errors', 'max_output_tokens_per_s',
-  'max_concurrent_requests', 'rps_change_events',
+  'max_concurrent_requests', 'rps_change_events', 'partial', 'partial_reason',
 ]);
 
 /** `--metadata k=v k2=v2` (vLLM strips both sides). Throws UserError for a missing `=`, an empty,
@@ -291,4 +292,71 @@ export function requestExtraBody(o: {
   if (o.ignoreEos) body.ignore_eos = true;
   if (o.minTokens !== undefined) body.min_tokens = o.minTokens;
   return { ...body, ...extra };
+}
+
+/** vLLM's `--backend` values abserve speaks, and the endpoint each one sends its requests to. */
+export const BACKEND_ENDPOINTS: Readonly<Record<string, '/v1/completions' | '/v1/chat/completions'>> = {
+  vllm: '/v1/completions',
+  openai: '/v1/completions',
+  'openai-chat': '/v1/chat/completions',
+};
+
+/**
+ * `--backend` and `--endpoint` together, as `vllm bench serve` reads them: the backend picks the
+ * request format (vllm and openai: /v1/completions, openai-chat: /v1/chat/completions). Without
+ * --endpoint the backend's endpoint is used; without --backend the endpoint's (openai or
+ * openai-chat). The backend is what the saved JSON's `backend` / `endpoint_type` and the default
+ * file name carry. Throws UserError for another backend or a backend that contradicts --endpoint.
+ */
+export function parseBackend(backend: string | undefined, endpoint: string | undefined): { backend: string; endpoint: string } {
+  if (backend === undefined) {
+    const ep = endpoint ?? '/v1/completions';
+    return { backend: ep === '/v1/chat/completions' ? 'openai-chat' : 'openai', endpoint: ep };
+  }
+  const want = Object.hasOwn(BACKEND_ENDPOINTS, backend) ? BACKEND_ENDPOINTS[backend] : undefined;
+  if (want === undefined) {
+    throw new UserError(`--backend: expected one of ${Object.keys(BACKEND_ENDPOINTS).join(', ')} (abserve sends completions and chat requests), got ${backend}`);
+  }
+  if (endpoint !== undefined && endpoint !== want) {
+    throw new UserError(`--backend ${backend} sends ${want} requests but --endpoint is ${endpoint}; give one or make them agree`);
+  }
+  return { backend, endpoint: want };
+}
+
+/**
+ * vLLM's sampling flags (--top-p, --top-k, --min-p) and --logprobs as request-body fields, only
+ * those given; `--extra-body` is merged over them later, as vLLM does. --logprobs is a
+ * /v1/completions field (vLLM's chat client never sends it): refused with the chat endpoint.
+ */
+export function samplingBody(o: { topP?: number; topK?: number; minP?: number; logprobs?: number; endpoint: string }): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (o.topP !== undefined) {
+    if (!(o.topP > 0 && o.topP <= 1)) throw new UserError(`--top-p: expected a number in (0, 1], got ${o.topP}`);
+    body.top_p = o.topP;
+  }
+  if (o.topK !== undefined) body.top_k = inRange('--top-k', o.topK, -1, 1_000_000, true);
+  if (o.minP !== undefined) body.min_p = inRange('--min-p', o.minP, 0, 1);
+  if (o.logprobs !== undefined) {
+    if (o.endpoint === '/v1/chat/completions') {
+      throw new UserError(`--logprobs: not supported with /v1/chat/completions (vLLM sends it only with completions requests), got ${o.logprobs}`);
+    }
+    body.logprobs = inRange('--logprobs', o.logprobs, 0, 1_000_000, true);
+  }
+  return body;
+}
+
+/** `--tokenizer-mode`: abserve reads tokenizer.json (HF's fast tokenizer), which is vLLM's `auto`
+ *  (and `hf`); other modes tokenize differently and would change the measured token counts. */
+export function checkTokenizerMode(v: string | undefined): void {
+  if (v === undefined || v === 'auto' || v === 'hf') return;
+  throw new UserError(`--tokenizer-mode: only auto (or hf) is supported (abserve reads tokenizer.json, the fast tokenizer), got ${v}`);
+}
+
+/** `--request-id-prefix`: sent in every `x-request-id` header, so printable ASCII, at most 200 characters. */
+export function parseRequestIdPrefix(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!/^[\x20-\x7e]{0,200}$/.test(v)) {
+    throw new UserError(`--request-id-prefix: expected at most 200 printable ASCII characters (it is sent as a header), got ${JSON.stringify(v)}`);
+  }
+  return v;
 }

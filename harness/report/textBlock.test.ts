@@ -154,8 +154,11 @@ describe('formatResultBlock, vLLM layout', () => {
     const r = { ...modern(), info: { ...modern().info, partial: true, partialReason: 'SIGINT' } };
     r.failures = [{ index: 7, kind: 'http_5xx', error: 'HTTP 500: engine dead', httpStatus: 500 }];
     const full = formatResultBlock(r);
-    expect(full.startsWith(MODERN)).toBe(true);
-    const extra = full.slice(MODERN.length);
+    // A partial run is flagged before vLLM's block, whose lines stay vLLM's.
+    const warning = 'WARNING: partial run (SIGINT): only completed requests are counted\n';
+    expect(full.startsWith(warning + MODERN)).toBe(true);
+    expect(formatResultBlock(modern()).startsWith(MODERN)).toBe(true);
+    const extra = full.slice(warning.length + MODERN.length);
     expect(extra).toContain('abserve additions');
     expect(extra).toContain('WARNING: partial run (SIGINT)');
     expect(extra).toContain('  request 7: HTTP 500: engine dead\n');
@@ -164,5 +167,13 @@ describe('formatResultBlock, vLLM layout', () => {
     expect(formatResultBlock(r)).toContain('\n  by kind: http_500 x33, http_429 x33 (Retry-After 2s)\n');
     expect(extra).toContain('ITL per token');
     expect(extra).toContain('Median queue time (ms):');
+  });
+
+  it("explains vLLM's bucketed peak next to the exact one, outside vLLM's block", () => {
+    const r = { ...modern(), maxConcurrentRequests: 13, peakConcurrencyExact: 4 };
+    const full = formatResultBlock(r);
+    expect(full).toContain('Peak concurrent requests:                13.00     \n'); // vLLM's line unchanged
+    const extra = full.slice(full.indexOf('abserve additions'));
+    expect(extra).toContain("\nPeak concurrent requests (exact):        4  (vLLM's figure above counts requests touching each 1 s bucket)\n");
   });
 });

@@ -73,14 +73,16 @@ const MAX_LISTED = 10;
 export function formatAdditionsBlock(r: BenchResult): string[] {
   const lines: string[] = [centre(' abserve additions ', 50, '-')];
   if (r.info.partial) {
-    lines.push(`WARNING: partial run (${r.info.partialReason ?? 'interrupted'}): only completed requests are counted`);
+    lines.push(partialWarning(r));
   }
   lines.push(...metricLines('ITL per token', 'Inter-token Latency per token', r.itlPerToken));
   lines.push(...metricLines('queue time', 'Queue time (sent - scheduled)', r.queue));
   lines.push(...metricLines('TTFT from schedule', 'TTFT from scheduled send time', r.ttftFromSchedule));
   lines.push(...metricLines('E2EL from schedule', 'E2EL from scheduled send time', r.e2elFromSchedule));
   lines.push(centre('Counts', 50, '-'));
-  lines.push(lineInt('Peak concurrent requests (exact):', r.peakConcurrencyExact));
+  // vLLM's "Peak concurrent requests" counts every request touching a 1 s bucket, so it can pass
+  // --max-concurrency; the exact figure is the most requests in flight at one instant.
+  lines.push(`${lineInt('Peak concurrent requests (exact):', r.peakConcurrencyExact).trimEnd()}  (vLLM's figure above counts requests touching each 1 s bucket)`);
   lines.push(lineInt('Output token count mismatches:', r.mismatches.output));
   lines.push(lineInt('Prompt token count mismatches:', r.mismatches.prompt));
   for (const m of r.mismatches.list.slice(0, MAX_LISTED)) {
@@ -102,9 +104,16 @@ export function formatAdditionsBlock(r: BenchResult): string[] {
   return lines;
 }
 
-/** vLLM's block, then ours; newline-terminated. */
+/** The line printed before vLLM's block (and again in ours) when the run was cut short. */
+export function partialWarning(r: BenchResult): string {
+  return `WARNING: partial run (${r.info.partialReason ?? 'interrupted'}): only completed requests are counted`;
+}
+
+/** vLLM's block, then ours; newline-terminated. A partial run is flagged on the line before
+ *  vLLM's block, so its totals never read as a whole run's. */
 export function formatResultBlock(r: BenchResult, opts: FormatOptions = {}): string {
   let lines = formatVllmBlock(r, opts.layout ?? 'vllm');
+  if (r.info.partial) lines = [partialWarning(r), ...lines];
   if (opts.additions ?? true) lines = [...lines, '', ...formatAdditionsBlock(r)];
   if (opts.trimTrailingSpaces) lines = lines.map((l) => l.trimEnd());
   return lines.join('\n') + '\n';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from '../metrics/aggregate.js';
 import { decodeHistogram } from '../metrics/hdr.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
-import { toVllmJson, vllmDate } from './vllmJson.js';
+import { toVllmJson, vllmBackend, vllmDate } from './vllmJson.js';
 
 describe('toVllmJson', () => {
   const records = [
@@ -65,5 +65,26 @@ describe('toVllmJson', () => {
 describe('vllmDate', () => {
   it('formats %Y%m%d-%H%M%S from the ISO date', () => {
     expect(vllmDate('2025-04-10T07:08:09+02:00')).toBe('20250410-070809');
+  });
+});
+
+describe("vLLM's backend and a partial run's top-level flag", () => {
+  it('writes backend and endpoint_type as vLLM: openai-chat for a chat run, the --backend given otherwise', () => {
+    const chat = toVllmJson(aggregate([], runInfo({ endpoint: '/v1/chat/completions', backend: 'openai' })));
+    expect([chat.backend, chat.endpoint_type]).toEqual(['openai-chat', 'openai-chat']);
+    const v = toVllmJson(aggregate([], runInfo({ backend: 'vllm' })));
+    expect([v.backend, v.endpoint_type]).toEqual(['vllm', 'vllm']);
+    expect(vllmBackend({ endpoint: '/v1/completions' })).toBe('openai');
+    expect(vllmBackend({ endpoint: '/v1/chat/completions' })).toBe('openai-chat');
+  });
+
+  it('marks a partial run at the top level; a complete run keeps exactly vLLM keys', () => {
+    const done = toVllmJson(aggregate([], runInfo({})));
+    expect(done).not.toHaveProperty('partial');
+    expect(done).not.toHaveProperty('partial_reason');
+    const cut = toVllmJson(aggregate([], runInfo({ partial: true, partialReason: 'interrupted; 3 of 10 requests completed' })));
+    expect(cut.partial).toBe(true);
+    expect(cut.partial_reason).toBe('interrupted; 3 of 10 requests completed');
+    expect((cut.abserve as { partial: boolean }).partial).toBe(true);
   });
 });

@@ -25,9 +25,21 @@ function summaryJson(s: Summary): Record<string, number | Record<string, number>
 
 const sec = (ms: number | null): number => (ms === null ? 0 : ms / 1000);
 
+/**
+ * vLLM's `backend` (also written as `endpoint_type`, and the default file name's first word):
+ * the run's backend, else the endpoint's: `openai-chat` for /v1/chat/completions, `openai`
+ * otherwise. A chat run never says `openai` or `vllm` (vLLM's completions backends, which cannot
+ * send chat requests): those become `openai-chat`.
+ */
+export function vllmBackend(info: { backend?: string; endpoint: string }): string {
+  const chat = info.endpoint.includes('chat');
+  if (chat && (info.backend === undefined || info.backend === 'openai' || info.backend === 'vllm')) return 'openai-chat';
+  return info.backend ?? 'openai';
+}
+
 export function toVllmJson(r: BenchResult): Record<string, unknown> {
   const { info, options } = r;
-  const backend = info.backend ?? (info.endpoint.includes('chat') ? 'openai-chat' : 'openai');
+  const backend = vllmBackend(info);
   const out: Record<string, unknown> = {
     date: vllmDate(info.date),
     endpoint_type: backend,
@@ -74,6 +86,12 @@ export function toVllmJson(r: BenchResult): Record<string, unknown> {
     max_concurrent_requests: r.maxConcurrentRequests,
   });
   if (info.rpsChangeEvents !== undefined && info.rpsChangeEvents.length > 0) out.rps_change_events = info.rpsChangeEvents;
+  // A cut-short run says so at the top level too (readers of vLLM's keys ignore unknown ones);
+  // a complete run's keys stay exactly vLLM's.
+  if (info.partial) {
+    out.partial = true;
+    out.partial_reason = info.partialReason ?? 'interrupted';
+  }
   // Only the selected metrics get vLLM's flat keys, as process_one_metric does.
   for (const key of ['ttft', 'tpot', 'itl', 'e2el'] as const) {
     if (!options.percentileMetrics.includes(key)) continue;

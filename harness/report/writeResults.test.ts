@@ -45,6 +45,10 @@ describe('writeRunResults', () => {
     // {label}-{request_rate}qps-concurrency{N}-{model basename}-{date}
     expect(defaultRunName(result)).toBe('arm-a-infqps-concurrency16-DeepSeek-R1-20250410-123456');
     expect(defaultRunName(aggregate([], runInfo({ requestRate: 4 })))).toBe('openai-4.0qps-DeepSeek-R1-20250410-123456');
+    // vLLM's file name starts with --backend: openai-chat for chat (never openai), vllm as given.
+    expect(defaultRunName(aggregate([], runInfo({ requestRate: 4, endpoint: '/v1/chat/completions', backend: 'openai' }))))
+      .toBe('openai-chat-4.0qps-DeepSeek-R1-20250410-123456');
+    expect(defaultRunName(aggregate([], runInfo({ requestRate: 4, backend: 'vllm' })))).toBe('vllm-4.0qps-DeepSeek-R1-20250410-123456');
   });
 });
 

@@ -5,7 +5,7 @@ import type { RequestRecord } from '../records/record.js';
 import { deriveRequest } from '../metrics/perRequest.js';
 import type { BenchResult } from '../metrics/types.js';
 import { atomicWriteFile } from './atomicWrite.js';
-import { toVllmJson, vllmDate } from './vllmJson.js';
+import { toVllmJson, vllmBackend, vllmDate } from './vllmJson.js';
 import { stringifyPyJson } from './pyJson.js';
 
 export interface WriteOptions {
@@ -29,7 +29,7 @@ function pyFloatStr(x: number): string {
 /** vLLM's compute_result_filename, without the extension, made a safe file name (safeFileName). */
 export function defaultRunName(r: BenchResult): string {
   const { info } = r;
-  const label = info.label ?? info.backend ?? (info.endpoint.includes('chat') ? 'openai-chat' : 'openai');
+  const label = info.label ?? vllmBackend(info);
   const conc = info.maxConcurrency !== undefined ? `-concurrency${info.maxConcurrency}` : '';
   const model = info.model.split('/').pop() ?? info.model;
   const rate = info.rampUp
