@@ -57,7 +57,7 @@ P99 TTFT (ms):                           11861.09
     expect(a.data).toBeNull();
     expect(designMismatches(a.run, b.run)).toEqual([]);
     writeFileSync(path.join(dir, 'c.txt'), block(5654.02).replace('Total generated tokens:                  32768', 'Total generated tokens:                  2048'));
-    expect(designMismatches(a.run, loadSavedRun(path.join(dir, 'c.txt'), 'C').run)).toEqual(['output tokens per request differ (1024 vs 64)']);
+    expect(designMismatches(a.run, loadSavedRun(path.join(dir, 'c.txt'), 'C').run)).toEqual(['output tokens per request: A 1024 vs B 64']);
     const rows = aggregateRows(a.run, b.run);
     const mean = rows.find((r) => r.metric === 'ttft' && r.statistic === 'mean')!;
     expect(mean.diff).toBeCloseTo(33.78, 2);

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
+import { formatNumber } from '../stats/format.js';
 import { parseVllmResults, type ImportedRun, type ImportedSummary } from '../report/vllmImport.js';
 import type { RunData, RunRequest } from './runData.js';
 
@@ -32,8 +33,41 @@ function resultFile(p: string): string {
     // `abserve ab --simulate` writes run.json alone: modelled requests, no measured result.
     throw new UserError(`${p}: a run folder without result.json (an \`abserve ab --simulate\` run); compare its A/B folder with: abserve report ${path.dirname(path.dirname(p))}`);
   }
-  if (json.length !== 1) throw new UserError(`${p}: expected one result .json in the folder, found ${json.length}; name the file`);
+  const imported = json.filter((f) => f.endsWith('.imported.json')).sort();
+  if (imported.length === 1) {
+    // One `abserve import` run: its per-request result files when it has them, else the run itself.
+    const ours = imported[0]!.replace(/\.imported\.json$/, '.abserve.json');
+    return path.join(p, json.includes(ours) ? ours : imported[0]!);
+  }
+  if (imported.length > 1) {
+    throw new UserError(
+      `${p}: an \`abserve import\` folder holding ${imported.length} runs (${listed(imported)}); name one file per side, e.g. abserve compare ${path.join(p, imported[0]!)} ${path.join(p, imported[1]!)}`,
+    );
+  }
+  if (json.length !== 1) throw new UserError(`${p}: expected one result .json in the folder, found ${json.length}${json.length > 0 ? ` (${listed(json.sort())})` : ''}; name the file`);
   return path.join(p, json[0]!);
+}
+
+/** Up to five names, then how many more. */
+function listed(names: string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, ... ${names.length - 5} more`;
+}
+
+/** A run's name when it has no label: its file name less the extension (and import's `.imported`/`.abserve`). */
+function fileStem(file: string): string {
+  // An ab run folder's result.json is named by its folder (runs/01-without-op-rep1/).
+  if (path.basename(file) === 'result.json') return path.basename(path.dirname(file));
+  return path.basename(file).replace(/\.(json|txt|log)$/i, '').replace(/\.(imported|abserve)$/, '');
+}
+
+/**
+ * The arm names of a comparison: each run's label, else its file name without extension; equal
+ * names get " (A)" and " (B)" appended so the two stay distinct.
+ */
+export function armNames(a: SavedRun, b: SavedRun): [string, string] {
+  const name = (s: SavedRun) => (s.run.label && s.run.label.trim() !== '' ? s.run.label : fileStem(s.file));
+  const [na, nb] = [name(a), name(b)];
+  return na === nb ? [`${na} (A)`, `${nb} (B)`] : [na, nb];
 }
 
 /** Per-request values of an imported run (failed requests left out), or null without them. */
@@ -88,7 +122,20 @@ function statOf(s: ImportedSummary | undefined, stat: string): number | undefine
   return s.percentiles.find((x) => x.p === p)?.value;
 }
 
-/** B vs A on every statistic both sources carry (ms; throughputs in their units). No intervals. */
+/**
+ * A run's throughputs, req/s and output tok/s: recomputed from completed requests, output tokens
+ * and duration where the source gives them (a printed block rounds the throughputs to 2 decimals,
+ * 0.38 req/s for 16 requests in 42.55 s or in 41.58 s), else as the source states them.
+ */
+export function throughputs(r: ImportedRun): { request?: number; output?: number } {
+  const ok = Number.isFinite(r.durationS) && r.durationS > 0;
+  return {
+    request: ok && Number.isFinite(r.completed) ? r.completed / r.durationS : r.requestThroughput,
+    output: ok && Number.isFinite(r.totalOutputTokens) ? r.totalOutputTokens / r.durationS : r.outputThroughput,
+  };
+}
+
+/** B vs A on every statistic both sources carry (ms; throughputs per second, see `throughputs`). No intervals. */
 export function aggregateRows(a: ImportedRun, b: ImportedRun): AggregateRow[] {
   const rows: AggregateRow[] = [];
   for (const metric of ['ttft', 'tpot', 'itl', 'e2el'] as const) {
@@ -99,46 +146,61 @@ export function aggregateRows(a: ImportedRun, b: ImportedRun): AggregateRow[] {
       rows.push({ metric, statistic: stat, a: x, b: y, diff: y - x, ratio: y / x });
     }
   }
-  for (const [metric, get] of [
-    ['output_throughput', (r: ImportedRun) => r.outputThroughput],
-    ['request_throughput', (r: ImportedRun) => r.requestThroughput],
+  const [ta, tb] = [throughputs(a), throughputs(b)];
+  for (const [metric, x, y] of [
+    ['output_throughput', ta.output, tb.output],
+    ['request_throughput', ta.request, tb.request],
   ] as const) {
-    const x = get(a);
-    const y = get(b);
     if (x === undefined || y === undefined) continue;
     rows.push({ metric, statistic: 'value', a: x, b: y, diff: y - x, ratio: y / x });
   }
   return rows;
 }
 
-/** The aggregate-only table, aligned, for the terminal. */
+const UNITS: Record<string, string> = {
+  ttft: 'ms', tpot: 'ms', itl: 'ms', e2el: 'ms', output_throughput: 'tok/s', request_throughput: 'req/s',
+};
+
+/** The aggregate-only table, aligned, for the terminal; metric names carry their units, numbers as in the per-request table. */
 export function formatAggregateRows(rows: AggregateRow[], armA: string, armB: string): string {
   const head = ['metric', 'stat', armA, armB, 'B-A', 'B/A'];
-  const body = rows.map((r) => [r.metric, r.statistic, r.a.toFixed(2), r.b.toFixed(2), (r.diff >= 0 ? '+' : '') + r.diff.toFixed(2), r.ratio.toFixed(4)]);
+  const body = rows.map((r) => [
+    UNITS[r.metric] ? `${r.metric} (${UNITS[r.metric]})` : r.metric,
+    r.statistic, formatNumber(r.a), formatNumber(r.b), (r.diff > 0 ? '+' : '') + formatNumber(r.diff), r.ratio.toFixed(4),
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
   return [line(head), ...body.map(line)].join('\n');
 }
 
+const shown = (v: number | string | boolean): string => (v === Infinity ? 'inf' : String(v));
+
 /**
- * Why two saved runs may not be comparable at all: different models, request shapes (mean
- * prompt or output tokens more than 5% apart), concurrency or rate. Empty when they match.
+ * Why two saved runs may not be like for like, one `what: A x vs B y` each, for every setting both
+ * sources record: model, endpoint, max_concurrency, request_rate, burstiness, ignore_eos,
+ * num_prompts, and the request shape (mean prompt or output tokens more than 5% apart). Empty
+ * when they match. A setting one side does not record is not compared.
  */
 export function designMismatches(a: ImportedRun, b: ImportedRun): string[] {
   const out: string[] = [];
-  if (a.model && b.model && a.model !== b.model) out.push(`models differ (${a.model} vs ${b.model})`);
+  const setting = (what: string, get: (r: ImportedRun) => number | string | boolean | undefined) => {
+    const [x, y] = [get(a), get(b)];
+    if (x !== undefined && y !== undefined && x !== y) out.push(`${what}: A ${shown(x)} vs B ${shown(y)}`);
+  };
+  setting('model', (r) => r.model);
+  if (a.endpointPath !== undefined && b.endpointPath !== undefined) setting('endpoint', (r) => r.endpointPath);
+  else setting('endpoint', (r) => r.endpointType);
+  setting('max_concurrency', (r) => r.maxConcurrency ?? (r.unlimitedConcurrency ? 'none' : undefined));
+  setting('request_rate', (r) => r.requestRate);
+  setting('burstiness', (r) => r.burstiness);
+  setting('ignore_eos', (r) => r.ignoreEos);
+  setting('num_prompts', (r) => r.numPrompts);
   const per = (r: ImportedRun, total: number) => (r.completed > 0 ? total / r.completed : NaN);
   for (const [what, x, y] of [
     ['prompt tokens per request', per(a, a.totalInputTokens), per(b, b.totalInputTokens)],
     ['output tokens per request', per(a, a.totalOutputTokens), per(b, b.totalOutputTokens)],
   ] as const) {
-    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) > 0.05 * Math.max(x, y)) out.push(`${what} differ (${x.toFixed(0)} vs ${y.toFixed(0)})`);
-  }
-  if (a.maxConcurrency !== undefined && b.maxConcurrency !== undefined && a.maxConcurrency !== b.maxConcurrency) {
-    out.push(`max concurrency differs (${a.maxConcurrency} vs ${b.maxConcurrency})`);
-  }
-  if (a.requestRate !== undefined && b.requestRate !== undefined && a.requestRate !== b.requestRate) {
-    out.push(`request rate differs (${a.requestRate} vs ${b.requestRate})`);
+    if (Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) > 0.05 * Math.max(x, y)) out.push(`${what}: A ${x.toFixed(0)} vs B ${y.toFixed(0)}`);
   }
   return out;
 }

@@ -41,6 +41,6 @@ describe('compare: abserve ab run folders', () => {
     mkdirSync(other);
     writeFileSync(path.join(other, 'a.json'), '{}');
     writeFileSync(path.join(other, 'b.json'), '{}');
-    expect(() => loadSavedRun(other, 'A')).toThrow(`${other}: expected one result .json in the folder, found 2; name the file`);
+    expect(() => loadSavedRun(other, 'A')).toThrow(`${other}: expected one result .json in the folder, found 2 (a.json, b.json); name the file`);
   });
 });

@@ -1,10 +1,13 @@
 // `abserve compare` on two run folders that `abserve ab` wrote (its help says a folder is accepted).
 import { execa } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { aggregate } from '../metrics/aggregate.js';
+import { rec, runInfo } from '../metrics/testFixtures.js';
+import { writeRunResults } from '../report/writeResults.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/abserve.js');
@@ -20,7 +23,47 @@ describe('abserve compare on abserve ab run folders', () => {
     const r = await abserve(['compare', a, b]);
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain(`A (without-op): ${path.join(a, 'result.json')}\nB (with-op): ${path.join(b, 'result.json')}`);
+    expect(r.stdout).toContain(`A = without-op: ${path.join(a, 'result.json')}\nB = with-op: ${path.join(b, 'result.json')}`);
     expect(r.stdout).toMatch(/^ttft \(ms\) +mean /m);
   }, 180_000);
+});
+
+describe('abserve compare on what import and bench --save-result write', () => {
+  it('reads `abserve import --result-dir` output, names the arms by file, and warns on nothing for like-for-like blocks', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'abserve-compare-imp-'));
+    const pub = path.join(ROOT, 'harness/engine/published-r1-l20');
+    const imp = await abserve(['import', path.join(pub, '8k-64.without-op.txt'), path.join(pub, '8k-64.with-op.txt'), '--result-dir', out]);
+    expect(imp.exitCode, imp.stderr).toBe(0);
+    const r = await abserve(['compare', path.join(out, '8k-64.without-op.imported.json'), path.join(out, '8k-64.with-op.imported.json')]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`A = 8k-64.without-op: ${path.join(out, '8k-64.without-op.imported.json')}`);
+    expect(r.stdout).not.toContain('warning');
+    expect(r.stdout).toMatch(/^request_throughput \(req\/s\) +value +0\.376 +0\.385 +\+0\.009 +1\.0233$/m);
+    const folder = await abserve(['compare', out, out]);
+    expect(folder.exitCode).toBe(2);
+    expect(folder.stderr.trim().split('\n')).toHaveLength(1);
+    expect(folder.stderr).toContain('an `abserve import` folder holding 2 runs');
+  }, 60_000);
+
+  it('labels name the arms in the terminal and in report.md; differing settings warn one line each', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'abserve-compare-label-'));
+    const save = async (name: string, info: Parameters<typeof runInfo>[0]) => {
+      const records = Array.from({ length: 20 }, (_, i) => rec({ index: i, sentAt: 0, tokenTimes: [30 + i, 40 + i, 50 + i] }));
+      const result = aggregate(records, runInfo({ numPrompts: 20, endedAt: 500, ...info }), { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'] });
+      return (await writeRunResults(path.join(dir, name), result, records, { name })).json;
+    };
+    const a = await save('base', { label: 'mylabel' });
+    const b = await save('other-run', { maxConcurrency: 4, endpoint: '/v1/chat/completions' });
+    const r = await abserve(['compare', a, b, '--result-dir', path.join(dir, 'cmp')]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`A = mylabel: ${a}\nB = other-run: ${b}`);
+    expect(r.stdout).toContain('warning: not like for like: endpoint: A /v1/completions vs B /v1/chat/completions\nwarning: not like for like: max_concurrency: A none vs B 4\n');
+    expect(r.stdout).toContain('B "other-run" vs A "mylabel"');
+    const md = readFileSync(path.join(dir, 'cmp', 'report.md'), 'utf8');
+    expect(md).toContain('Scenario: compare mylabel vs other-run');
+    expect(md).toContain('A = mylabel (1 repetition(s)), B = other-run (1 repetition(s))');
+    expect(readFileSync(path.join(dir, 'cmp', 'report.html'), 'utf8')).not.toContain('id="over-time"');
+  }, 60_000);
 });

@@ -2,7 +2,7 @@
 // data (abserve bench JSON, vLLM --save-detailed JSON), differences only when one has aggregates.
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { aggregateRows, designMismatches, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
+import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
 import { summarizeAb } from '../ab/compare.js';
 import { formatComparison } from '../stats/format.js';
 
@@ -20,17 +20,17 @@ async function handler(a: Args): Promise<void> {
   if (!(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
   const A0 = loadSavedRun(a.a, 'A');
   const B0 = loadSavedRun(b(a), 'B');
-  // Arms are named by the runs' labels when they have distinct ones.
-  const [na, nb] = A0.run.label && B0.run.label && A0.run.label !== B0.run.label ? [A0.run.label, B0.run.label] : ['A', 'B'];
+  // Arms are named by the runs' labels, else their file names (made distinct when equal).
+  const [na, nb] = armNames(A0, B0);
   const A = { ...A0, data: A0.data ? { ...A0.data, arm: na } : null };
   const B = { ...B0, data: B0.data ? { ...B0.data, arm: nb } : null };
-  const named = (side: string, arm: string) => (arm === side ? side : `${side} (${arm})`);
-  console.log(`${named('A', na)}: ${A.file}\n${named('B', nb)}: ${B.file}\n`);
+  console.log(`A = ${na}: ${A.file}\nB = ${nb}: ${B.file}\n`);
   const mismatch = designMismatches(A.run, B.run);
-  if (mismatch.length > 0) console.log(`warning: these runs measured different things: ${mismatch.join('; ')}\n`);
+  for (const m of mismatch) console.log(`warning: not like for like: ${m}`);
+  if (mismatch.length > 0) console.log('');
   if (A.data && B.data) {
     const out = await summarizeAb({
-      dir: a['result-dir'] ?? '', scenario: 'compare', createdAt: new Date().toISOString(), arms: [na, nb], alpha: a.alpha,
+      dir: a['result-dir'] ?? '', scenario: `compare ${na} vs ${nb}`, createdAt: new Date().toISOString(), arms: [na, nb], alpha: a.alpha,
       notes: mismatch.map((m) => `not like for like: ${m}`),
       runs: [A.data, { ...B.data, order: 1 }], manifest: { a: A.file, b: B.file }, partial: false,
       write: a['result-dir'] !== undefined,
@@ -41,7 +41,7 @@ async function handler(a: Args): Promise<void> {
     return;
   }
   console.log(formatAggregateRows(aggregateRows(A.run, B.run), na, nb));
-  const which = !A.data && !B.data ? 'both runs have' : `${A.data ? 'B' : 'A'} has`;
+  const which = !A.data && !B.data ? 'both runs have' : `${A.data ? `B (${nb})` : `A (${na})`} has`;
   console.log(`\nnote: ${which} aggregates only (a printed block or a JSON without per-request lists): no interval or significance is possible; save with --save-detailed (vLLM) or abserve bench --save-result`);
 }
 const b = (a: Args) => a.b!;

@@ -49,9 +49,19 @@ export interface ImportedRun {
   model?: string;
   date?: string;
   maxConcurrency?: number;
+  /** True where the source records "no limit" (None / null) for the concurrency; absent: not recorded. */
+  unlimitedConcurrency?: boolean;
   /** Configured request rate; Infinity for "inf". */
   requestRate?: number;
+  /** Configured burstiness (gamma shape; 1 = Poisson). */
+  burstiness?: number;
   numPrompts?: number;
+  /** vLLM's endpoint_type / backend ("openai", "openai-chat", ...). */
+  endpointType?: string;
+  /** The URL path, where the source records it (abserve's own JSON: "/v1/chat/completions"). */
+  endpointPath?: string;
+  /** ignore_eos, where recorded (abserve's or vLLM's --metadata). */
+  ignoreEos?: boolean;
   completed: number;
   /** Absent in layouts that do not print it. */
   failed?: number;
@@ -134,7 +144,7 @@ export function parseVllmText(text: string, file: string): ImportedRun[] {
   const runs: ImportedRun[] = [];
   const lines = text.split(/\r?\n/);
   let cur: ImportedRun | undefined;
-  let pendingConcurrency: number | undefined;
+  let pendingConcurrency: number | null | undefined;
   let startLine = 0;
   lines.forEach((raw, i) => {
     const line = raw.trim();
@@ -142,13 +152,15 @@ export function parseVllmText(text: string, file: string): ImportedRun[] {
     if (BLOCK_START.test(line)) {
       cur = newRun('vllm-text', file);
       startLine = i + 1;
-      if (pendingConcurrency !== undefined) cur.maxConcurrency = pendingConcurrency;
+      if (pendingConcurrency === null) cur.unlimitedConcurrency = true;
+      else if (pendingConcurrency !== undefined) cur.maxConcurrency = pendingConcurrency;
       pendingConcurrency = undefined;
       return;
     }
     const kv = /^([^:]+):\s*(\S*)\s*$/.exec(line);
     if (!cur) {
-      if (kv && kv[1] === 'Maximum request concurrency') pendingConcurrency = kv[2] === 'None' ? undefined : num(kv[2], where);
+      if (kv && kv[1] === 'Maximum request concurrency') pendingConcurrency = kv[2] === 'None' ? null : num(kv[2], where);
+      // null: printed as None, i.e. no limit
       return;
     }
     if (/^=+$/.test(line)) {
@@ -163,6 +175,7 @@ export function parseVllmText(text: string, file: string): ImportedRun[] {
     const field = LABELS[label];
     if (field) {
       if (value !== 'None') (cur as unknown as Record<string, number>)[field] = num(value, where);
+      else if (field === 'maxConcurrency') cur.unlimitedConcurrency = true;
     }
     else cur.extra[label] = Number.isFinite(Number(value)) && value !== '' ? Number(value) : value;
   });
@@ -237,7 +250,7 @@ const KNOWN_JSON = new Set([
   'max_concurrency', 'duration', 'completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'request_throughput',
   'request_goodput', 'request_goodput:', 'output_throughput', 'total_token_throughput', 'max_output_tokens_per_s',
   'max_concurrent_requests', 'input_lens', 'output_lens', 'ttfts', 'itls', 'latencies', 'start_times', 'queue_times',
-  'generated_texts', 'errors', 'abserve',
+  'generated_texts', 'errors', 'abserve', 'ignore_eos',
 ]);
 const STAT_KEY = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
 
@@ -255,13 +268,14 @@ export function parseVllmJson(text: string, file: string): ImportedRun {
   }
   if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new UserError(`${file}: want a JSON object of vLLM results`);
   const o = j as Json;
+  if (typeof o.schema === 'string' && o.schema.startsWith('abserve-import/')) return parseImportedJson(o, file);
   const run = newRun('vllm-json', file);
   run.completed = jnum(o, 'completed', file, true)!;
   run.durationS = jnum(o, 'duration', file, true)!;
   run.totalInputTokens = jnum(o, 'total_input_tokens', file, true)!;
   run.totalOutputTokens = jnum(o, 'total_output_tokens', file, true)!;
   const opt: [keyof ImportedRun, string][] = [
-    ['failed', 'failed'], ['maxConcurrency', 'max_concurrency'], ['requestRate', 'request_rate'], ['numPrompts', 'num_prompts'],
+    ['failed', 'failed'], ['maxConcurrency', 'max_concurrency'], ['requestRate', 'request_rate'], ['burstiness', 'burstiness'], ['numPrompts', 'num_prompts'],
     ['requestThroughput', 'request_throughput'], ['requestGoodput', 'request_goodput'], ['requestGoodput', 'request_goodput:'],
     ['outputThroughput', 'output_throughput'], ['totalTokenThroughput', 'total_token_throughput'],
     ['peakOutputTokensPerS', 'max_output_tokens_per_s'], ['peakConcurrentRequests', 'max_concurrent_requests'],
@@ -270,6 +284,15 @@ export function parseVllmJson(text: string, file: string): ImportedRun {
     const v = jnum(o, key, file);
     if (v !== undefined) (run as unknown as Record<string, number>)[field] = v;
   }
+  if (o.max_concurrency === null) run.unlimitedConcurrency = true; // saved as None
+  const ours = typeof o.abserve === 'object' && o.abserve !== null ? (o.abserve as Json) : {};
+  const endpointType = o.endpoint_type ?? o.backend;
+  if (typeof endpointType === 'string') run.endpointType = endpointType;
+  if (typeof ours.endpoint === 'string') run.endpointPath = ours.endpoint;
+  const meta = typeof ours.metadata === 'object' && ours.metadata !== null ? (ours.metadata as Json) : {};
+  const eos = o.ignore_eos ?? meta.ignore_eos; // vLLM spreads --metadata into the top level
+  if (eos === true || eos === 'true' || eos === 'True') run.ignoreEos = true;
+  else if (eos === false || eos === 'false' || eos === 'False') run.ignoreEos = false;
   if (typeof o.label === 'string') run.label = o.label;
   if (typeof o.model_id === 'string') run.model = o.model_id;
   if (typeof o.date === 'string') run.date = o.date;
@@ -282,6 +305,47 @@ export function parseVllmJson(text: string, file: string): ImportedRun {
   const reqs = detailed(o, file);
   if (reqs) run.requests = reqs;
   return run;
+}
+
+/** Number fields of an ImportedRun that `abserve import` may have written as 'inf'. */
+const RUN_NUMBERS: (keyof ImportedRun)[] = [
+  'completed', 'failed', 'durationS', 'totalInputTokens', 'totalOutputTokens', 'maxConcurrency', 'requestRate', 'burstiness', 'numPrompts',
+  'requestThroughput', 'requestGoodput', 'outputThroughput', 'totalTokenThroughput', 'peakOutputTokensPerS', 'peakConcurrentRequests',
+];
+
+/**
+ * The run of an `abserve import --result-dir` file (`{"schema": "abserve-import/1", "run": ImportedRun}`),
+ * 'inf' turned back into Infinity. Throws UserError naming the file and field for another schema
+ * version or a field of the wrong type.
+ */
+export function parseImportedJson(o: Record<string, unknown>, file: string): ImportedRun {
+  if (o.schema !== 'abserve-import/1') throw new UserError(`${file}: field 'schema': want 'abserve-import/1', got ${JSON.stringify(o.schema)}`);
+  const r = o.run;
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) throw new UserError(`${file}: field 'run': want an object, got ${JSON.stringify(r)}`);
+  const run = { ...(r as Json) } as Json;
+  for (const k of RUN_NUMBERS) {
+    const v = jnum(run, k, `${file}: run`, REQUIRED.includes(k));
+    if (v === undefined) delete run[k];
+    else run[k] = v;
+  }
+  if (run.source !== 'vllm-text' && run.source !== 'vllm-json') throw new UserError(`${file}: field 'run.source': want 'vllm-text' or 'vllm-json', got ${JSON.stringify(run.source)}`);
+  if (typeof run.origin !== 'string') run.origin = file;
+  if (typeof run.metrics !== 'object' || run.metrics === null) throw new UserError(`${file}: field 'run.metrics': want an object, got ${JSON.stringify(run.metrics)}`);
+  if (typeof run.extra !== 'object' || run.extra === null) run.extra = {};
+  if (run.requests !== undefined) {
+    if (!Array.isArray(run.requests)) throw new UserError(`${file}: field 'run.requests': want a list, got ${typeof run.requests}`);
+    run.requests.forEach((q: unknown, i: number) => {
+      const w = `${file}: field 'run.requests[${i}]'`;
+      const x = q as Json | null;
+      if (typeof x !== 'object' || x === null) throw new UserError(`${w}: want an object, got ${JSON.stringify(q)}`);
+      for (const k of ['promptTokens', 'outputTokens', 'ttftMs', 'e2elMs']) {
+        if (typeof x[k] !== 'number' || !Number.isFinite(x[k])) throw new UserError(`${w}.${k}: want a number, got ${JSON.stringify(x[k])}`);
+      }
+      if (!Array.isArray(x.itlsMs) || x.itlsMs.some((g) => typeof g !== 'number')) throw new UserError(`${w}.itlsMs: want a list of numbers`);
+      if (typeof x.error !== 'string') x.error = '';
+    });
+  }
+  return run as unknown as ImportedRun;
 }
 
 /** A file's runs: JSON when it parses as a JSON object, else printed blocks. */

@@ -135,7 +135,7 @@ describe('defaults', () => {
   it('converts seconds to ms, "inf" and lists', () => {
     const s = parseScenario(
       MIN +
-        'workload: {request_rate: 2.5, request_timeout_s: 1.5, run_timeout_s: 60, percentile_metrics: "ttft,e2el", metric_percentiles: [50, 99.9], random_id_range: "10,20"}\ncooldown_s: 2\nslo: {ttft_ms: 500}\nwarmup: 4\n',
+        'workload: {request_rate: 2.5, request_timeout_s: 1.5, run_timeout_s: 60, percentile_metrics: "ttft,e2el", metric_percentiles: [50, 99.9, 100], random_id_range: "10,20"}\ncooldown_s: 2\nslo: {ttft_ms: 500}\nwarmup: 4\n',
       F,
     );
     expect(s.workload).toMatchObject({
@@ -143,7 +143,7 @@ describe('defaults', () => {
       requestTimeoutMs: 1500,
       runTimeoutMs: 60_000,
       percentileMetrics: ['ttft', 'e2el'],
-      metricPercentiles: [50, 99.9],
+      metricPercentiles: [50, 99.9, 100], // 100 (the maximum) as vLLM takes it
       randomIdRange: [10, 20],
     });
     expect(s.cooldownMs).toBe(2000);

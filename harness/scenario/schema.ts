@@ -179,7 +179,8 @@ const workload = z.strictObject({
     'itl',
   ]),
   metric_percentiles: listOf(
-    z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), num(0, 100, 'a percentile in (0, 100)', true).lt(100, { error: 'expected a percentile in (0, 100)' })),
+    // (0, 100], as `--metric-percentiles` and vLLM (numpy) take them: 100 is the maximum.
+    z.preprocess((v) => (typeof v === 'string' ? Number(v) : v), num(0, 100, 'a percentile in (0, 100]', true)),
     'percentiles',
   ).default([99]),
   request_timeout_s: seconds().default(600),

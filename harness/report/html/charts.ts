@@ -35,15 +35,37 @@ export function metricCharts(d: AbReportData, metric: LatencyMetric): ChartSpec[
     {
       id: `chart-${metric}-reps`, title: `${label} per repetition`, xLabel: 'repetition', yLabel: `${label} (ms)`, kind: 'points',
       x: reps.x,
-      series: reps.series.map((s) => ({
-        label: `${names[s.arm]} ${s.statistic}${s.statistic === 'mean' ? ' (solid)' : ' (dashed)'}`, color: armColor(s.arm), dash: s.statistic === 'mean' ? undefined : [6, 4], data: s.data,
-      })),
+      series: reps.series.map((s) => repSeries(names[s.arm]!, s.arm, s.statistic, s.data, reps.x.length)),
     },
   ];
 }
 
+/** `#rrggbb` mixed halfway with white: the lighter tint of an arm's colour. */
+export function lighter(color: string): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1]!, 16);
+  const mix = (c: number) => Math.round((c + 255) / 2).toString(16).padStart(2, '0');
+  return `#${mix(n >> 16)}${mix((n >> 8) & 255)}${mix(n & 255)}`;
+}
+
+/**
+ * One per-repetition series. Across several repetitions the mean is a solid line and the p99 a
+ * dashed one; a line needs two points, so with one repetition per arm (`abserve compare`) a dash is
+ * invisible and the p99 points get the lighter tint of the arm's colour instead, and say so.
+ */
+function repSeries(arm: string, armNo: number, statistic: string, data: (number | null)[], points: number): ChartSpec['series'][number] {
+  const mean = statistic === 'mean';
+  if (points <= 1) {
+    return { label: `${arm} ${statistic}${mean ? ' (dark)' : ' (light)'}`, color: mean ? armColor(armNo) : lighter(armColor(armNo)), data };
+  }
+  return { label: `${arm} ${statistic}${mean ? ' (solid)' : ' (dashed)'}`, color: armColor(armNo), dash: mean ? undefined : [6, 4], data };
+}
+
 function timeChart(d: AbReportData, id: string, title: string, yLabel: string, pick: (r: ReportRepetition) => { t: number[]; y: number[] } | undefined): ChartSpec | null {
-  const reps = inRunOrder(d.repetitions).filter((r) => pick(r) !== undefined);
+  // A repetition without samples (a saved result read by `abserve compare` has no timeline) draws
+  // nothing; a chart none of whose repetitions has any is left out rather than drawn blank.
+  const reps = inRunOrder(d.repetitions).filter((r) => (pick(r)?.t.length ?? 0) > 0);
   if (reps.length === 0) return null;
   const al = alignSeries(reps.map((r) => pick(r)!));
   return {
