@@ -2,7 +2,7 @@
 // warned only on token counts, ignored labels, and took request throughput from a block's
 // 2-decimal rounding. Inputs are real: the published R1 blocks through import's own writer, and
 // results written by abserve's own result writer.
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,8 +60,7 @@ describe('compare reads what import writes', () => {
     expect(loadSavedRun(one, 'A').file).toBe(path.join(one, '8k-64.with-op.imported.json'));
   });
 
-  it('an imported.json of another schema version or with a bad field is one line naming file and field', async () => {
-    const { writeFileSync } = await import('node:fs');
+  it('an imported.json of another schema version or with a bad field is one line naming file and field', () => {
     const f = path.join(dir, 'bad.imported.json');
     writeFileSync(f, JSON.stringify({ schema: 'abserve-import/9', run: {} }));
     expect(() => loadSavedRun(f, 'A')).toThrow(`${f}: field 'schema': want 'abserve-import/1', got "abserve-import/9"`);
