@@ -50,7 +50,7 @@ describe('output into a reader that stops early', () => {
       reject: false,
       timeout: 30_000,
     });
-    expect(r.stdout).toMatch(/^A: /);
+    expect(r.stdout).toMatch(/^A = 4k-1k\.with-op: /);
     expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
   });
 });
