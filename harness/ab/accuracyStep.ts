@@ -5,7 +5,8 @@
 // in large batches shows only there).
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
-import { chooseMaxTokens, compareAccuracy, loadQuestions, readMaxModelLen, runAccuracy, type AccuracyComparison } from '../accuracy/index.js';
+import { chooseMaxTokens, compareAccuracy, loadQuestions, runAccuracy, type AccuracyComparison } from '../accuracy/index.js';
+import { listServedModels } from '../target/index.js';
 import type { AccuracyRun } from '../accuracy/types.js';
 import type { AbReportData } from '../report/abReportTypes.js';
 import type { Scenario } from '../scenario/index.js';
@@ -43,7 +44,9 @@ export async function askArm(s: Scenario, arm: string, url: string, model: strin
   const a = s.accuracy!;
   let maxTokens: number;
   try {
-    maxTokens = chooseMaxTokens(a.maxTokens, await readMaxModelLen(url, undefined, model)).maxTokens;
+    // Best effort: the server answered /v1/models when it started; a failure here leaves the default.
+    const maxModelLen = (await listServedModels(url).catch(() => [])).find((m) => m.id === model)?.maxModelLen;
+    maxTokens = chooseMaxTokens(a.maxTokens, maxModelLen).maxTokens;
   } catch (e) {
     if (e instanceof UserError) throw new UserError(`${s.file}: accuracy.${e.message}`);
     throw e;

@@ -5,6 +5,6 @@ export { loadAccuracyRun, writeInfo, ANSWERS_FILE, INFO_FILE } from './savedRun.
 export { loadQuestions, type Dataset, type DatasetOptions, type Question, type Split, type Letter } from './dataset.js';
 export { extractAnswer, extractLetter, type Extraction, type ModelOutput } from './extract.js';
 export { formatRun, formatComparison } from './format.js';
-export { chooseMaxTokens, readMaxModelLen, DEFAULT_MAX_TOKENS } from './serverLimits.js';
+export { chooseMaxTokens, DEFAULT_MAX_TOKENS } from './serverLimits.js';
 export { SUBJECTS, CATEGORIES, type Category, type Subject } from './subjects.js';
 export type * from './types.js';

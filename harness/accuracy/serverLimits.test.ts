@@ -1,32 +1,7 @@
 // max_tokens against the server's context: max_model_len read from /v1/models (when reported),
 // the default halved to fit, a chosen value that cannot fit refused.
 import { describe, expect, it } from 'vitest';
-import { startFakeServer } from './fakeServer.js';
-import { chooseMaxTokens, DEFAULT_MAX_TOKENS, readMaxModelLen } from './serverLimits.js';
-
-describe('readMaxModelLen', () => {
-  it("reads the listed model's max_model_len, from the root or the /v1 URL", async () => {
-    const srv = await startFakeServer(() => ({ content: 'A' }), { maxModelLen: 4096 });
-    try {
-      expect(await readMaxModelLen(srv.url, undefined, 'fake-model')).toBe(4096);
-      expect(await readMaxModelLen(`${srv.url}/v1/`, 'key', 'fake-model')).toBe(4096);
-      expect(await readMaxModelLen(srv.url, undefined, 'other-model')).toBeUndefined();
-    } finally {
-      await srv.close();
-    }
-  });
-
-  it('is undefined for a server that does not report it, or cannot be reached', async () => {
-    const srv = await startFakeServer(() => ({ content: 'A' }));
-    const url = srv.url;
-    try {
-      expect(await readMaxModelLen(url, undefined, 'fake-model')).toBeUndefined();
-    } finally {
-      await srv.close();
-    }
-    expect(await readMaxModelLen(url, undefined, 'fake-model', 2000)).toBeUndefined();
-  });
-});
+import { chooseMaxTokens, DEFAULT_MAX_TOKENS } from './serverLimits.js';
 
 describe('chooseMaxTokens', () => {
   it('not given: the default, or half the context when that is smaller', () => {

@@ -12,13 +12,12 @@ import {
   formatRun,
   loadAccuracyRun,
   loadQuestions,
-  readMaxModelLen,
   runAccuracy,
   STOPPED_EARLY,
   type Category,
 } from '../accuracy/index.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
-import { listModels } from '../target/probe.js';
+import { listServedModels } from '../target/probe.js';
 import { withInterrupt } from './interrupt.js';
 import { diffCommand } from './evalDiff.js';
 
@@ -108,7 +107,8 @@ async function runHandler(a: RunArgs): Promise<void> {
   const givenMax = a['max-tokens'];
   if (givenMax !== undefined && !(Number.isInteger(givenMax) && givenMax >= 1)) throw new UserError(`--max-tokens: expected an integer >= 1, got ${givenMax}`);
   // Then probe: a dead server or a wrong model name is one clear line, not N failed questions.
-  const served = await listModels(baseUrl, apiKey);
+  const models = await listServedModels(baseUrl, apiKey);
+  const served = models.map((m) => m.id);
   const model = a.model ?? served[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
   if (served.length && !served.includes(model)) throw new UserError(`--model ${model}: not served by ${baseUrl} (it lists ${served.join(', ')})`);
@@ -116,7 +116,7 @@ async function runHandler(a: RunArgs): Promise<void> {
   // before asking (vLLM and abserve's engine list max_model_len; other servers keep the default).
   let maxTokens: number;
   try {
-    const maxModelLen = await readMaxModelLen(baseUrl, apiKey, model);
+    const maxModelLen = models.find((m) => m.id === model)?.maxModelLen;
     const chosen = chooseMaxTokens(givenMax, maxModelLen);
     maxTokens = chosen.maxTokens;
     if (chosen.halved) console.error(`note: --max-tokens ${maxTokens} (half the server's max_model_len ${maxModelLen}); pass --max-tokens to choose`);

@@ -22,4 +22,4 @@ export { registerCleanup, runCleanups, INTERRUPT_EXIT_CODE } from './cleanup.js'
 export { SERVER_ARGS_ENV } from './composeTarget.js';
 export { resetPrefixCache } from './prefixCache.js';
 export { startMetricsScraper, type MetricsSeries, type MetricsScraper, type ScraperOptions } from './metricsScraper.js';
-export { listModels } from './probe.js';
+export { listModels, listServedModels, type ServedModel } from './probe.js';

@@ -3,18 +3,30 @@
 import { request } from 'undici';
 import { UserError } from '../common/errors.js';
 
+/** One entry of `/v1/models`: the id, and `max_model_len` (tokens) where the server reports it
+ *  (vLLM and abserve's engine do; OpenAI and many others do not). */
+export interface ServedModel {
+  id: string;
+  maxModelLen?: number;
+}
+
+/** The model ids of `/v1/models` (listServedModels' ids); same arguments and errors. */
+export async function listModels(baseUrl: string, apiKey?: string, timeoutMs = 10_000, label = '--base-url'): Promise<string[]> {
+  return (await listServedModels(baseUrl, apiKey, timeoutMs, label)).map((m) => m.id);
+}
+
 /**
- * GET `<root>/v1/models` and return the model ids it lists. `baseUrl` may end in `/v1`.
+ * GET `<root>/v1/models` and return the models it lists, with max_model_len where given. `baseUrl` may end in `/v1`.
  * `timeoutMs` bounds the whole exchange (headers and body); `label` names where the URL came from
  * in errors (a CLI flag such as '--base-url', or a scenario field such as 'target.url').
  * Throws UserError (one line, naming label, URL and cause) when unreachable, not 200, or not JSON.
  */
-export async function listModels(
+export async function listServedModels(
   baseUrl: string,
   apiKey?: string,
   timeoutMs = 10_000,
   label = '--base-url',
-): Promise<string[]> {
+): Promise<ServedModel[]> {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const url = `${root}/v1/models`;
   let res;
@@ -36,8 +48,14 @@ export async function listModels(
     throw new UserError(`${label} ${baseUrl}: GET ${url} answered ${res.statusCode}: ${oneLine(text)}`);
   }
   try {
-    const body = JSON.parse(text) as { data?: { id?: unknown }[] };
-    return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+    const body = JSON.parse(text) as { data?: { id?: unknown; max_model_len?: unknown }[] };
+    const out: ServedModel[] = [];
+    for (const m of body.data ?? []) {
+      if (typeof m.id !== 'string') continue;
+      const len = m.max_model_len;
+      out.push(typeof len === 'number' && Number.isInteger(len) && len > 0 ? { id: m.id, maxModelLen: len } : { id: m.id });
+    }
+    return out;
   } catch {
     throw new UserError(`${label} ${baseUrl}: GET ${url} did not return JSON: ${oneLine(text)}`);
   }
