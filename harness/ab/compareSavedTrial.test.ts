@@ -86,6 +86,13 @@ describe('compare warns on every recorded setting that differs', () => {
     expect(designMismatches(a.run, a.run)).toEqual([]);
   });
 
+  it('warns on ignore_eos from what abserve bench records, without --metadata', async () => {
+    const a = loadSavedRun(await bench('eos-on', { ignoreEos: true }), 'A');
+    const b = loadSavedRun(await bench('eos-off', { ignoreEos: false }), 'B');
+    expect(designMismatches(a.run, b.run)).toContain('ignore_eos: A true vs B false');
+    expect(designMismatches(a.run, a.run)).toEqual([]);
+  });
+
   it('a setting one side does not record (a printed block) is not compared; prompt length is', async () => {
     const imp = await imported();
     const block = loadSavedRun(path.join(imp, '8k-64.with-op.imported.json'), 'A').run; // concurrency 16, 8192-token prompts

@@ -40,6 +40,8 @@ describe('runBenchmark', () => {
       expect(run.result.totalOutputTokens).toBe(40);
       expect(run.records.filter((r) => r.warmup)).toHaveLength(2);
       expect(run.result.info.partial).toBe(false);
+      // The request body's ignore_eos is kept with the run (vLLM's JSON has no field for it).
+      expect(run.result.info.ignoreEos).toBe(true);
     } finally {
       await engine.close();
     }

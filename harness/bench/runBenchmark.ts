@@ -147,6 +147,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         endedAt: out.endedAt,
         date,
         metadata: cfg.metadata ?? {},
+        ...(typeof cfg.client.extraBody?.ignore_eos === 'boolean' ? { ignoreEos: cfg.client.extraBody.ignore_eos } : {}),
         partial: out.interrupted,
         partialReason: out.interrupted
           ? `${partialReason ?? 'interrupted'}; ${out.records.length} of ${measured} requests completed, ${out.cancelled} cancelled`

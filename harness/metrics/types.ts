@@ -33,6 +33,9 @@ export interface RunInfo {
   /** ISO 8601 wall-clock date of the run. */
   date: string;
   metadata: Record<string, string>;
+  /** The request body's ignore_eos, when it was set (saved as `abserve.ignore_eos`; vLLM's JSON
+   *  has no such field, and compare warns when two runs differ in it). */
+  ignoreEos?: boolean;
   /** True when the run was cut short (Ctrl-C, server crash, run timeout). */
   partial: boolean;
   partialReason?: string;

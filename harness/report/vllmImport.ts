@@ -290,7 +290,8 @@ export function parseVllmJson(text: string, file: string): ImportedRun {
   if (typeof endpointType === 'string') run.endpointType = endpointType;
   if (typeof ours.endpoint === 'string') run.endpointPath = ours.endpoint;
   const meta = typeof ours.metadata === 'object' && ours.metadata !== null ? (ours.metadata as Json) : {};
-  const eos = o.ignore_eos ?? meta.ignore_eos; // vLLM spreads --metadata into the top level
+  // abserve records it; vLLM only through --metadata, which it spreads into the top level.
+  const eos = ours.ignore_eos ?? o.ignore_eos ?? meta.ignore_eos;
   if (eos === true || eos === 'true' || eos === 'True') run.ignoreEos = true;
   else if (eos === false || eos === 'false' || eos === 'False') run.ignoreEos = false;
   if (typeof o.label === 'string') run.label = o.label;

@@ -109,6 +109,7 @@ export function toVllmJson(r: BenchResult): Record<string, unknown> {
     partial: info.partial,
     partial_reason: info.partialReason ?? null,
     metadata: info.metadata,
+    ...(info.ignoreEos !== undefined ? { ignore_eos: info.ignoreEos } : {}),
     options: {
       percentile_metrics: options.percentileMetrics,
       metric_percentiles: options.metricPercentiles,
