@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# One device call for the v7 sweep (NOTES.md v7): store / load L2 policies above 128 MB and the
-# band's budget placement. Each entry of VARIANTS is LABEL or LABEL:VAR=V:VAR=V (environment for
-# the MAS_* knobs of mas_kernels.inc); all entries interleaved over ROUNDS rounds of mas_bench (cold %
-# of a same-bytes copy timed in the same process, median over rounds; round 1 with the float64
-# check), then bench.py (if .anchor_src/build/libanchors.so is carried, built on the host) for the
-# baseline entry and the TOP entries with the best median over the > 128 MB 2-byte cases.
+# One device call for an L2-policy sweep (NOTES.md v7): each entry of VARIANTS is LABEL or
+# LABEL:VAR=V:VAR=V, the environment for the run-time knobs of native/mas_kernels.inc
+# (MAS_OPT_VARIANT, MAS_EL_BUDGET_MB, MAS_EL_TAIL, MAS_EL_MAX_MB; the v7 sweep's MAS_BIG_* knobs are
+# in commit 32277c4); all entries interleaved over ROUNDS rounds of mas_bench (cold % of a
+# same-bytes copy timed in the same process, median over rounds; round 1 with the float64 check),
+# then bench.py (if .anchor_src/build/libanchors.so is carried, built on the host) for the first
+# entry and the TOP entries with the best worst-case median over the 128-260 MB 2-byte cases.
 # Expects build/native/Release carried (python3 for the summaries). Writes under $OUT.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"

@@ -48,9 +48,9 @@ if has sanitize; then
     for (const c of r.cases) for (const i of c.impls || []) { n++; const d = i.diff || {};
       if (i.error || (i.edge && !i.edge.pass) || d.exceedOut || d.exceedLse || d.specialMismatch) bad.push(`${c.dtype} ${c.T}x${c.H}x${c.D} ${i.name}${i.error ? ": " + i.error : ""}`); }
     console.log(`memcheck run: ${n} implementation x shape results, ${bad.length} failing or refused ${bad.join("; ")}`);' "$OUT/sanitize_bench.json"
-  echo "=== compute-sanitizer memcheck (mas_bench on 40-128 MB shapes: the L2-hint / evict_last band path) ==="
+  echo "=== compute-sanitizer memcheck (mas_bench on 40-260 MB shapes: the L2-hint / evict_last band path) ==="
   timeout ${SAN_TIMEOUT:-240} compute-sanitizer --tool memcheck --error-exitcode 9 --log-file "$OUT/sanitize_band.txt" \
-    $B/mas_bench --shapes ${SAN_BAND_SHAPES:-4096x16x128,4096x32x64} --dtypes bf16,fp32 --cold-iters 1 --steady-reps 1 --no-naive \
+    $B/mas_bench --shapes ${SAN_BAND_SHAPES:-4096x16x128,4096x32x64,6144x32x128} --dtypes bf16,fp32 --cold-iters 1 --steady-reps 1 --no-naive \
     > "$OUT/sanitize_band.json" 2> "$OUT/sanitize_band.err"
   echo "mas_bench band memcheck rc=$?"; grep -E "ERROR SUMMARY" "$OUT/sanitize_band.txt" | tail -1
   echo "=== compute-sanitizer memcheck (GPU vitest: strided views, S-way, device buffers) ==="

@@ -75,12 +75,12 @@ template <class T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
 // (ld.global.nc) loads.
 // CACHE 3: read-only loads that skip L1 and ask L2 to fetch the whole 128-byte line on a miss
 // (measured v3: +2-4 points of copy bandwidth at 50-100 MB cold, -3 points at >= 200 MB).
-// CACHE 9 (v5/v6, only used in the 40-128 MB band, MAS_OPT_VARIANT bits 4-6, NOTES.md): as 3,
-// with an L2 evict_last cache policy on a fraction of the output lines (createpolicy.fractional,
-// the fraction OptParams::el_frac; v5 stored every line so, v6 about 10 MB of them).
+// CACHE 9 (v5-v7, only used in the 40-260 MB band, MAS_OPT_VARIANT bits 4-6, NOTES.md): as 3,
+// with an L2 evict_last cache policy on some output lines (createpolicy.fractional with the
+// fraction OptParams::el_frac, on the blocks from OptParams::el_from on; v5 stored every line so,
+// v6 about 10 MB of lines spread over all blocks, v7 the last blocks' 10 MB).
 // CACHE 10: CACHE 9's stores with plain loads.
-// CACHE 11 (v7 sweep, > 128 MB only): streaming (evict-first) loads with CACHE 9's stores.
-template <int CACHE> constexpr bool kElStore = CACHE == 9 || CACHE == 10 || CACHE == 11;
+template <int CACHE> constexpr bool kElStore = CACHE == 9 || CACHE == 10;
 template <int CACHE> constexpr bool kHintLoad = CACHE == 3 || CACHE == 9;
 // An L2 policy that marks `frac` (0, 1] of the lines it is used on evict_last, the rest unchanged.
 __device__ __forceinline__ uint64_t policy_evict_last(float frac = 1.f) {
@@ -101,7 +101,7 @@ __device__ __forceinline__ P ld_pack(const P* p) {
       asm("ld.global.nc.L1::no_allocate.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4];"
           : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
     } else {
-      r = CACHE == 1 || CACHE == 11 ? __ldcs(reinterpret_cast<const uint4*>(p))
+      r = CACHE == 1 ? __ldcs(reinterpret_cast<const uint4*>(p))
         : CACHE == 4 ? __ldg(reinterpret_cast<const uint4*>(p))
                      : *reinterpret_cast<const uint4*>(p);
     }
@@ -152,13 +152,13 @@ struct OptParams {
   uint32_t T, H, rows, ppr;  // ppr: packs per row (generic path)
   FastDiv divH;
   float el_frac;  // CACHE 9: fraction (0, 1] of the output lines stored evict_last
-  // CACHE 9-11: the first linear block index (tile grid) whose stores take that policy; the blocks
-  // before it store evict_normal. 0: every block (v6); v7 sweep: only the last-launched blocks.
+  // CACHE 9, 10: the first linear block index (tile grid) whose stores take that policy; the
+  // blocks before it store evict_normal. 0: every block (v6); v7: the last-launched blocks.
   uint32_t el_from;
 };
 
-// The L2 policy of a block's output stores (CACHE 9-11): evict_last on el_frac of the lines for the
-// blocks from el_from on, evict_normal before.
+// The L2 policy of a block's output stores (CACHE 9, 10): evict_last on el_frac of the lines for
+// the blocks from el_from on, evict_normal before.
 template <int CACHE>
 __device__ __forceinline__ uint64_t store_policy(const OptParams& p) {
   if constexpr (!kElStore<CACHE>) {
@@ -304,50 +304,6 @@ __global__ void __launch_bounds__(256) merge_tile_kernel(const OptParams p) {
   const uint32_t h = blockIdx.x * TS::HH + threadIdx.y / TS::TT;
   if (t >= p.T || h >= p.H) return;
   merge_row<DT, VEC, DC, CACHE, FAST, CONTIG>(p, t, h);
-}
-
-// Tile grid with R tokens per thread (v7 sweep, > 128 MB only; one pack per thread): a block is
-// TT*R consecutive tokens x HH heads, each thread moving tokens t, t+TT, ... with all 2R data loads
-// issued before any weight is used: R times the bytes in flight per thread and 1/R the blocks.
-template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG, int R>
-__global__ void __launch_bounds__(256, 6) merge_tile_r_kernel(const OptParams p) {
-  static_assert(DC > 0 && RowShape<VEC, DC>::PPR <= RowShape<VEC, DC>::BX, "one pack per thread");
-  using TS = TileShape<VEC, DC>;
-  using D_ = Dev<DT>;
-  using T = typename D_::T;
-  using P = Pack<T, VEC>;
-  const uint32_t t0 = blockIdx.y * (TS::TT * R) + threadIdx.y % TS::TT;
-  const uint32_t h = blockIdx.x * TS::HH + threadIdx.y / TS::TT;
-  if (h >= p.H) return;
-  const uint32_t k = threadIdx.x;
-  const auto off = [&](uint32_t t, int64_t tok, int64_t head) -> int64_t {
-    return CONTIG ? int64_t((t * p.H + h) * uint32_t(DC)) : int64_t(t) * tok + int64_t(h) * head;
-  };
-  P a[R], b[R];
-#pragma unroll
-  for (int i = 0; i < R; ++i) {
-    const uint32_t t = t0 + i * TS::TT;
-    if (t < p.T) {
-      a[i] = ld_pack<CACHE>(reinterpret_cast<const P*>(static_cast<const T*>(p.prefix) + off(t, p.p_tok, p.p_head)) + k);
-      b[i] = ld_pack<CACHE>(reinterpret_cast<const P*>(static_cast<const T*>(p.suffix) + off(t, p.s_tok, p.s_head)) + k);
-    }
-  }
-#pragma unroll
-  for (int i = 0; i < R; ++i) {
-    const uint32_t t = t0 + i * TS::TT;
-    if (t >= p.T) break;
-    const uint32_t li = h * p.T + t;
-    const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
-    if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
-    float fa[VEC], fb[VEC];
-    D_::to_f(a[i].v, fa, VEC);
-    D_::to_f(b[i].v, fb, VEC);
-#pragma unroll
-    for (int j = 0; j < VEC; ++j) fa[j] = w.kind == 1 ? 0.f : fa[j] * w.wp + fb[j] * w.ws;
-    P r;
-    D_::from_f(fa, r.v, VEC);
-    st_pack<CACHE>(reinterpret_cast<P*>(static_cast<T*>(p.out) + off(t, p.o_tok, p.o_head)) + k, r, store_policy<CACHE>(p));
-  }
 }
 
 template <DType DT, int VEC, int DC, int CACHE, bool FAST, bool CONTIG>

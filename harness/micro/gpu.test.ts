@@ -1,6 +1,6 @@
 // GPU correctness: runs where a GPU is usable, prints why it is skipped elsewhere.
 import { describe, expect, it } from 'vitest';
-import { allocDType, DTYPES } from './dtype.js';
+import { allocDType, DTYPES, type DType } from './dtype.js';
 import { edgeCheck } from './edge.js';
 import { DeviceBuffers, deviceInfo, mergeAttnStates, mergeAttnStatesS, referenceMerge, referenceMergeS, type GpuImpl } from './merge.js';
 import { countMismatches, randomInputs, randomSInputs } from './testutil.js';
@@ -59,6 +59,26 @@ describe('GPU implementations', () => {
         expect(countMismatches(dtype, T, H, D, r.out, r.outLse, ref), `S=${S}`).toBe(0);
       }
     });
+  // The 40-260 MB band (native/mas_kernels.inc, NOTES.md v5-v7): L2::128B hint loads and evict_last
+  // stores on the last-launched blocks' lines only, so the blocks on either side of that boundary
+  // take different store paths; both must write every element.
+  it.skipIf(noGpu)('the 40-260 MB band path matches float64 at 51, 152 and 203 MB', () => {
+    const shapes: [DType, number, number, number][] = [
+      ['bfloat16', 4096, 16, 128], ['float16', 6144, 32, 128], ['float32', 3072, 32, 128], ['bfloat16', 4096, 32, 256],
+    ];
+    for (const [dtype, T, H, D] of shapes) {
+      const b = new DeviceBuffers(dtype, 2, T, H, D);
+      try {
+        b.fillRandom(5);
+        const d = b.check('optimized');
+        expect(d.exceedOut + d.exceedLse + d.specialMismatch, `${dtype} ${T}x${H}x${D}`).toBe(0);
+        expect(d.checked).toBe(T * H * (D + 1));
+      } finally {
+        b.free();
+      }
+    }
+  });
+
   it.skipIf(noGpu)('device-resident buffers: run many, check against float64 on a large shape', () => {
     for (const dtype of DTYPES) {
       const b = new DeviceBuffers(dtype, 2, 1024, 32, 128);
