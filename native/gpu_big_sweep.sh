@@ -6,6 +6,7 @@
 # same-bytes copy timed in the same process, median over rounds; round 1 with the float64 check),
 # then bench.py (if .anchor_src/build/libanchors.so is carried, built on the host) for the first
 # entry and the TOP entries with the best worst-case median over the 128-260 MB 2-byte cases.
+# It replaces v5/v6's gpu_band_sweep.sh (its entry `86b8` is `86b8:MAS_OPT_VARIANT=86:MAS_EL_BUDGET_MB=8` here).
 # Expects build/native/Release carried (python3 for the summaries). Writes under $OUT.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"

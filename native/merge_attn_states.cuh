@@ -16,60 +16,10 @@
 #include <cuda_bf16.h>
 #include <cstdint>
 #include "mas_common.h"
+#include "mas_dev_types.cuh"
 
 namespace mas { namespace cuda {
 
-// ---- packs of VEC elements with conversions to float ------------------------------------------
-template <DType DT> struct Dev;
-template <> struct Dev<DType::F32> {
-  using T = float;
-  static __device__ __forceinline__ void to_f(const T* v, float* f, int n) {
-    for (int i = 0; i < n; ++i) f[i] = v[i];
-  }
-  static __device__ __forceinline__ void from_f(const float* f, T* v, int n) {
-    for (int i = 0; i < n; ++i) v[i] = f[i];
-  }
-};
-template <> struct Dev<DType::F16> {
-  using T = __half;
-  static __device__ __forceinline__ void to_f(const T* v, float* f, int n) {
-#pragma unroll
-    for (int i = 0; i + 1 < n; i += 2) {
-      float2 x = __half22float2(*reinterpret_cast<const __half2*>(v + i));
-      f[i] = x.x;
-      f[i + 1] = x.y;
-    }
-    if (n & 1) f[n - 1] = __half2float(v[n - 1]);
-  }
-  static __device__ __forceinline__ void from_f(const float* f, T* v, int n) {
-#pragma unroll
-    for (int i = 0; i + 1 < n; i += 2)
-      *reinterpret_cast<__half2*>(v + i) = __floats2half2_rn(f[i], f[i + 1]);
-    if (n & 1) v[n - 1] = __float2half_rn(f[n - 1]);
-  }
-};
-template <> struct Dev<DType::BF16> {
-  using T = __nv_bfloat16;
-  static __device__ __forceinline__ void to_f(const T* v, float* f, int n) {
-#pragma unroll
-    for (int i = 0; i + 1 < n; i += 2) {
-      float2 x = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(v + i));
-      f[i] = x.x;
-      f[i + 1] = x.y;
-    }
-    if (n & 1) f[n - 1] = __bfloat162float(v[n - 1]);
-  }
-  static __device__ __forceinline__ void from_f(const float* f, T* v, int n) {
-#pragma unroll
-    for (int i = 0; i + 1 < n; i += 2)
-      *reinterpret_cast<__nv_bfloat162*>(v + i) = __floats2bfloat162_rn(f[i], f[i + 1]);
-    if (n & 1) v[n - 1] = __float2bfloat16_rn(f[n - 1]);
-  }
-};
-
-template <class T, int VEC> struct alignas(sizeof(T) * VEC) Pack {
-  T v[VEC];
-};
 
 // Cache policy: 0 = default loads/stores, 1 = streaming (evict-first) loads/stores, 4 = read-only
 // (ld.global.nc) loads.
