@@ -12,9 +12,21 @@ const CASES: [string[], RegExp][] = [
   [['engine', '--port', '0', '--time-scale', '-1'], /timeScale.*-1/],
   [['bench', '--request-rate', 'fast'], /--request-rate: expected "inf" or a number > 0, got fast/],
   [['bench', '--dataset-name', 'jsonl'], /--dataset-path is required/],
-  [['nosuchcommand'], /Unknown argument|name a command/],
+  // An unknown command: the word as typed, the nearest command when one is close, then the list.
+  [['nosuchcommand'], /^abserve: Unknown command: nosuchcommand; commands: ab, bench, compare, report, eval, engine, micro, import, calibrate, predict, demo, bench-client$/],
+  [['frobnicate'], /^abserve: Unknown command: frobnicate; commands: ab, bench, .*bench-client$/],
+  [['benchh'], /^abserve: Unknown command: benchh \(did you mean bench\?\); commands: ab, bench, .*bench-client$/],
+  [['bench-clinet', '--num-promts', '3'], /^abserve: Unknown command: bench-clinet \(did you mean bench-client\?\); commands: /],
   // Issue 10: a repeated single-value flag, on any command (main.ts middleware).
   [['engine', '--port', '1', '--port', '2'], /^abserve: --port given 2 times \(1, 2\); give it once$/m],
+  // A repeated boolean flag: yargs keeps the last without a word, so it is counted as typed.
+  [['bench', '--disable-tqdm', '--disable-tqdm'], /^abserve: --disable-tqdm given 2 times; give it once$/],
+  [['bench', '--save-detailed', '--save-detailed'], /^abserve: --save-detailed given 2 times; give it once$/],
+  [['bench', '--disable-tqdm', '--disable-progress'], /^abserve: --disable-tqdm given 2 times \(--disable-tqdm, --disable-progress\); give it once$/],
+  [['ab', SMOKE, '--aa', '--no-aa'], /^abserve: --aa given 2 times \(--aa, --no-aa\); give it once$/],
+  [['micro', '--json', '--json'], /^abserve: --json given 2 times; give it once$/],
+  [['engine', '--check', '--check=false'], /^abserve: --check given 2 times \(--check, --check=false\); give it once$/],
+  [['bench', '--label', 'a', '--label', 'b'], /^abserve: --label given 2 times \("a", "b"\); give it once$/],
   // An unknown flag: once, as typed (not also yargs' camelCase copy), with the nearest option of
   // the command when one is close.
   [['ab', SMOKE, '--bogus-flag', '3'], /^abserve: Unknown argument: --bogus-flag$/],

@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../common/errors.js';
-import { describeUnknownArguments, rejectNonNumbers, rejectRepeatedFlags } from './parseFlags.js';
+import { describeUnknownArguments, describeUnknownCommand, rejectNonNumbers, rejectRepeatedBooleans, rejectRepeatedFlags } from './parseFlags.js';
 import { benchCommand } from './bench.js';
 import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';
@@ -19,6 +19,10 @@ import { predictCommand } from './predict.js';
 const args = hideBin(process.argv);
 const parser = yargs(args);
 
+/** The commands' names (the first word of each `command`), in the order `name a command` lists them. */
+const COMMANDS = [abCommand, benchCommand, compareCommand, reportCommand, evalCommand, engineCommand, microCommand, importCommand,
+  calibrateCommand, predictCommand, demoCommand, benchClientCommand].map((c) => String(c.command).split(' ')[0]!);
+
 /**
  * Ends every failure: a user error (ours or yargs') as one line and exit 2, anything else with its
  * stack and exit 1. yargs' unknown-flag list is rewritten as typed, with a did-you-mean taken from
@@ -32,14 +36,25 @@ function fail(msg: string | undefined, err: Error | undefined): never {
   const unknown = err ? null : /^Unknown arguments?: (.*)$/s.exec(msg ?? '');
   // getOptions() is yargs' (untyped in @types/yargs 17): the keys of the current command's options.
   const known = () => Object.keys((parser as unknown as { getOptions(): { key: Record<string, unknown> } }).getOptions().key);
-  const text = unknown ? describeUnknownArguments(unknown[1]!.split(', '), args, known()) : (err?.message ?? msg);
+  // A first word that names no command (`abserve benchh`): that word alone, not yargs' argument list.
+  const badCommand = unknown && args[0] !== undefined && !args[0].startsWith('-') && !COMMANDS.includes(args[0]) &&
+    unknown[1]!.split(', ').includes(args[0]);
+  const text = badCommand
+    ? describeUnknownCommand(args[0]!, COMMANDS)
+    : unknown ? describeUnknownArguments(unknown[1]!.split(', '), args, known()) : (err?.message ?? msg);
   console.error(`abserve: ${text}`);
   process.exit(2);
 }
 
-/** yargs passes middleware its instance too (untyped): the current command's `array` options. */
-const repeatedFlagCheck = ((argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }) =>
-  rejectRepeatedFlags(argv, y.getOptions().array)) as unknown as (argv: object) => void;
+/** yargs passes middleware its instance too (untyped): the current command's `array`, `boolean`
+ *  and `alias` options. A repeated boolean never becomes an array (yargs keeps the last): counted
+ *  on the command line instead. */
+type Options = { array: string[]; boolean: string[]; alias: Record<string, string[]> };
+const repeatedFlagCheck = ((argv: Record<string, unknown>, y: { getOptions(): Options }) => {
+  const o = y.getOptions();
+  rejectRepeatedFlags(argv, o.array);
+  rejectRepeatedBooleans(o.boolean, o.alias, o.array, args);
+}) as unknown as (argv: object) => void;
 
 /** A `number` flag given a value that is not a number: one error echoing the value as typed. */
 const numberCheck = ((argv: Record<string, unknown>, y: { getOptions(): { number: string[] } }) =>
@@ -70,10 +85,11 @@ const cli = () =>
     .command(importCommand)
     .command(calibrateCommand)
     .command(predictCommand)
-    .demandCommand(1, 'name a command: ab, bench, compare, report, eval, engine, micro, import, calibrate, predict, demo, bench-client')
+    .demandCommand(1, `name a command: ${COMMANDS.join(', ')}`)
     .strict()
-    // A flag given twice becomes an array that single-value flags choke on: one clear error
-    // instead, for every command (flags declared `array` may repeat). Issue 10.
+    // A flag given twice becomes an array that single-value flags choke on (a boolean: the last
+    // one wins silently): one clear error instead, for every command (flags declared `array` may
+    // repeat). Issue 10.
     .middleware(repeatedFlagCheck)
     .middleware(numberCheck)
     .fail(fail)

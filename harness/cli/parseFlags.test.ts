@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../common/errors.js';
 import {
   describeUnknownArguments,
+  describeUnknownCommand,
   inRange,
   checkTokenizerMode,
   parseBackend,
@@ -16,6 +17,7 @@ import {
   parsePercentileMetrics,
   parseRate,
   rejectNonNumbers,
+  rejectRepeatedBooleans,
   requestExtraBody,
   suggestFlag,
 } from './parseFlags.js';
@@ -95,6 +97,45 @@ describe('unknown flags, as typed, with the nearest option', () => {
     expect(suggestFlag('--bogus-flag', bench)).toBeUndefined();
     expect(suggestFlag('-x', bench)).toBeUndefined(); // one letter: every short name is "close"
     expect(suggestFlag('--repetiton', ['repetitions', 'max-repetitions', 'resamples'])).toBe('--repetitions');
+  });
+});
+
+describe('unknown commands, as typed, with the nearest command', () => {
+  const commands = ['ab', 'bench', 'compare', 'report', 'eval', 'bench-client'];
+
+  it('names the word, suggests a close command and lists them all', () => {
+    expect(describeUnknownCommand('benchh', commands)).toBe(
+      'Unknown command: benchh (did you mean bench?); commands: ab, bench, compare, report, eval, bench-client',
+    );
+    expect(describeUnknownCommand('bench_clinet', commands)).toMatch(/^Unknown command: bench_clinet \(did you mean bench-client\?\); /);
+    expect(describeUnknownCommand('Compare', commands)).toMatch(/\(did you mean compare\?\)/);
+    expect(describeUnknownCommand('frobnicate', commands)).toBe('Unknown command: frobnicate; commands: ab, bench, compare, report, eval, bench-client');
+  });
+});
+
+describe('rejectRepeatedBooleans', () => {
+  const bools = ['help', 'version', 'save-detailed', 'disable-progress', 'disable-tqdm', 'x', 'y'];
+  const alias = { 'disable-progress': ['disable-tqdm'] };
+  const check = (args: string[]) => () => rejectRepeatedBooleans(bools, alias, [], args);
+
+  it('refuses a boolean flag given twice (yargs keeps the last, so argv shows no array)', () => {
+    expect(check(['bench', '--disable-tqdm', '--disable-tqdm'])).toThrow(/^--disable-tqdm given 2 times; give it once$/);
+    expect(check(['bench', '--save-detailed', '--num-prompts', '3', '--save-detailed'])).toThrow(/^--save-detailed given 2 times; give it once$/);
+    expect(check(['--save-detailed', '--save-detailed', '--save-detailed'])).toThrow(UserError);
+  });
+
+  it('counts aliases, --no-FLAG, --FLAG=VALUE, a following true/false and short groups, shown as typed', () => {
+    expect(check(['--disable-tqdm', '--disable-progress'])).toThrow(/^--disable-tqdm given 2 times \(--disable-tqdm, --disable-progress\); give it once$/);
+    expect(check(['--no-save-detailed', '--save-detailed'])).toThrow(/^--save-detailed given 2 times \(--no-save-detailed, --save-detailed\); give it once$/);
+    expect(check(['--save-detailed=false', '--saveDetailed'])).toThrow(/^--save-detailed given 2 times \(--save-detailed=false, --saveDetailed\); give it once$/);
+    expect(check(['--save-detailed', 'true', '--save-detailed'])).toThrow(/\(--save-detailed true, --save-detailed\)/);
+    expect(check(['-xy', '-x'])).toThrow(/^-x given 2 times \(-xy, -x\); give it once$/);
+  });
+
+  it('lets a boolean given once, array options and anything after -- through', () => {
+    expect(check(['bench', '--save-detailed', '--disable-tqdm', '-xy'])).not.toThrow();
+    expect(check(['--save-detailed', '--', '--save-detailed'])).not.toThrow();
+    expect(() => rejectRepeatedBooleans(['flag'], {}, ['flag'], ['--flag', '--flag'])).not.toThrow();
   });
 });
 

@@ -116,6 +116,42 @@ export function rejectRepeatedFlags(argv: Record<string, unknown>, arrayFlags: r
   }
 }
 
+/**
+ * yargs keeps the last value of a boolean flag given more than once (`--save-detailed
+ * --no-save-detailed` ran without detail, without a word), so rejectRepeatedFlags never sees an
+ * array. Counts the flag tokens of `args` (the command line, without node and the script) that set
+ * each boolean option or one of its aliases, and throws `--disable-tqdm given 2 times; give it once`
+ * for the first one given more than once (the tokens as typed in parentheses when they differ).
+ * `booleanKeys`, `aliases`, `arrayKeys`: yargs' getOptions() boolean, alias and array of the command.
+ */
+export function rejectRepeatedBooleans(
+  booleanKeys: readonly string[],
+  aliases: Readonly<Record<string, readonly string[]>>,
+  arrayKeys: readonly string[],
+  args: readonly string[],
+): void {
+  const tokens = flagTokens(args);
+  const done = new Set<string>();
+  for (const key of booleanKeys) {
+    if (done.has(key) || arrayKeys.includes(key)) continue;
+    const names = new Set([key, ...(aliases[key] ?? [])]);
+    for (const [k, as] of Object.entries(aliases)) if (as.includes(key)) for (const n of [k, ...as]) names.add(n);
+    for (const n of names) done.add(n);
+    const given = tokens.filter((t) => [...names].some((n) => tokenSets(t, n)));
+    if (given.length < 2) continue;
+    const first = given[0]!;
+    // The option as typed, without an inline value or a `no-` prefix (`--no-naive --naive`: --naive).
+    const negated = /^no-./.test(first.name) && ![...names].some((n) => loose(n) === loose(first.name));
+    const flag = first.dashes === '-' && first.name.length > 1 ? dashed(key) : `${first.dashes}${negated ? first.name.slice(3) : first.name}`;
+    const typed = given.map((t) => {
+      const next = args[t.index + 1];
+      return t.inline === undefined && (next === 'true' || next === 'false') ? `${args[t.index]} ${next}` : args[t.index]!;
+    });
+    const shown = typed.every((x) => x === flag) ? '' : ` (${typed.join(', ')})`;
+    throw new UserError(`${flag} given ${given.length} times${shown}; give it once`);
+  }
+}
+
 /** A yargs key in kebab-case, as flags are declared and typed (`numPrompts` -> `num-prompts`). */
 const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -160,13 +196,29 @@ function tokenSets(t: FlagToken, key: string): boolean {
  * every character of `typed` is none.
  */
 export function suggestFlag(typed: string, known: readonly string[]): string | undefined {
+  const best = nearestName(typed.replace(/^-+/, ''), known);
+  return best === undefined ? undefined : dashed(best);
+}
+
+/** suggestFlag's match without the dashes: the name of `known` that `typed` most likely stands for. */
+function nearestName(typed: string, known: readonly string[]): string | undefined {
   const snake = (k: string) => kebab(k).replace(/-/g, '_').toLowerCase();
   const byNorm = new Map<string, string>();
   for (const k of known) if (k !== '$0' && !byNorm.has(snake(k))) byNorm.set(snake(k), k);
-  const t = snake(typed.replace(/^-+/, ''));
+  const t = snake(typed);
   const best = suggestField(t, [...byNorm.keys()]);
   if (best === undefined || distance(t, best) >= t.length) return undefined;
-  return dashed(byNorm.get(best)!);
+  return byNorm.get(best)!;
+}
+
+/**
+ * The first word of a command line that names no command (`abserve benchh`), as typed, with the
+ * nearest command when one is close (the same match as suggestFlag's) and the list of commands:
+ * `Unknown command: benchh (did you mean bench?); commands: ab, bench, ...`.
+ */
+export function describeUnknownCommand(typed: string, commands: readonly string[]): string {
+  const hint = nearestName(typed, commands);
+  return `Unknown command: ${typed}${hint ? ` (did you mean ${hint}?)` : ''}; commands: ${commands.join(', ')}`;
 }
 
 /**
