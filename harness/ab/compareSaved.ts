@@ -5,6 +5,7 @@
 // differences are printed without any interval, because none can be computed from aggregates.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { armNames as namedArms } from '../common/armNames.js';
 import { UserError } from '../common/errors.js';
 import { formatNumber } from '../stats/format.js';
 import { parseVllmResults, type ImportedRun, type ImportedSummary } from '../report/vllmImport.js';
@@ -53,21 +54,9 @@ function listed(names: string[]): string {
   return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, ... ${names.length - 5} more`;
 }
 
-/** A run's name when it has no label: its file name less the extension (and import's `.imported`/`.abserve`). */
-function fileStem(file: string): string {
-  // An ab run folder's result.json is named by its folder (runs/01-without-op-rep1/).
-  if (path.basename(file) === 'result.json') return path.basename(path.dirname(file));
-  return path.basename(file).replace(/\.(json|txt|log)$/i, '').replace(/\.(imported|abserve)$/, '');
-}
-
-/**
- * The arm names of a comparison: each run's label, else its file name without extension; equal
- * names get " (A)" and " (B)" appended so the two stay distinct.
- */
+/** The arm names of a comparison: each run's label, else its file name (see common/armNames). */
 export function armNames(a: SavedRun, b: SavedRun): [string, string] {
-  const name = (s: SavedRun) => (s.run.label && s.run.label.trim() !== '' ? s.run.label : fileStem(s.file));
-  const [na, nb] = [name(a), name(b)];
-  return na === nb ? [`${na} (A)`, `${nb} (B)`] : [na, nb];
+  return namedArms({ label: a.run.label, file: a.file }, { label: b.run.label, file: b.file });
 }
 
 /** Per-request values of an imported run (failed requests left out), or null without them. */

@@ -94,9 +94,11 @@ const pts = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`;
 
 /** Compares two runs question by question.
  *  @param alpha two-sided significance level, default 0.05.
+ *  @param arms the arms' names (`abserve eval compare` names them by label, else run folder);
+ *  default: each run's label, else "A" / "B".
  *  @throws UserError when the runs asked different questions (split, shots, prompt version, or
  *  question sets differ; a partial run may be a subset of a complete one). */
-export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05): AccuracyComparison {
+export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05, arms?: { a: string; b: string }): AccuracyComparison {
   if (!(alpha > 0 && alpha < 1)) throw new UserError(`alpha: must be in (0, 1): got ${alpha}`);
   for (const f of ['split', 'shots', 'promptVersion'] as const) {
     if (a.info[f] !== b.info[f]) throw new UserError(`runs asked different questions: ${f} is ${JSON.stringify(a.info[f])} in A and ${JSON.stringify(b.info[f])} in B`);
@@ -183,7 +185,7 @@ export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05): A
       b: { letter: y.letter, outcome: y.outcome },
     }));
   return {
-    arms: { a: a.info.label ?? 'A', b: b.info.label ?? 'B' },
+    arms: arms ?? { a: a.info.label ?? 'A', b: b.info.label ?? 'B' },
     alpha,
     paired: pairs.length,
     excludedFailed,

@@ -51,10 +51,15 @@ export async function writeInfo(dir: string, run: AccuracyRun): Promise<string> 
   return file;
 }
 
+/** The folder of a saved run named by its directory or its accuracy.json / answers.jsonl path. */
+export function accuracyRunDir(where: string): string {
+  return /\.(json|jsonl)$/.test(where) ? path.dirname(where) : where;
+}
+
 /** Reads a saved run from its directory (or its accuracy.json / answers.jsonl path).
  *  @throws UserError naming the file (and line) when a file is missing or malformed. */
 export function loadAccuracyRun(where: string): AccuracyRun {
-  const dir = /\.(json|jsonl)$/.test(where) ? path.dirname(where) : where;
+  const dir = accuracyRunDir(where);
   const infoFile = path.join(dir, INFO_FILE);
   let info: AccuracyInfo;
   try {

@@ -1,6 +1,7 @@
 // `abserve eval` as a user runs it: a run against a fake server, Ctrl-C half way (partial result,
-// exit 3), compare of the two, the README's try-it example against the embedded engine (max_tokens
-// fitted to its context, warnings once on stderr), and one-line user errors.
+// exit 3), compare of the two, compare's arm names for runs without a label, the README's try-it
+// example against the embedded engine (max_tokens fitted to its context, warnings once on stderr),
+// and one-line user errors.
 import { execa } from 'execa';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,6 +9,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeServer } from '../accuracy/fakeServer.js';
+import { ANSWERS_FILE, writeInfo } from '../accuracy/savedRun.js';
+import { summarize } from '../accuracy/score.js';
+import { SUBJECTS } from '../accuracy/subjects.js';
+import type { AccuracyInfo, AnswerRecord } from '../accuracy/types.js';
 import { spawnEngine } from '../target/engineProcess.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
@@ -64,6 +69,47 @@ describe('abserve eval', () => {
     } finally {
       await srv.close();
     }
+  });
+
+  it('compare names unlabelled runs by their folders, in the terminal and the --out JSON; equal names kept apart', async () => {
+    // Saved runs written directly: 3 questions, A right on all, B on the first two; no --label.
+    const save = async (dir: string, right: number, label: string | null = null) => {
+      const records: AnswerRecord[] = SUBJECTS.slice(0, 3).map((s, i) => ({
+        key: `${s.key}/0`, subject: s.key, id: '0', promptHash: 'h', model: 'm', output: '', reasoning: null,
+        reasoningChars: 0, answerChars: 5, reasoningTokens: null, promptTokens: 10, completionTokens: 5,
+        letter: i < right ? 'A' : 'B', method: 'statement', unclosedThinking: false,
+        gold: 'A', outcome: i < right ? 'correct' : 'wrong', correct: i < right, finishReason: 'stop', latencyMs: 1, ttftMs: null, attempts: 1, error: null,
+      }));
+      const info: AccuracyInfo = {
+        schema: 'abserve.accuracy/1', label, model: 'm', baseUrl: 'x', dataDir: 'd', split: 'val', shots: 0, maxTokens: 8192,
+        temperature: 0, seed: 0, concurrency: 1, stream: false, promptVersion: 'p', planned: 3, missingSubjects: [],
+        startedAt: '', finishedAt: '', partial: false, partialReason: null, warnings: [],
+      };
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, ANSWERS_FILE), records.map((r) => JSON.stringify(r) + '\n').join(''));
+      await writeInfo(dir, { info, records, summary: summarize(records) });
+      return dir;
+    };
+    const compare = (...args: string[]) => execa(process.execPath, [BIN, 'eval', 'compare', ...args], { reject: false, timeout: 30_000 });
+    const off = await save(path.join(tmp, 'names', 'eval-off'), 3);
+    const on = await save(path.join(tmp, 'names', 'eval-on'), 2);
+    const out = path.join(tmp, 'names', 'cmp.json');
+    // A folder or its accuracy.json: the arm is named by the run's folder either way.
+    const c = await compare(off, path.join(on, 'accuracy.json'), '--out', out);
+    expect(c.exitCode, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/^Accuracy eval-off \(A\) vs eval-on \(B\): 3 paired questions$/m);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).arms).toEqual({ a: 'eval-off', b: 'eval-on' });
+
+    // Folders of the same name in different places stay distinct; a label still wins.
+    const x = await save(path.join(tmp, 'names', 'x', 'run'), 3);
+    const y = await save(path.join(tmp, 'names', 'y', 'run'), 2);
+    const same = await compare(x, y, '--json');
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout).arms).toEqual({ a: 'run (A)', b: 'run (B)' });
+    const labelled = await save(path.join(tmp, 'names', 'labelled'), 2, 'merge-on');
+    const mixed = await compare(off, labelled);
+    expect(mixed.exitCode, mixed.stderr).toBe(0);
+    expect(mixed.stdout).toMatch(/^Accuracy eval-off \(A\) vs merge-on \(B\): 3 paired questions$/m);
   });
 
   it("the README example: engine with the ceval-mini answer key, eval with default flags, fitted to the engine's context", async () => {

@@ -3,8 +3,10 @@
 // harness/accuracy.
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { armNames } from '../common/armNames.js';
 import { UserError, isUserError } from '../common/errors.js';
 import {
+  accuracyRunDir,
   chooseMaxTokens,
   compareAccuracy,
   DEFAULT_MAX_TOKENS,
@@ -195,7 +197,10 @@ const compareCommand: CommandModule<object, CompareArgs> = {
   handler: async (a) => {
     let c;
     try {
-      c = compareAccuracy(loadAccuracyRun(a.runA), loadAccuracyRun(a.runB), a.alpha);
+      const [runA, runB] = [loadAccuracyRun(a.runA), loadAccuracyRun(a.runB)];
+      // Arms are named by the runs' labels, else their folders (made distinct when equal), as in `abserve compare`.
+      const [na, nb] = armNames({ label: runA.info.label, file: accuracyRunDir(a.runA) }, { label: runB.info.label, file: accuracyRunDir(a.runB) });
+      c = compareAccuracy(runA, runB, a.alpha, { a: na, b: nb });
     } catch (e) {
       throw asFlagError(e);
     }
