@@ -13,12 +13,12 @@ import { resolveTarget } from '../client/options.js';
 import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
 import type { Endpoint } from '../records/spec.js';
 import { formatFailureTally } from '../metrics/failureTally.js';
+import { rejectRepeatedFlags } from './argvChecks.js';
 import {
   checkResultDir,
   inRange,
   MAX_SECONDS,
   parseBurstiness,
-  rejectRepeatedFlags,
   parseGoodput,
   parseIdRange,
   parseMetadata,

@@ -2,7 +2,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../common/errors.js';
-import { describeUnknownArguments, describeUnknownCommand, rejectNonNumbers, rejectRepeatedBooleans, rejectRepeatedFlags } from './parseFlags.js';
+import {
+  describeUnknownArguments,
+  describeUnknownCommand,
+  rejectNonNumbers,
+  rejectRepeatedBooleans,
+  rejectRepeatedFlags,
+} from './argvChecks.js';
 import { benchCommand } from './bench.js';
 import { engineCommand } from './engine.js';
 import { microCommand } from './micro.js';

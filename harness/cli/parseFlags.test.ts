@@ -3,6 +3,11 @@ import { UserError } from '../common/errors.js';
 import {
   describeUnknownArguments,
   describeUnknownCommand,
+  rejectNonNumbers,
+  rejectRepeatedBooleans,
+  suggestFlag,
+} from './argvChecks.js';
+import {
   inRange,
   checkTokenizerMode,
   parseBackend,
@@ -16,10 +21,7 @@ import {
   parseMetricPercentiles,
   parsePercentileMetrics,
   parseRate,
-  rejectNonNumbers,
-  rejectRepeatedBooleans,
   requestExtraBody,
-  suggestFlag,
 } from './parseFlags.js';
 
 describe('flag parsers', () => {
