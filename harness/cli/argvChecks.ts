@@ -164,6 +164,11 @@ export function rejectNonNumbers(argv: Record<string, unknown>, numberKeys: read
     const bare = tokens.find((t) => tokenSets(t, key) && !/^no-./.test(t.name) && t.inline === undefined &&
       (t.index + 1 >= args.length || args[t.index + 1] === '--' || flagAt.has(t.index + 1)));
     if (bare) throw new UserError(`${bare.dashes}${bare.name}: expected a number, got nothing`);
+    // `--num-prompts=` or `--num-prompts ''`: yargs reads Number('') = 0, which then fails a range
+    // check as "got 0" (or passes one that admits 0).
+    const empty = tokens.find((t) => tokenSets(t, key) && !/^no-./.test(t.name) &&
+      (t.inline ?? (flagAt.has(t.index + 1) ? undefined : args[t.index + 1]))?.trim() === '');
+    if (empty) throw new UserError(`${empty.dashes}${empty.name}: expected a number, got an empty value`);
     const v = argv[key];
     if (!(Array.isArray(v) ? v : [v]).some((x) => typeof x === 'number' && Number.isNaN(x))) continue;
     const given = tokens.filter((t) => tokenSets(t, key));

@@ -160,6 +160,12 @@ describe('rejectNonNumbers', () => {
     expect(() => rejectNonNumbers({ seed: -1 }, ['seed'], ['--seed', '-1', '--aa'])).not.toThrow();
   });
 
+  it('refuses an empty value (yargs reads it as 0) rather than reporting "got 0"', () => {
+    expect(() => rejectNonNumbers({ 'num-prompts': 0 }, ['num-prompts'], ['bench', '--num-prompts='])).toThrow(/^--num-prompts: expected a number, got an empty value$/);
+    expect(() => rejectNonNumbers({ seed: 0 }, ['seed'], ['--seed', ' ', '--aa'])).toThrow(/^--seed: expected a number, got an empty value$/);
+    expect(() => rejectNonNumbers({ seed: 0 }, ['seed'], ['--seed', '0'])).not.toThrow();
+  });
+
   it('lets numbers, defaults and absent flags through', () => {
     expect(() => rejectNonNumbers({ repetitions: 3, resamples: 2000, x: undefined }, ['repetitions', 'resamples', 'x'], ['--repetitions', '3'])).not.toThrow();
     expect(() => rejectNonNumbers({ repetitions: -1 }, ['repetitions'], ['--repetitions', '-1'])).not.toThrow();
