@@ -121,6 +121,19 @@ describe('compareAccuracy', () => {
     expect(c.categories.map((g) => [g.name, g.n])).toEqual([['STEM', 5]]);
     expect(c.notes.some((n) => /1 question\(s\) left out/.test(n))).toBe(true);
   });
+  it('formats the arms by name: the header gives each its letter once, flipped questions name the arms, not A/B', () => {
+    const a = run('eval-off', ['correct', 'correct', 'unparsed']);
+    const b = run('eval-on', ['correct', 'wrong', 'correct']);
+    const text = formatComparison(compareAccuracy(a, b, 0.05, { a: 'eval-off', b: 'eval-on' }));
+    expect(text).toMatch(/^Accuracy eval-off \(A\) vs eval-on \(B\): 3 paired questions$/m);
+    // One line per question; answer letters never stand beside a bare arm letter.
+    expect(text).toMatch(/^ {2}operating_system\/1 {2}gold A {2}eval-off: A \(correct\) {2}eval-on: B \(wrong\)$/m);
+    expect(text).toMatch(/^ {2}computer_architecture\/2 {2}gold A {2}eval-off: - \(unparsed\) {2}eval-on: A \(correct\)$/m);
+    // Equal names come from armNames already lettered ("eval-try (A)"): not "eval-try (A) (A)".
+    const same = formatComparison(compareAccuracy(a, b, 0.05, { a: 'eval-try (A)', b: 'eval-try (B)' }));
+    expect(same).toMatch(/^Accuracy eval-try \(A\) vs eval-try \(B\): 3 paired questions$/m);
+    expect(same).toMatch(/^ {2}operating_system\/1 {2}gold A {2}eval-try \(A\): A \(correct\) {2}eval-try \(B\): B \(wrong\)$/m);
+  });
   it('refuses different question sets and settings, allows a partial subset', () => {
     const a = run('A', ['correct', 'correct', 'wrong']);
     expect(() => compareAccuracy(a, run('B', ['correct', 'correct']))).toThrow(/different questions: 1 only in A, 0 only in B/);

@@ -62,12 +62,17 @@ function pairedRow(g: PairedGroup): Cell[] {
   return [g.name, g.n, f4(g.accA), f4(g.accB), pts(g.diff), `${pts(g.ci[0])} .. ${pts(g.ci[1])}`, g.aOnly, g.bOnly, pval(g.mcnemar.pValue)];
 }
 
-/** The A/B table (overall, categories, subjects), the verdict, output lengths and the flipped questions. */
+/** An arm's name with its letter of the table (`eval-off (A)`); a name that already ends in it (armNames
+ *  makes equal names `eval-try (A)`, `eval-try (B)`) is not given it twice. */
+const withLetter = (name: string, letter: 'A' | 'B') => (name.endsWith(` (${letter})`) ? name : `${name} (${letter})`);
+
+/** The A/B table (overall, categories, subjects), the verdict, output lengths and the flipped questions,
+ *  one line each naming the arms (`gold A  eval-off: A (correct)  eval-on: B (wrong)`). */
 export function formatComparison(c: AccuracyComparison, maxFlips = 50): string {
   const conf = Math.round((1 - c.alpha) * 100);
   const header = ['Group', 'N', 'Acc A', 'Acc B', 'B-A pts', `${conf}% CI pts`, 'A only', 'B only', 'McNemar p'];
   const rows = [pairedRow(c.overall), ...c.categories.map(pairedRow), ...c.subjects.map(pairedRow)];
-  const out = [`Accuracy ${c.arms.a} (A) vs ${c.arms.b} (B): ${c.paired} paired questions`, table(header, rows), ''];
+  const out = [`Accuracy ${withLetter(c.arms.a, 'A')} vs ${withLetter(c.arms.b, 'B')}: ${c.paired} paired questions`, table(header, rows), ''];
   out.push(`Macro (evalscope AverageAccuracy): A ${c.macro.a.toFixed(4)}, B ${c.macro.b.toFixed(4)}`);
   out.push(`Verdict: ${c.verdictText}`);
   const t = c.lengths.completionTokens;
@@ -78,7 +83,8 @@ export function formatComparison(c: AccuracyComparison, maxFlips = 50): string {
   if (c.flipped.length) {
     out.push('', `Flipped questions (${c.flipped.length}${c.flipped.length > maxFlips ? `, first ${maxFlips}` : ''}):`);
     for (const f of c.flipped.slice(0, maxFlips)) {
-      out.push(`  ${f.key}  gold ${f.gold}  A ${f.a.letter ?? '-'} (${f.a.outcome})  B ${f.b.letter ?? '-'} (${f.b.outcome})`);
+      // Each arm by its name, not "A"/"B": those are answer letters too (`A A (correct)  B B (wrong)`).
+      out.push(`  ${f.key}  gold ${f.gold}  ${c.arms.a}: ${f.a.letter ?? '-'} (${f.a.outcome})  ${c.arms.b}: ${f.b.letter ?? '-'} (${f.b.outcome})`);
     }
   }
   return out.join('\n');

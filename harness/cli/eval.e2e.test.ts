@@ -99,6 +99,9 @@ describe('abserve eval', () => {
     expect(c.exitCode, c.stderr).toBe(0);
     expect(c.stdout).toMatch(/^Accuracy eval-off \(A\) vs eval-on \(B\): 3 paired questions$/m);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).arms).toEqual({ a: 'eval-off', b: 'eval-on' });
+    // Flipped questions name the arms: "A"/"B" beside answer letters read as answers (`A A (correct)  B B (wrong)`).
+    expect(c.stdout).toMatch(/^ {2}computer_architecture\/0 {2}gold A {2}eval-off: A \(correct\) {2}eval-on: B \(wrong\)$/m);
+    expect(c.stdout).not.toMatch(/ A A \(| B B \(/);
 
     // Folders of the same name in different places stay distinct; a label still wins.
     const x = await save(path.join(tmp, 'names', 'x', 'run'), 3);
@@ -106,6 +109,14 @@ describe('abserve eval', () => {
     const same = await compare(x, y, '--json');
     expect(same.exitCode, same.stderr).toBe(0);
     expect(JSON.parse(same.stdout).arms).toEqual({ a: 'run (A)', b: 'run (B)' });
+    // In the terminal each keeps one letter (was `run (A) (A) vs run (B) (B)`); a run against itself too.
+    const sameText = await compare(x, y);
+    expect(sameText.exitCode, sameText.stderr).toBe(0);
+    expect(sameText.stdout).toMatch(/^Accuracy run \(A\) vs run \(B\): 3 paired questions$/m);
+    expect(sameText.stdout).toMatch(/^ {2}computer_architecture\/0 {2}gold A {2}run \(A\): A \(correct\) {2}run \(B\): B \(wrong\)$/m);
+    const itself = await compare(off, off);
+    expect(itself.exitCode, itself.stderr).toBe(0);
+    expect(itself.stdout).toMatch(/^Accuracy eval-off \(A\) vs eval-off \(B\): 3 paired questions$/m);
     const labelled = await save(path.join(tmp, 'names', 'labelled'), 2, 'merge-on');
     const mixed = await compare(off, labelled);
     expect(mixed.exitCode, mixed.stderr).toBe(0);
@@ -165,6 +176,12 @@ describe('abserve eval', () => {
     [['eval', '--data-dir', DATA, '--subjects', 'nope', '--base-url', 'http://127.0.0.1:1'], /^abserve: --subjects: "nope" is not a C-Eval subject/],
     [['eval', '--data-dir', DATA, '--split', 'foo'], /^abserve: --split: "foo" must be val or dev$/],
     [['eval', '--data-dir', DATA, '--max-tokens', '0', '--base-url', 'http://127.0.0.1:1'], /^abserve: --max-tokens: expected an integer >= 1, got 0$/],
+    // A mistyped subcommand is named as one (was: Missing required argument: data-dir), with or
+    // without the run's flags; a word close to no subcommand stays an unknown argument.
+    [['eval', 'comapre', 'a', 'b'], /^abserve: Unknown command: eval comapre \(did you mean eval compare\?\); commands: eval compare, eval diff$/],
+    [['eval', 'comapre', 'a', 'b', '--data-dir', DATA], /^abserve: Unknown command: eval comapre \(did you mean eval compare\?\)/],
+    [['eval', 'dif', 'a'], /^abserve: Unknown command: eval dif \(did you mean eval diff\?\)/],
+    [['eval', 'results', '--data-dir', DATA], /^abserve: Unknown argument: results$/],
   ])('abserve %j is one line, exit 2', async (args, message) => {
     const r = await execa(process.execPath, [BIN, ...args], { reject: false, timeout: 30_000 });
     expect(r.exitCode).toBe(2);

@@ -20,6 +20,7 @@ import {
 } from '../accuracy/index.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
 import { listServedModels } from '../target/probe.js';
+import { describeUnknownCommand, suggestFlag } from './argvChecks.js';
 import { withInterrupt } from './interrupt.js';
 import { diffCommand } from './evalDiff.js';
 
@@ -209,6 +210,24 @@ const compareCommand: CommandModule<object, CompareArgs> = {
   },
 };
 
+/** The ask-and-score command, run when no subcommand is named: flags only, no positional argument. */
+const RUN_COMMAND = '$0';
+const RUN_TAKES_POSITIONALS = /[<[]/.test(RUN_COMMAND);
+const SUBCOMMANDS = [compareCommand, diffCommand].map((c) => String(c.command).split(' ')[0]!);
+
+/**
+ * `abserve eval comapre a b` falls through to the ask-and-score command, which complained about
+ * --data-dir (and, given it, about unknown arguments). Its first word, when close to a subcommand
+ * (suggestFlag's match, as for an unknown top-level command), is one line naming it instead:
+ * `Unknown command: eval comapre (did you mean eval compare?); ...`. Runs before validation, so
+ * before --data-dir is demanded; a word close to no subcommand is left to yargs' strict mode.
+ */
+function rejectMistypedSubcommand(argv: { _: (string | number)[] }): void {
+  const word = argv._[1];
+  if (RUN_TAKES_POSITIONALS || typeof word !== 'string' || suggestFlag(word, SUBCOMMANDS) === undefined) return;
+  throw new UserError(describeUnknownCommand(`eval ${word}`, SUBCOMMANDS.map((c) => `eval ${c}`)));
+}
+
 export const evalCommand: CommandModule = {
   command: 'eval',
   describe: 'C-Eval accuracy of a served model; `eval compare A B` checks B against A',
@@ -216,6 +235,11 @@ export const evalCommand: CommandModule = {
     y
       .command(compareCommand)
       .command(diffCommand as CommandModule)
-      .command({ command: '$0', describe: 'ask the C-Eval questions and score them', builder: runFlags, handler: runHandler as never }),
+      .command({
+        command: RUN_COMMAND,
+        describe: 'ask the C-Eval questions and score them',
+        builder: (y: Argv) => runFlags(y).middleware(rejectMistypedSubcommand as never, true),
+        handler: runHandler as never,
+      }),
   handler: () => undefined,
 };
