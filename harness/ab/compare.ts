@@ -7,6 +7,7 @@ import { renderAbHtml } from '../report/abReportHtml.js';
 import { renderAbMarkdown } from '../report/abReportMarkdown.js';
 import type { AbReportData, ReportRepetition } from '../report/abReportTypes.js';
 import { compareArms } from '../stats/arms.js';
+import { resolveOptions } from '../stats/compare.js';
 import type { Comparison } from '../stats/types.js';
 import { armFailures, failureRateNote, formatTally } from './failureRates.js';
 import { renderEmptyHtml, renderEmptyMarkdown, type EmptyReportData } from '../report/abReportEmpty.js';
@@ -69,6 +70,45 @@ function toReportRep(d: RunData): ReportRepetition {
   };
 }
 
+/** A partial reason that says the run was interrupted (Ctrl-C, SIGTERM, the parent gone): runAb's
+ *  "interrupted", a run's "interrupted; 3 of 32 requests completed, ...", the manifest's
+ *  "interrupted; 0 of 6 runs complete, ...". Absent counts as interrupted, as in the notes. */
+export function isInterrupt(reason: string | undefined): boolean {
+  return reason === undefined || /^interrupted\b/.test(reason);
+}
+
+/**
+ * Why arms `a` and `b` have nothing to compare, per arm without a successful request: stopped by an
+ * interrupt before any of its requests finished (or before it ran), or every finished request
+ * failed (a real failure, interrupt or not).
+ */
+export function noComparisonReason(runs: readonly RunData[], a: string, b: string, interrupted: boolean): string {
+  if (runs.length === 0) return interrupted ? 'the run was interrupted before any run finished, so there is nothing to compare' : 'no run finished';
+  const why = [a, b].flatMap((arm) => {
+    const mine = runs.filter((r) => r.arm === arm);
+    if (mine.some((r) => r.completed > 0)) return [];
+    const name = JSON.stringify(arm);
+    if (!interrupted) return [`arm ${name} has no successful request`];
+    if (mine.length === 0) return [`arm ${name} had not run yet when the run was interrupted`];
+    if (mine.every((r) => r.failed === 0)) return [`no request finished in arm ${name} before the interrupt`];
+    return [`arm ${name} has no successful request (every finished one failed)`];
+  });
+  if (why.length === 0) return 'the arms have no metric in common';
+  return `${why.join('; ')}${interrupted ? ', so there is nothing to compare' : ''}`;
+}
+
+/** comparison.json of a partial run without a comparison: the Comparison's fields (no metrics,
+ *  repetitions that have a successful request), the reason, and partial as usual. */
+function emptyComparison(i: AbSummaryInput, a: string, b: string, reason: string, notes: string[]) {
+  const o = resolveOptions({ alpha: i.alpha, resamples: i.resamples, seed: i.seed });
+  const measured = (arm: string) => i.runs.filter((r) => r.arm === arm && r.completed > 0).length;
+  const c: Comparison = {
+    arms: { a, b }, alpha: o.alpha, confidence: 1 - o.alpha, resamples: o.resamples, seed: o.seed,
+    repetitions: { a: measured(a), b: measured(b) }, runToRunCovered: false, metrics: [], notes: [],
+  };
+  return { ...c, noComparison: reason, partial: i.partial, ...(i.partialReason ? { partialReason: i.partialReason } : {}), notes };
+}
+
 /**
  * Compares arm B (arms[1]) against arm A (arms[0]) over every run, and writes comparison.json,
  * report.md and report.html into `dir` atomically. With no successful run in an arm, no
@@ -78,6 +118,7 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
   const [a, b] = i.arms;
   const notes = [...(i.notes ?? [])];
   let comparison: Comparison | null = null;
+  let noComparison: string | undefined;
   if (a !== undefined && b !== undefined) {
     const fa = armFailures(i.runs, a);
     const fb = armFailures(i.runs, b);
@@ -107,21 +148,19 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
       }
       if (i.notesFor) notes.push(...i.notesFor(comparison));
     } else {
-      notes.push(
-        i.runs.length === 0
-          ? 'no comparison: no run finished'
-          : `no comparison: arm ${JSON.stringify(i.runs.some((r) => r.arm === a && r.completed > 0) ? b : a)} has no successful request`,
-      );
+      noComparison = noComparisonReason(i.runs, a, b, i.partial && isInterrupt(i.partialReason));
+      notes.push(`no comparison: ${noComparison}`);
       if (fNote) notes.push(fNote);
     }
   }
   if (i.partial) notes.unshift(`partial run: ${i.partialReason ?? 'interrupted'}; only finished runs are compared`);
+  const partialFields = { partial: i.partial, ...(i.partial && i.partialReason ? { partialReason: i.partialReason } : {}) };
   const files: AbSummary['files'] = { comparison: null, markdown: null, html: null };
   // A simulated A/B says so in its heading, not only in a note at the bottom.
   const title = `abserve A/B${i.manifest.simulated === true ? ' (simulated: a prediction, not a measurement)' : ''}: ${i.scenario}`;
   if (comparison && i.write !== false) {
     files.comparison = path.join(i.dir, 'comparison.json');
-    await atomicWriteFile(files.comparison, JSON.stringify({ ...comparison, partial: i.partial, notes: [...comparison.notes, ...notes] }, null, 2) + '\n');
+    await atomicWriteFile(files.comparison, JSON.stringify({ ...comparison, ...partialFields, notes: [...comparison.notes, ...notes] }, null, 2) + '\n');
     const data: AbReportData = {
       title,
       scenario: i.scenario,
@@ -143,8 +182,15 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
   if (!comparison && i.write !== false) {
     // Nothing to compare (an arm has no successful request, or the run was stopped before both
     // arms finished one): the reports still exist, say why, and list every finished run.
+    if (i.partial && a !== undefined && b !== undefined) {
+      // An interrupted run always leaves comparison.json, as the README promises: here in the
+      // comparison's shape with no metrics, and why there is none.
+      files.comparison = path.join(i.dir, 'comparison.json');
+      await atomicWriteFile(files.comparison, JSON.stringify(emptyComparison(i, a, b, noComparison!, notes), null, 2) + '\n');
+    }
     const data: EmptyReportData = {
       title,
+      ...partialFields,
       notes,
       runs: i.runs.map((r) => ({
         order: r.order, arm: r.arm, rep: r.rep, completed: r.completed, failed: r.failed, partial: r.partial,

@@ -11,7 +11,7 @@ import { atomicWriteFile } from '../report/index.js';
 import { armServerConfigs, resolvedScenarioJson, runArms, toWorkloadOptions, type Scenario } from '../scenario/index.js';
 import { createTarget, listModels, type TargetSession } from '../target/index.js';
 import { buildWorkload } from '../workload/index.js';
-import { joinNotes, summarizeAb, type AbSummary } from './compare.js';
+import { isInterrupt, joinNotes, summarizeAb, type AbSummary } from './compare.js';
 import { hostFacts, workloadHash } from './manifest.js';
 import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
@@ -253,8 +253,15 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
   }
   if (runs.length < plan.length) partialReason ??= 'interrupted';
   // An arm in which no request succeeded measured nothing: no comparison exists; say why and never
-  // call it complete.
-  const emptyArm = arms.slice(0, 2).find((arm) => runs.some((r) => r.arm === arm) && runs.filter((r) => r.arm === arm).every((r) => r.completed === 0));
+  // call it complete. An interrupt before any request of an arm finished is not that failure: the
+  // outcome is partial like any interrupted run (comparison.json and reports written, exit 3).
+  // An arm whose finished requests all failed did measure something: that they fail.
+  const interrupted = o.signal?.aborted === true && partialReason !== undefined && isInterrupt(partialReason);
+  const emptyArm = arms.slice(0, 2).find((arm) => {
+    const mine = runs.filter((r) => r.arm === arm);
+    if (mine.length === 0 || mine.some((r) => r.completed > 0)) return false;
+    return !interrupted || mine.some((r) => r.failed > 0);
+  });
   const measuredNothing = emptyArm !== undefined;
   const partial = partialReason !== undefined;
   manifest.status = measuredNothing ? 'measured-nothing' : partial ? 'partial' : 'complete';

@@ -121,4 +121,54 @@ describe('abserve ab scenarios/smoke.yaml', () => {
       expect(() => process.kill(srv.pid, 0), `engine pid ${srv.pid}`).toThrow();
     }
   }, 120_000);
+
+  it('Ctrl-C before any request of run 1 finished: comparison.json and reports marked partial, exit 3, and report regenerates', async () => {
+    // 400 output tokens at 50 ms a step: no request of run 1 finishes within 20 s.
+    const scenario = path.join(dir, 'slow.yaml');
+    writeFileSync(scenario, [
+      'name: slow',
+      'target: { engine: { profile: tiny, fixed_step_ms: 50 } }',
+      'workload: { random_token_ids: true, random_input_len: 32, random_output_len: 400, num_prompts: 4, max_concurrency: 4, ignore_eos: true }',
+      'arms: [{ name: without-op }, { name: with-op }]',
+      'repetitions: 2',
+      'warmup: 0',
+      '',
+    ].join('\n'));
+    const out = path.join(dir, 'interrupted-early');
+    const child = execa(process.execPath, [BIN, 'ab', scenario, '--result-dir', out, '--resamples', '200', '--disable-progress'], {
+      reject: false, cwd: ROOT, env: { NO_COLOR: '1' }, timeout: 90_000,
+    });
+    // Interrupt half a second after run 1 started (its folder exists).
+    const run1 = path.join(out, 'runs', '01-without-op-rep1');
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(run1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr + r.stdout).toBe(3);
+    expect(r.stdout).toContain('run 1: without-op#1  no request finished before the interrupt  (partial)');
+    expect(r.stdout).toContain('PARTIAL: interrupted; 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short (kept)');
+    expect(r.stdout).toContain('note: no comparison: no request finished in arm "without-op" before the interrupt');
+    expect(r.stdout + r.stderr).not.toContain('no request succeeded');
+    expect(r.stdout + r.stderr).not.toContain('(none)');
+
+    const expectPartial = () => {
+      const c = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
+      expect(c.partial).toBe(true);
+      expect(c.partialReason).toMatch(/^interrupted; /);
+      expect(c.metrics).toEqual([]);
+      expect(c.noComparison).toMatch(/^no request finished in arm "without-op" before the interrupt; .*, so there is nothing to compare$/);
+      expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('> **Warning: partial run.** interrupted; ');
+      expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('<div class="banner" id="partial-banner">Partial run: interrupted; ');
+    };
+    expectPartial();
+    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).status).toBe('partial');
+
+    // `abserve report` regenerates the same from the folder.
+    for (const f of ['comparison.json', 'report.md', 'report.html']) await rm(path.join(out, f));
+    const again = await abserve(['report', out]);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('note: no comparison: no request finished in arm "without-op" before the interrupt');
+    expectPartial();
+  }, 120_000);
 });

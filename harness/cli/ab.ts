@@ -6,6 +6,7 @@ import { UserError } from '../common/errors.js';
 import { runAb, type AbEvent, type AbOutcome } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
 import { armFailures, formatTally } from '../ab/failureRates.js';
+import { isInterrupt } from '../ab/compare.js';
 import { loadScenario, type Scenario } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
 import type { Statistic } from '../stats/types.js';
@@ -95,6 +96,12 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
         bar = undefined;
         const d = e.data;
         const mean = (xs: number[]) => (xs.length ? (xs.reduce((x, y) => x + y, 0) / xs.length).toFixed(1) : '-');
+        if (d.partial && d.completed === 0 && d.failed === 0) {
+          // Nothing finished (every request cancelled): no counts or means to show.
+          const when = isInterrupt(d.partialReason) ? 'the interrupt' : `it was cut short (${d.partialReason})`;
+          console.log(`run ${e.run.order + 1}: ${d.arm}#${d.rep}  no request finished before ${when}  (partial)`);
+          break;
+        }
         console.log(
           `run ${e.run.order + 1}: ${d.arm}#${d.rep}  ${d.completed} ok, ${d.failed} failed  ` +
             `mean TTFT ${mean(d.requests.map((r) => r.ttft))} ms  ` +
@@ -139,8 +146,10 @@ export function printOutcome(out: AbOutcome, suffix = ''): void {
   console.log(`\nresults: ${out.dir}${suffix}`);
   if (out.files.html) console.log(`report:  ${out.files.html}`);
   if (out.measuredNothing) {
-    const tally = formatTally(armFailures(out.runs, out.emptyArm!).byKind);
-    console.error(`abserve: arm ${out.emptyArm}: no request succeeded in any run (${tally})${out.firstFailure ? `; the first: ${out.firstFailure}` : ''}`);
+    const f = armFailures(out.runs, out.emptyArm!);
+    // A tally only when something failed; "(none)" would read as one.
+    const why = f.failed > 0 ? `no request succeeded in any run (${formatTally(f.byKind)})` : 'no request finished in any run';
+    console.error(`abserve: arm ${out.emptyArm}: ${why}${out.firstFailure ? `; the first: ${out.firstFailure}` : ''}`);
     process.exitCode = 1;
   } else if (out.partial) {
     console.log(`PARTIAL: ${out.partialReason}`);

@@ -14,7 +14,8 @@ export interface EmptyReportRun {
   partial: boolean;
   /** Mean TTFT of the successful requests; null without any. */
   meanTtftMs: number | null;
-  outputThroughput: number;
+  /** null (or NaN) when the run has none, e.g. read back from a run.json that saved NaN. */
+  outputThroughput: number | null;
   /** "http_500 x3, timeout x1"; "none". */
   failures: string;
 }
@@ -23,21 +24,33 @@ export interface EmptyReportData {
   title: string;
   notes: string[];
   runs: EmptyReportRun[];
+  /** An interrupted (or cut short) run: the same banner as the report with a comparison. */
+  partial?: boolean;
+  partialReason?: string;
 }
+
+/** A number with `digits` decimals, "-" when there is none. */
+const fixed = (x: number | null, digits: number) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+
+/** Ends a sentence with a full stop unless it has one. */
+const sentence = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
 
 const HEAD = ['order', 'arm', 'repetition', 'completed', 'failed', 'status', 'mean TTFT (ms)', 'output tok/s', 'failures'];
 
 function cells(r: EmptyReportRun): string[] {
   return [
     String(r.order + 1), r.arm, String(r.rep), String(r.completed), String(r.failed), r.partial ? 'partial' : 'complete',
-    r.meanTtftMs === null ? '-' : r.meanTtftMs.toFixed(2), r.outputThroughput.toFixed(1), r.failures,
+    fixed(r.meanTtftMs, 2), fixed(r.outputThroughput, 1), r.failures,
   ];
 }
 
 /** report.md when there is no comparison. */
 export function renderEmptyMarkdown(d: EmptyReportData): string {
   const md = (s: string) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
-  const lines = [`# ${md(d.title)}`, '', '**No comparison.**', '', ...d.notes.map((n) => `- ${md(n)}`), ''];
+  const lines = [`# ${md(d.title)}`, ''];
+  // The banner of report.md with a comparison (abReportMarkdown.ts), word for word.
+  if (d.partial) lines.push(`> **Warning: partial run.** ${md(sentence(d.partialReason ?? 'The run was interrupted'))} Only finished requests are counted.`, '');
+  lines.push('**No comparison.**', '', ...d.notes.map((n) => `- ${md(n)}`), '');
   if (d.runs.length > 0) {
     lines.push('## Runs', '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
     for (const r of d.runs) lines.push(`| ${cells(r).map(md).join(' | ')} |`);
@@ -51,11 +64,15 @@ export function renderEmptyHtml(d: EmptyReportData): string {
   const table = d.runs.length > 0
     ? `<h2>Runs</h2><table class="data" id="runs"><thead><tr>${HEAD.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>\n${rows}\n</tbody></table>`
     : '<p>No run has results.</p>';
+  // The banner of report.html with a comparison (html/sections.ts), word for word.
+  const banner = d.partial
+    ? `<div class="banner" id="partial-banner">Partial run: ${h(d.partialReason ?? 'the run was interrupted')}. Only finished requests are counted.</div>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${h(d.title)}</title><style>${REPORT_CSS}</style></head>
-<body><h1>${h(d.title)}</h1><p><strong>No comparison.</strong></p>
+<body><h1>${h(d.title)}</h1>${banner}<p><strong>No comparison.</strong></p>
 <ul id="notes">${d.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>
 ${table}
 </body></html>

@@ -1,0 +1,84 @@
+// Ctrl-C before any request of an arm finished: not the "measured nothing" failure but a partial
+// outcome like any interrupted run (comparison.json and reports written, marked partial); an arm
+// whose finished requests all failed stays that failure, interrupt or not.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../scenario/index.js';
+import { runAb } from './runAb.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'abserve-ab-interrupt-'));
+const read = (f: string) => readFileSync(f, 'utf8');
+
+describe('an A/B interrupted before an arm has a finished request', () => {
+  it('is a partial outcome with comparison.json and both reports, each marked partial', async () => {
+    // 400 output tokens at 50 ms a step: no request finishes within 20 s; the interrupt comes 300 ms
+    // into run 1.
+    const s = parseScenario(
+      `
+name: slow
+target: { engine: { profile: tiny, fixed_step_ms: 50 } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 400, num_prompts: 4, max_concurrency: 4, ignore_eos: true }
+arms: [{ name: a }, { name: b }]
+repetitions: 2
+warmup: 0
+`,
+      'slow.yaml',
+    );
+    const ac = new AbortController();
+    const out = await runAb(s, {
+      resultDir: path.join(dir, 'slow'), signal: ac.signal, resamples: 200, clientWarmup: false,
+      onEvent: (e) => { if (e.type === 'run-start') setTimeout(() => ac.abort(), 300); },
+    });
+    expect(out.runs.map((r) => [r.arm, r.completed, r.failed, r.partial])).toEqual([['a', 0, 0, true]]);
+    expect(out.measuredNothing).toBeUndefined();
+    expect(out.partial).toBe(true);
+    expect(out.partialReason).toMatch(/^interrupted; 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short \(kept\)$/);
+    expect(out.comparison).toBeNull();
+    expect(JSON.parse(read(path.join(out.dir, 'manifest.json'))).status).toBe('partial');
+
+    expect(out.files.comparison).toBe(path.join(out.dir, 'comparison.json'));
+    const c = JSON.parse(read(out.files.comparison!));
+    expect(c).toMatchObject({ arms: { a: 'a', b: 'b' }, partial: true, partialReason: out.partialReason, metrics: [], repetitions: { a: 0, b: 0 } });
+    const why = 'no request finished in arm "a" before the interrupt; arm "b" had not run yet when the run was interrupted, so there is nothing to compare';
+    expect(c.noComparison).toBe(why);
+    expect(c.notes).toContain(`no comparison: ${why}`);
+    expect(out.notes).toContain(`no comparison: ${why}`);
+
+    const md = read(path.join(out.dir, 'report.md'));
+    expect(md).toContain(`> **Warning: partial run.** ${out.partialReason}. Only finished requests are counted.`);
+    expect(md).toContain('no request finished in arm "a" before the interrupt');
+    expect(md).toMatch(/\| 1 \| a \| 1 \| 0 \| 0 \| partial \| - \|/);
+    const html = read(path.join(out.dir, 'report.html'));
+    expect(html).toContain(`<div class="banner" id="partial-banner">Partial run: ${out.partialReason}. Only finished requests are counted.</div>`);
+  }, 60_000);
+
+  it('an arm whose finished requests all failed still measured nothing (a failure), with comparison.json written', async () => {
+    const s = parseScenario(
+      `
+name: dead
+target: { engine: { profile: tiny } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
+arms:
+  - name: a
+    engine: { faults: { http_500: 1 } }
+  - name: b
+repetitions: 2
+warmup: 0
+`,
+      'dead.yaml',
+    );
+    const ac = new AbortController();
+    const out = await runAb(s, {
+      resultDir: path.join(dir, 'dead'), signal: ac.signal, resamples: 200, clientWarmup: false,
+      onEvent: (e) => { if (e.type === 'run-end') ac.abort(); },
+    });
+    expect(out.runs.map((r) => [r.arm, r.completed, r.failed])).toEqual([['a', 0, 4]]);
+    expect(out.measuredNothing).toBe(true);
+    expect(out.emptyArm).toBe('a');
+    expect(out.partial).toBe(true);
+    expect(existsSync(path.join(out.dir, 'comparison.json'))).toBe(true);
+    expect(out.notes.join('\n')).toContain('arm "a" has no successful request (every finished one failed)');
+  }, 60_000);
+});
