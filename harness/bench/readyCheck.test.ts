@@ -43,6 +43,13 @@ describe('readyCheck (issue 10: vLLM initial test request)', () => {
     expect(err.message).toMatch(/within --ready-check-timeout-sec 0.05 \(\d+ tries\): stall: stalled/);
   });
 
+  it('counts the time already spent waiting for the server (since) against the budget, still trying once', async () => {
+    const c = scripted([{ kind: 'refused', message: 'ECONNREFUSED' }]);
+    const err = await readyCheck(c, spec, { timeoutMs: 5_000, since: Date.now() - 5_000, retryIntervalMs: 1 }).catch((e) => e);
+    expect(err.message).toMatch(/^initial test request failed within --ready-check-timeout-sec 5 \(1 try\): refused: ECONNREFUSED/);
+    expect(c.tries()).toBe(1);
+  });
+
   it('makes runBenchmark throw before any measured request when every request would fail', async () => {
     let hits = 0;
     const server = createServer((_req, res) => {

@@ -18,6 +18,9 @@ const TRANSIENT = { has: (k: FailureKind): boolean => !FINAL.has(k) };
 export interface ReadyCheckOptions {
   /** Give up after this long (ms); vLLM's --ready-check-timeout-sec (default 600 s there). */
   timeoutMs: number;
+  /** When that budget began (Date.now() ms; default: now). Time already spent before the first try
+   *  (bench waiting for /v1/models) counts against it; the first try is sent even when none is left. */
+  since?: number;
   /** Wait between tries (ms); vLLM waits 5 s. */
   retryIntervalMs?: number;
   /** Ctrl-C: stop trying (resolves with the last record, no error). */
@@ -37,7 +40,7 @@ export interface Sender {
  * message>" (one line).
  */
 export async function readyCheck(client: Sender, spec: RequestSpec, o: ReadyCheckOptions): Promise<RequestRecord | undefined> {
-  const deadline = Date.now() + o.timeoutMs;
+  const deadline = (o.since ?? Date.now()) + o.timeoutMs;
   const interval = o.retryIntervalMs ?? 5_000;
   let tries = 0;
   for (;;) {

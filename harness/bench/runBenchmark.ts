@@ -36,6 +36,9 @@ export interface BenchmarkConfig {
    * the server's message (bench/readyCheck.ts). Undefined or 0: no check.
    */
   readyCheckTimeoutMs?: number;
+  /** When the ready-check budget began (Date.now() ms; default: when the check starts). The time
+   *  the caller already spent waiting for the server (its /v1/models probe) counts against it. */
+  readyCheckSince?: number;
   /** Wait between ready-check tries (ms, default 5000 as vLLM). */
   readyCheckIntervalMs?: number;
   /** Called when the ready check will try again (see ReadyCheckOptions.onRetry). */
@@ -108,6 +111,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
     if (cfg.readyCheckTimeoutMs !== undefined && cfg.readyCheckTimeoutMs > 0 && first !== undefined) {
       await readyCheck(client, { ...first, warmup: true }, {
         timeoutMs: cfg.readyCheckTimeoutMs,
+        since: cfg.readyCheckSince,
         retryIntervalMs: cfg.readyCheckIntervalMs,
         signal: stop.signal,
         onRetry: cfg.onReadyRetry,

@@ -22,6 +22,15 @@ beforeAll(async () => {
 });
 afterAll(async () => engine.close());
 
+/** A loopback port nothing listens on (bound, then closed). */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+
 describe('abserve bench against the embedded engine', () => {
   it('prints the vLLM block and saves vLLM-named JSON plus per-request JSONL', async () => {
     const out = path.join(dir, 'run1');
@@ -100,16 +109,13 @@ describe('abserve bench against the embedded engine', () => {
   });
 
   it('a dead server gives a clear error, not a stack trace, and does not hang', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    const r = await abserve(['bench', '--base-url', `http://127.0.0.1:${port}`, '--num-prompts', '2']);
+    const port = await freePort();
+    const t0 = Date.now();
+    const r = await abserve(['bench', '--base-url', `http://127.0.0.1:${port}`, '--num-prompts', '2', '--ready-check-timeout-sec', '0']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/--base-url .*cannot reach/);
+    expect(r.stderr).toMatch(/^abserve: --base-url .*cannot reach [^;]*$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('bad flag values name the flag and the value', async () => {
@@ -117,6 +123,72 @@ describe('abserve bench against the embedded engine', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--random-range-ratio must be in \[0, 1\): got 1.5/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+// vLLM's users start server and benchmark together: bench waits for /v1/models within
+// --ready-check-timeout-sec (the user trial: exit 2 after 0.65 s with ECONNREFUSED).
+describe('abserve bench started before the server', () => {
+  const SMALL = ['--num-prompts', '4', '--random-input-len', '8', '--random-output-len', '4', '--ignore-eos', '--disable-progress'];
+
+  /** Resolves once the child has said it is waiting for the server; rejects if it ends first. */
+  const waiting = (child: ReturnType<typeof abserve>) =>
+    Promise.race([
+      new Promise<void>((resolve) => child.stderr!.on('data', (b: Buffer) => String(b).includes('retrying for up to') && resolve())),
+      child.then((r) => {
+        throw new Error(`bench ended before waiting for the server (exit ${r.exitCode}): ${r.stderr}`);
+      }),
+    ]);
+
+  it('waits for an engine that starts listening only after bench has tried, then runs', async () => {
+    const port = await freePort();
+    const child = abserve(['bench', '--base-url', `http://127.0.0.1:${port}`, '--ready-check-timeout-sec', '20', ...SMALL]);
+    let late: EngineHandle | undefined;
+    try {
+      await waiting(child);
+      late = await startEngine({ port, host: '127.0.0.1', profile: 'tiny' });
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Successful requests: +4 +$/m);
+      // One note when the wait starts (then one per 5 s at most): not one per try.
+      const notes = r.stderr.split('\n').filter((l) => l.includes('retrying for up to'));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatch(new RegExp(`^abserve: --base-url http://127.0.0.1:${port}: cannot reach .*/v1/models \\(ECONNREFUSED.*\\); retrying for up to (20|19) s$`));
+    } finally {
+      child.kill();
+      await late?.close();
+    }
+  });
+
+  it('gives up at --ready-check-timeout-sec with one line naming the URL, the cause and the wait', async () => {
+    const port = await freePort();
+    const t0 = Date.now();
+    const r = await abserve(['bench', '--base-url', `http://127.0.0.1:${port}`, '--ready-check-timeout-sec', '1.5', ...SMALL]);
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(
+      /^abserve: --base-url http:\/\/127\.0\.0\.1:\d+: cannot reach .*\/v1\/models \(ECONNREFUSED.*\); gave up after waiting 1\.\d s \(\d+ tries\)$/,
+    );
+    expect(lines).toHaveLength(2); // the note, then the error
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(Date.now() - t0).toBeLessThan(8_000);
+  });
+
+  it('Ctrl-C during the wait stops it at once: exit 130, no stack trace, nothing saved', async () => {
+    const port = await freePort();
+    const out = path.join(dir, 'sigint-wait');
+    const child = abserve(['bench', '--base-url', `http://127.0.0.1:${port}`, '--result-dir', out, ...SMALL]);
+    await waiting(child);
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const r = await child;
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('retrying for up to 600 s');
+    expect(r.stderr).toMatch(/SIGINT: stopping/);
+    expect(r.stderr).toMatch(/abserve: interrupted while waiting for http:\/\/127\.0\.0\.1:\d+: nothing ran, nothing saved\n?$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 });
 

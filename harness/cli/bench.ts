@@ -8,7 +8,8 @@ import { runBenchmark } from '../bench/runBenchmark.js';
 import { RecordSpool, restoreTexts, spoolRecords } from '../bench/recordSpool.js';
 import { UserError } from '../common/errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
-import { listModels } from '../target/probe.js';
+import { waitForServedModels } from '../target/probe.js';
+import { INTERRUPT_EXIT_CODE } from '../target/cleanup.js';
 import { resolveTarget } from '../client/options.js';
 import { loadTokenizer, resolveWorkloadOptions, type DatasetName, type WorkloadOptions } from '../workload/index.js';
 import type { Endpoint } from '../records/spec.js';
@@ -231,10 +232,28 @@ async function handler(a: BenchArgs): Promise<void> {
   for (const n of notes) console.error(n);
 
   // The key never reaches the terminal, even when the server echoes it in an error.
-  const models = await listModels(baseUrl, apiKey).catch((e: unknown) => {
-    if (apiKey && apiKey.length >= 4 && e instanceof Error) e.message = e.message.split(apiKey).join('***');
+  const redact = (text: string) => (apiKey && apiKey.length >= 4 ? text.split(apiKey).join('***') : text);
+  // A server started together with the benchmark (as `vllm bench serve` users do) is waited for:
+  // /v1/models is tried until it answers, within the --ready-check-timeout-sec budget that the
+  // initial test request then gets the rest of. Ctrl-C stops the wait (nothing ran, nothing saved).
+  const waitStart = Date.now();
+  const served = await withInterrupt((signal) =>
+    waitForServedModels(baseUrl, {
+      apiKey,
+      waitMs: readyCheckTimeoutMs,
+      signal,
+      onWait: (cause, left) => console.error(`abserve: ${redact(cause)}; retrying for up to ${left} s`),
+    }),
+  ).catch((e: unknown) => {
+    if (e instanceof Error) e.message = redact(e.message);
     throw e;
   });
+  if (served === undefined) {
+    console.error(`abserve: interrupted while waiting for ${baseUrl}: nothing ran, nothing saved`);
+    process.exitCode = INTERRUPT_EXIT_CODE;
+    return;
+  }
+  const models = served.map((m) => m.id);
   // vLLM: --served-model-name is the name sent in requests, --model the model id saved (and the
   // tokenizer's name there); either stands for the other when only one is given.
   const model = a['served-model-name'] ?? a.model ?? models[0];
@@ -254,6 +273,7 @@ async function handler(a: BenchArgs): Promise<void> {
         sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
       },
       readyCheckTimeoutMs,
+      readyCheckSince: waitStart,
       onReadyRetry: (f, left) => console.error(`abserve: initial test request failed (${f.kind}: ${f.message}); retrying for up to ${left} s`),
       workload,
       tokenizer,

@@ -51,7 +51,7 @@ const CASES: [string[], RegExp][] = [
   [['--metadata', 'completed=5'], /--metadata: key "completed" is reserved/],
   [['--burstiness', 'fast'], /--burstiness: expected "inf" or a number in \(0, 1000000\], got fast/],
   // inf is accepted: the run gets as far as the (dead) server.
-  [['--burstiness', 'inf', '--request-rate', '5'], /--base-url http:\/\/127\.0\.0\.1:9: cannot reach/],
+  [['--burstiness', 'inf', '--request-rate', '5', '--ready-check-timeout-sec', '0'], /--base-url http:\/\/127\.0\.0\.1:9: cannot reach/],
 ];
 
 describe('abserve bench: bad input (issue 10)', () => {
