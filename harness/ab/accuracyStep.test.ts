@@ -68,7 +68,9 @@ accuracy: { data_dir: ${JSON.stringify(FIXTURE)}, split: val, when: after }
     expect(out.accuracy?.rows[0]?.[0]).toBe('Overall (per question; macro below)');
     const md = readFileSync(path.join(out.dir, 'report.md'), 'utf8');
     expect(md).toContain(`Flipped questions (${c.flipped.length}):`);
-    expect(md).toContain(`- ${c.flipped[0].key.replace(/_/g, '\\_')}: gold ${c.flipped[0].gold}, A ${c.flipped[0].a.letter}`);
+    // Each flipped question names the arms (a, b here), not the letters A/B that read as answers.
+    const f0 = c.flipped[0];
+    expect(md).toContain(`- ${f0.key.replace(/_/g, '\\_')}: gold ${f0.gold}, a: ${f0.a.letter ?? '-'} (${f0.a.outcome}), b: ${f0.b.letter ?? '-'} (${f0.b.outcome})`);
     for (const n of c.notes) expect(md).toContain(n.slice(0, 30));
     const html = readFileSync(path.join(out.dir, 'report.html'), 'utf8');
     expect(html.indexOf('accuracy: ')).toBeLessThan(html.indexOf('id="accuracy"'));

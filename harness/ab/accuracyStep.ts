@@ -87,7 +87,10 @@ export function accuracyTable(c: AccuracyComparison): NonNullable<AbReportData['
     rows,
     verdict: `${c.verdictText} (macro ${pct(c.macro.a)} vs ${pct(c.macro.b)}; smallest detectable drop ${(100 * c.mde).toFixed(1)} points)`,
     notes: [...c.notes],
-    flipped: c.flipped.map((f) => `${f.key}: gold ${f.gold}, A ${f.a.letter ?? '-'} (${f.a.outcome}), B ${f.b.letter ?? '-'} (${f.b.outcome})`),
+    // Arms by name: "A A (correct)" read as two answer letters (abserve eval compare does the same).
+    flipped: c.flipped.map(
+      (f) => `${f.key}: gold ${f.gold}, ${c.arms.a}: ${f.a.letter ?? '-'} (${f.a.outcome}), ${c.arms.b}: ${f.b.letter ?? '-'} (${f.b.outcome})`,
+    ),
   };
 }
 
