@@ -116,6 +116,10 @@ describe('abserve bench against the embedded engine', () => {
     expect(r.stderr).toMatch(/^abserve: --base-url .*cannot reach [^;]*$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(Date.now() - t0).toBeLessThan(5_000);
+    // Given as --host/--port (vLLM's other spelling), the error names those flags.
+    const r2 = await abserve(['bench', '--port', String(port), '--num-prompts', '2', '--ready-check-timeout-sec', '0']);
+    expect(r2.exitCode).toBe(2);
+    expect(r2.stderr).toMatch(new RegExp(`^abserve: --host/--port http://127\\.0\\.0\\.1:${port}: cannot reach [^;]*$`));
   });
 
   it('bad flag values name the flag and the value', async () => {

@@ -240,6 +240,8 @@ async function handler(a: BenchArgs): Promise<void> {
   const served = await withInterrupt((signal) =>
     waitForServedModels(baseUrl, {
       apiKey,
+      // Name the flags the URL came from: `--port 9` alone is not a --base-url the user typed.
+      label: a['base-url'] !== undefined ? '--base-url' : '--host/--port',
       waitMs: readyCheckTimeoutMs,
       signal,
       onWait: (cause, left) => console.error(`abserve: ${redact(cause)}; retrying for up to ${left} s`),
