@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/index.js';
-import { applyOverrides, parseUntilCi } from './ab.js';
+import { applyOverrides, parseUntilCi, planLine } from './ab.js';
 
 describe('abserve ab flags', () => {
   it('--until-ci names the flag and the value when wrong', () => {
@@ -19,5 +19,17 @@ describe('abserve ab flags', () => {
     expect(o.repetitions).toBe(5);
     expect(s.repetitions).toBe(3); // the loaded scenario is not changed
     expect(() => applyOverrides(s, { repetitions: 0 })).toThrow('--repetitions: expected an integer from 1 to 1000, got 0');
+  });
+});
+
+describe('the plan line', () => {
+  const plan = (n: number) => Array.from({ length: n }, (_, i) => ({ arm: i % 4 === 0 || i % 4 === 3 ? 'a' : 'b', rep: Math.floor(i / 2) + 1 }));
+  it('lists every run of a short plan', () => {
+    expect(planLine(plan(4), 'results/x')).toBe('4 runs: a#1 b#1 b#2 a#2  ->  results/x');
+  });
+  it('shortens a long plan to its first 8 and last 2 runs (80 runs were one 1,000-character line)', () => {
+    const line = planLine(plan(80), 'results/x');
+    expect(line).toBe('80 runs: a#1 b#1 b#2 a#2 a#3 b#3 b#4 a#4 ... (70 more) ... b#40 a#40  ->  results/x');
+    expect(line.length).toBeLessThan(120);
   });
 });

@@ -62,13 +62,25 @@ export function parseUntilCi(a: { 'until-ci'?: number; 'until-ci-metric': string
   return { pct, metric: m[1]!, statistic: m[2] as Statistic, maxRepetitions: cap };
 }
 
+/**
+ * The run plan as one readable line: every run up to 12, else the first 8 and the last 2 around
+ * "... (N more) ..." (an 80-run plan was one 1,000-character line). `runs` in plan order.
+ */
+export function planLine(runs: readonly { arm: string; rep: number }[], dir: string): string {
+  const name = (r: { arm: string; rep: number }) => `${r.arm}#${r.rep}`;
+  const shown = runs.length <= 12
+    ? runs.map(name).join(' ')
+    : `${runs.slice(0, 8).map(name).join(' ')} ... (${runs.length - 10} more) ... ${runs.slice(-2).map(name).join(' ')}`;
+  return `${runs.length} runs: ${shown}  ->  ${dir}`;
+}
+
 /** Prints run events as lines (and a progress bar on a TTY). */
 export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: AbEvent) => void {
   let bar: ProgressView | undefined;
   return (e) => {
     switch (e.type) {
       case 'plan':
-        console.log(`${e.runs.length} runs: ${e.runs.map((r) => `${r.arm}#${r.rep}`).join(' ')}  ->  ${e.dir}`);
+        console.log(planLine(e.runs, e.dir));
         break;
       case 'client-warmup':
         console.log(`warming the client up (unmeasured${e.throwaway ? ', on a throwaway engine instance' : ', against the first arm\'s server'}); also the ready check`);
