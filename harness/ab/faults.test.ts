@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedFaults, resolveFaults } from '../engine/faults.js';
 import { parseScenario, engineFlags } from '../scenario/index.js';
+import { deadArmScenario } from './deadArm.testkit.js';
 import { runAb } from './runAb.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'abserve-faults-'));
@@ -39,20 +40,7 @@ repetitions: 1
   }, 60_000);
 
   it('an arm whose every request fails measured nothing: said with its first error, never "complete"', async () => {
-    const s = parseScenario(
-      `
-name: dead
-target: { engine: { profile: tiny } }
-workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
-arms:
-  - name: a
-  - name: b
-    engine: { faults: { http_500: 1 } }
-repetitions: 1
-`,
-      'dead.yaml',
-    );
-    const out = await runAb(s, { resultDir: path.join(dir, 'dead'), resamples: 200 });
+    const out = await runAb(deadArmScenario('b', 1), { resultDir: path.join(dir, 'dead'), resamples: 200 });
     expect(out.measuredNothing).toBe(true);
     expect(out.emptyArm).toBe('b');
     expect(out.firstFailure).toMatch(/HTTP 500: injected fault/);

@@ -5,11 +5,21 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../scenario/index.js';
-import { runAb } from './runAb.js';
+import { parseScenario, type Scenario } from '../scenario/index.js';
+import { deadArmScenario } from './deadArm.testkit.js';
+import { runAb, type AbEvent } from './runAb.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'abserve-ab-interrupt-'));
 const read = (f: string) => readFileSync(f, 'utf8');
+
+/** Runs `s` under `dir/name`, calling `abortWhen` on every event with the abort to trigger. */
+function interrupted(s: Scenario, name: string, abortWhen: (e: AbEvent, abort: () => void) => void) {
+  const ac = new AbortController();
+  return runAb(s, {
+    resultDir: path.join(dir, name), signal: ac.signal, resamples: 200, clientWarmup: false,
+    onEvent: (e) => abortWhen(e, () => ac.abort()),
+  });
+}
 
 describe('an A/B interrupted before an arm has a finished request', () => {
   it('is a partial outcome with comparison.json and both reports, each marked partial', async () => {
@@ -26,11 +36,7 @@ warmup: 0
 `,
       'slow.yaml',
     );
-    const ac = new AbortController();
-    const out = await runAb(s, {
-      resultDir: path.join(dir, 'slow'), signal: ac.signal, resamples: 200, clientWarmup: false,
-      onEvent: (e) => { if (e.type === 'run-start') setTimeout(() => ac.abort(), 300); },
-    });
+    const out = await interrupted(s, 'slow', (e, abort) => { if (e.type === 'run-start') setTimeout(abort, 300); });
     expect(out.runs.map((r) => [r.arm, r.completed, r.failed, r.partial])).toEqual([['a', 0, 0, true]]);
     expect(out.measuredNothing).toBeUndefined();
     expect(out.partial).toBe(true);
@@ -55,25 +61,7 @@ warmup: 0
   }, 60_000);
 
   it('an arm whose finished requests all failed still measured nothing (a failure), with comparison.json written', async () => {
-    const s = parseScenario(
-      `
-name: dead
-target: { engine: { profile: tiny } }
-workload: { random_token_ids: true, random_input_len: 32, random_output_len: 8, num_prompts: 4, ignore_eos: true }
-arms:
-  - name: a
-    engine: { faults: { http_500: 1 } }
-  - name: b
-repetitions: 2
-warmup: 0
-`,
-      'dead.yaml',
-    );
-    const ac = new AbortController();
-    const out = await runAb(s, {
-      resultDir: path.join(dir, 'dead'), signal: ac.signal, resamples: 200, clientWarmup: false,
-      onEvent: (e) => { if (e.type === 'run-end') ac.abort(); },
-    });
+    const out = await interrupted(deadArmScenario('a', 2, 'warmup: 0'), 'dead', (e, abort) => { if (e.type === 'run-end') abort(); });
     expect(out.runs.map((r) => [r.arm, r.completed, r.failed])).toEqual([['a', 0, 4]]);
     expect(out.measuredNothing).toBe(true);
     expect(out.emptyArm).toBe('a');
