@@ -8,7 +8,7 @@
 import { UserError } from '../common/errors.js';
 import type { Failure, FailureKind, RequestRecord } from '../records/record.js';
 import type { RequestSpec } from '../records/spec.js';
-import { sleep } from '../common/sleep.js';
+import { retryUntil } from '../common/retry.js';
 
 /** Kinds that another try cannot fix (a wrong model, a prompt too long, not an SSE server); every
  *  other kind is retried while the deadline lasts, as vLLM retries every failure. */
@@ -40,26 +40,26 @@ export interface Sender {
  * message>" (one line).
  */
 export async function readyCheck(client: Sender, spec: RequestSpec, o: ReadyCheckOptions): Promise<RequestRecord | undefined> {
-  const deadline = (o.since ?? Date.now()) + o.timeoutMs;
-  const interval = o.retryIntervalMs ?? 5_000;
-  let tries = 0;
-  for (;;) {
-    if (o.signal?.aborted) return undefined;
-    tries++;
-    const rec = await client.send(spec, performance.now(), o.signal);
-    if (rec.success) return rec;
-    const f = rec.failure ?? { kind: 'other' as const, message: 'unknown error' };
-    if (f.kind === 'aborted' && o.signal?.aborted) return undefined;
-    const left = deadline - Date.now();
-    if (!TRANSIENT.has(f.kind) || left <= 0) {
-      const why = TRANSIENT.has(f.kind) ? ` within --ready-check-timeout-sec ${o.timeoutMs / 1000}` : '';
-      throw new UserError(
+  return retryUntil<RequestRecord, Failure>(
+    async () => {
+      const rec = await client.send(spec, performance.now(), o.signal);
+      if (rec.success) return { ok: rec };
+      const f = rec.failure ?? { kind: 'other' as const, message: 'unknown error' };
+      return { fail: f, transient: TRANSIENT.has(f.kind) };
+    },
+    (f, tries, transient) => {
+      const why = transient ? ` within --ready-check-timeout-sec ${o.timeoutMs / 1000}` : '';
+      return new UserError(
         `initial test request failed${why} (${tries} ${tries === 1 ? 'try' : 'tries'}): ${f.kind}: ${f.message}` +
           ' (check --model, --base-url and the prompt/output lengths; --ready-check-timeout-sec 0 skips this check)',
       );
-    }
-    o.onRetry?.(f, Math.ceil(left / 1000));
-    await sleep(Math.min(interval, left), o.signal);
-  }
+    },
+    {
+      deadline: (o.since ?? Date.now()) + o.timeoutMs,
+      intervalMs: o.retryIntervalMs ?? 5_000,
+      signal: o.signal,
+      onRetry: (f, _tries, left) => o.onRetry?.(f, Math.ceil(left / 1000)),
+    },
+  );
 }
 

@@ -3,7 +3,7 @@
 // (waitForServedModels), as `vllm bench serve` users start server and benchmark together.
 import { request } from 'undici';
 import { UserError } from '../common/errors.js';
-import { sleep } from '../common/sleep.js';
+import { retryUntil } from '../common/retry.js';
 
 /** One entry of `/v1/models`: the id, and `max_model_len` (tokens) where the server reports it
  *  (vLLM and abserve's engine do; OpenAI and many others do not). */
@@ -118,30 +118,31 @@ export async function waitForServedModels(baseUrl: string, o: WaitForModelsOptio
   const start = Date.now();
   const deadline = start + Math.max(0, o.waitMs);
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const pollMs = o.pollMs ?? 1_000;
   const noteEveryMs = o.noteEveryMs ?? 5_000;
   const label = o.label ?? '--base-url';
-  let tries = 0;
   let lastNote = Number.NEGATIVE_INFINITY;
-  for (;;) {
-    if (o.signal?.aborted) return undefined;
-    const tryMs = tries === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
-    const got = await probeOnce(baseUrl, o.apiKey, tryMs, label, o.signal);
-    tries++;
-    if ('models' in got) return got.models;
-    if (o.signal?.aborted) return undefined;
-    const now = Date.now();
-    if (!got.transient) throw got.error;
-    if (now >= deadline) {
-      if (o.waitMs <= 0) throw got.error;
-      throw new UserError(`${got.error.message}; gave up after waiting ${((now - start) / 1000).toFixed(1)} s (${tries} tries)`);
-    }
-    if (now - lastNote >= noteEveryMs) {
-      lastNote = now;
-      o.onWait?.(got.error.message, Math.ceil((deadline - now) / 1000));
-    }
-    await sleep(Math.min(pollMs, deadline - now), o.signal);
-  }
+  return retryUntil<ServedModel[], UserError>(
+    async (triesSoFar) => {
+      const tryMs = triesSoFar === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
+      const got = await probeOnce(baseUrl, o.apiKey, tryMs, label, o.signal);
+      return 'models' in got ? { ok: got.models } : { fail: got.error, transient: got.transient };
+    },
+    (error, tries, transient) =>
+      !transient || o.waitMs <= 0
+        ? error
+        : new UserError(`${error.message}; gave up after waiting ${((Date.now() - start) / 1000).toFixed(1)} s (${tries} tries)`),
+    {
+      deadline,
+      intervalMs: o.pollMs ?? 1_000,
+      signal: o.signal,
+      onRetry: (error, _tries, left) => {
+        const now = Date.now();
+        if (now - lastNote < noteEveryMs) return;
+        lastNote = now;
+        o.onWait?.(error.message, Math.ceil(left / 1000));
+      },
+    },
+  );
 }
 
 /** First 200 characters of a server's body, on one line (error messages stay one line). */
