@@ -1,7 +1,9 @@
 // The report of an A/B that has nothing to compare (an arm without a successful request, or a run
 // stopped before both arms finished one): report.md and report.html still exist and say why, and
 // list every finished run with its counts, so no finished request is missing from the reports.
+import { partialBannerMarkdown } from './abReportMarkdown.js';
 import { escapeHtml as h } from './html/escape.js';
+import { partialBannerHtml } from './html/sections.js';
 import { REPORT_CSS } from './html/styles.js';
 
 /** One finished run as the no-comparison report lists it. Times in ms, throughput tok/s. */
@@ -32,9 +34,6 @@ export interface EmptyReportData {
 /** A number with `digits` decimals, "-" when there is none. */
 const fixed = (x: number | null, digits: number) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 
-/** Ends a sentence with a full stop unless it has one. */
-const sentence = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
-
 const HEAD = ['order', 'arm', 'repetition', 'completed', 'failed', 'status', 'mean TTFT (ms)', 'output tok/s', 'failures'];
 
 function cells(r: EmptyReportRun): string[] {
@@ -48,8 +47,7 @@ function cells(r: EmptyReportRun): string[] {
 export function renderEmptyMarkdown(d: EmptyReportData): string {
   const md = (s: string) => s.replace(/[|\\`*_<>]/g, (c) => `\\${c}`);
   const lines = [`# ${md(d.title)}`, ''];
-  // The banner of report.md with a comparison (abReportMarkdown.ts), word for word.
-  if (d.partial) lines.push(`> **Warning: partial run.** ${md(sentence(d.partialReason ?? 'The run was interrupted'))} Only finished requests are counted.`, '');
+  if (d.partial) lines.push(partialBannerMarkdown(d.partialReason), '');
   lines.push('**No comparison.**', '', ...d.notes.map((n) => `- ${md(n)}`), '');
   if (d.runs.length > 0) {
     lines.push('## Runs', '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map(() => '---').join('|')}|`);
@@ -64,10 +62,7 @@ export function renderEmptyHtml(d: EmptyReportData): string {
   const table = d.runs.length > 0
     ? `<h2>Runs</h2><table class="data" id="runs"><thead><tr>${HEAD.map((x) => `<th>${h(x)}</th>`).join('')}</tr></thead><tbody>\n${rows}\n</tbody></table>`
     : '<p>No run has results.</p>';
-  // The banner of report.html with a comparison (html/sections.ts), word for word.
-  const banner = d.partial
-    ? `<div class="banner" id="partial-banner">Partial run: ${h(d.partialReason ?? 'the run was interrupted')}. Only finished requests are counted.</div>`
-    : '';
+  const banner = d.partial ? partialBannerHtml(d.partialReason) : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">

@@ -25,6 +25,11 @@ function sentence(s: string): string {
   return /[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`;
 }
 
+/** report.md's partial-run banner (both the report with a comparison and the one without). */
+export function partialBannerMarkdown(partialReason: string | undefined): string {
+  return `> **Warning: partial run.** ${mdText(sentence(partialReason ?? 'The run was interrupted'))} Only finished requests are counted.`;
+}
+
 /** One table row from already-safe cells. */
 function tr(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
@@ -137,9 +142,7 @@ function accuracySection(d: AbReportData): string[] {
 export function renderAbMarkdown(d: AbReportData): string {
   const out: string[] = [`# ${mdText(d.title)}`, ''];
   out.push(`Scenario: ${mdText(d.scenario)}  `, `Started: ${mdText(d.createdAt)}`, '');
-  if (d.partial) {
-    out.push(`> **Warning: partial run.** ${mdText(sentence(d.partialReason ?? 'The run was interrupted'))} Only finished requests are counted.`, '');
-  }
+  if (d.partial) out.push(partialBannerMarkdown(d.partialReason), '');
   const notes = allNotes(d);
   out.push(...comparisonSection(d));
   out.push(...perRepetitionSection(d));

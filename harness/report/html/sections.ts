@@ -9,12 +9,15 @@ import type { AbReportData } from '../abReportTypes.js';
 import type { ChartSpec } from './chartData.js';
 import { escapeHtml as h } from './escape.js';
 
+/** report.html's partial-run banner (both the report with a comparison and the one without). */
+export function partialBannerHtml(partialReason: string | undefined): string {
+  return `<div class="banner" id="partial-banner">Partial run: ${h(partialReason ?? 'the run was interrupted')}. Only finished requests are counted.</div>`;
+}
+
 /** Title, scenario, date, arms, and the partial-run banner when the run was interrupted. */
 export function headerHtml(d: AbReportData): string {
   const c = d.comparison;
-  const banner = d.partial
-    ? `<div class="banner" id="partial-banner">Partial run: ${h(d.partialReason ?? 'the run was interrupted')}. Only finished requests are counted.</div>`
-    : '';
+  const banner = d.partial ? partialBannerHtml(d.partialReason) : '';
   return `<header>
 <h1>${h(d.title)}</h1>
 <p class="meta">Scenario <b>${h(d.scenario)}</b> · started <b>${h(d.createdAt)}</b> · A = <span class="arm-a">${h(c.arms.a)}</span> (${c.repetitions.a} rep.) · B = <span class="arm-b">${h(c.arms.b)}</span> (${c.repetitions.b} rep.) · ${Math.round(c.confidence * 100)}% hierarchical-bootstrap CIs, ${c.resamples} resamples, alpha ${c.alpha}</p>
