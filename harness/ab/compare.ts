@@ -82,15 +82,18 @@ export function isInterrupt(reason: string | undefined): boolean {
  * interrupt before any of its requests finished (or before it ran), or every finished request
  * failed (a real failure, interrupt or not).
  */
-export function noComparisonReason(runs: readonly RunData[], a: string, b: string, interrupted: boolean): string {
-  if (runs.length === 0) return interrupted ? 'the run was interrupted before any run finished, so there is nothing to compare' : 'no run finished';
+export function noComparisonReason(runs: readonly RunData[], a: string, b: string, interrupted: boolean, cut: readonly RunData[] = []): string {
+  if (runs.length === 0 && cut.length === 0) return interrupted ? 'the run was interrupted before any run finished, so there is nothing to compare' : 'no run finished';
   const why = [a, b].flatMap((arm) => {
     const mine = runs.filter((r) => r.arm === arm);
     if (mine.some((r) => r.completed > 0)) return [];
     const name = JSON.stringify(arm);
+    const cutMine = cut.filter((r) => r.arm === arm);
+    if (cutMine.some((r) => r.completed > 0)) return [`arm ${name} has only a run cut short by the interrupt (kept in the folder, not compared)`];
+    const all = [...mine, ...cutMine];
     if (!interrupted) return [`arm ${name} has no successful request`];
-    if (mine.length === 0) return [`arm ${name} had not run yet when the run was interrupted`];
-    if (mine.every((r) => r.failed === 0)) return [`no request finished in arm ${name} before the interrupt`];
+    if (all.length === 0) return [`arm ${name} had not run yet when the run was interrupted`];
+    if (all.every((r) => r.failed === 0)) return [`no request finished in arm ${name} before the interrupt`];
     return [`arm ${name} has no successful request (every finished one failed)`];
   });
   if (why.length === 0) return 'the arms have no metric in common';
@@ -110,7 +113,8 @@ function emptyComparison(i: AbSummaryInput, a: string, b: string, reason: string
 }
 
 /**
- * Compares arm B (arms[1]) against arm A (arms[0]) over every run, and writes comparison.json,
+ * Compares arm B (arms[1]) against arm A (arms[0]) over every run (a run cut short by an interrupt
+ * is listed, not compared), and writes comparison.json,
  * report.md and report.html into `dir` atomically. With no successful run in an arm, no
  * comparison is possible: the note says so and only the failure tallies are reported.
  */
@@ -123,7 +127,12 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
     const fa = armFailures(i.runs, a);
     const fb = armFailures(i.runs, b);
     const fNote = failureRateNote(fa, fb, i.alpha);
-    const inputs = metricInputs(i.runs, a, b);
+    // A run cut short by the interrupt is kept (runs table, its folder) but not compared: the
+    // requests that finished before a Ctrl-C are the early ones, not a sample of the run, and
+    // made "faster*/slower*" verdicts out of the cut itself.
+    const cut = i.runs.filter((r) => r.partial && isInterrupt(r.partialReason));
+    const compared = cut.length ? i.runs.filter((r) => !cut.includes(r)) : i.runs;
+    const inputs = metricInputs(compared, a, b);
     if (inputs.length > 0) {
       comparison = compareArms({ a, b, metrics: inputs }, { alpha: i.alpha, resamples: i.resamples, seed: i.seed });
       if (fNote) comparison.notes.push(fNote);
@@ -148,7 +157,7 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
       }
       if (i.notesFor) notes.push(...i.notesFor(comparison));
     } else {
-      noComparison = noComparisonReason(i.runs, a, b, i.partial && isInterrupt(i.partialReason));
+      noComparison = noComparisonReason(compared, a, b, i.partial && isInterrupt(i.partialReason), cut);
       notes.push(`no comparison: ${noComparison}`);
       if (fNote) notes.push(fNote);
     }

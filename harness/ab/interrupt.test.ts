@@ -69,4 +69,30 @@ warmup: 0
     expect(existsSync(path.join(out.dir, 'comparison.json'))).toBe(true);
     expect(out.notes.join('\n')).toContain('arm "a" has no successful request (every finished one failed)');
   }, 60_000);
+
+  it('a run cut short by the interrupt is listed but not compared (its early requests are not a sample)', async () => {
+    // ABBA, 2 repetitions: a#1, b#1 complete; the interrupt comes once b#2 has 2 finished requests.
+    const s = parseScenario(
+      `
+name: cut
+target: { engine: { profile: tiny, fixed_step_ms: 10 } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: 16, num_prompts: 8, max_concurrency: 2, ignore_eos: true }
+arms: [{ name: a }, { name: b }]
+repetitions: 2
+warmup: 0
+`,
+      'cut.yaml',
+    );
+    const out = await interrupted(s, 'cut', (e, abort) => { if (e.type === 'progress' && e.run.order === 2 && e.progress.done >= 2) abort(); });
+    const cutRun = out.runs.find((r) => r.order === 2)!;
+    expect(cutRun.partial).toBe(true);
+    expect(cutRun.completed).toBeGreaterThanOrEqual(2);
+    expect(cutRun.completed).toBeLessThan(8);
+    expect(out.partial).toBe(true);
+    expect(out.comparison).not.toBeNull();
+    // b's cut-short b#2 is not one of its repetitions: one each, not b = 2.
+    expect(out.comparison!.repetitions).toEqual({ a: 1, b: 1 });
+    const md = read(path.join(out.dir, 'report.md'));
+    expect(md).toMatch(/\| 3 \| b \| 2 \|/); // still listed in the runs table
+  }, 60_000);
 });
