@@ -158,6 +158,8 @@ describe('abserve bench started before the server', () => {
       const notes = r.stderr.split('\n').filter((l) => l.includes('retrying for up to'));
       expect(notes).toHaveLength(1);
       expect(notes[0]).toMatch(new RegExp(`^abserve: --base-url http://127.0.0.1:${port}: cannot reach .*/v1/models \\(ECONNREFUSED.*\\); retrying for up to (20|19) s$`));
+      // and says when the server answered, before the run's own output
+      expect(r.stderr).toMatch(new RegExp(`^abserve: http://127.0.0.1:${port} answered after \\d+\\.\\d s; starting$`, 'm'));
     } finally {
       child.kill();
       await late?.close();
@@ -189,7 +191,7 @@ describe('abserve bench started before the server', () => {
     expect(Date.now() - t0).toBeLessThan(1_500);
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toContain('retrying for up to 600 s');
-    expect(r.stderr).toMatch(/SIGINT: stopping/);
+    expect(r.stderr).toMatch(/SIGINT: stopping; nothing has run yet/); // not "completed requests are kept"
     expect(r.stderr).toMatch(/abserve: interrupted while waiting for http:\/\/127\.0\.0\.1:\d+: nothing ran, nothing saved\n?$/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(await readdir(out).catch(() => [])).toEqual([]);

@@ -237,15 +237,21 @@ async function handler(a: BenchArgs): Promise<void> {
   // /v1/models is tried until it answers, within the --ready-check-timeout-sec budget that the
   // initial test request then gets the rest of. Ctrl-C stops the wait (nothing ran, nothing saved).
   const waitStart = Date.now();
-  const served = await withInterrupt((signal) =>
-    waitForServedModels(baseUrl, {
-      apiKey,
-      // Name the flags the URL came from: `--port 9` alone is not a --base-url the user typed.
-      label: a['base-url'] !== undefined ? '--base-url' : '--host/--port',
-      waitMs: readyCheckTimeoutMs,
-      signal,
-      onWait: (cause, left) => console.error(`abserve: ${redact(cause)}; retrying for up to ${left} s`),
-    }),
+  let waited = false;
+  const served = await withInterrupt(
+    (signal) =>
+      waitForServedModels(baseUrl, {
+        apiKey,
+        // Name the flags the URL came from: `--port 9` alone is not a --base-url the user typed.
+        label: a['base-url'] !== undefined ? '--base-url' : '--host/--port',
+        waitMs: readyCheckTimeoutMs,
+        signal,
+        onWait: (cause, left) => {
+          waited = true;
+          console.error(`abserve: ${redact(cause)}; retrying for up to ${left} s`);
+        },
+      }),
+    'nothing has run yet',
   ).catch((e: unknown) => {
     if (e instanceof Error) e.message = redact(e.message);
     throw e;
@@ -255,6 +261,7 @@ async function handler(a: BenchArgs): Promise<void> {
     process.exitCode = INTERRUPT_EXIT_CODE;
     return;
   }
+  if (waited) console.error(`abserve: ${baseUrl} answered after ${((Date.now() - waitStart) / 1000).toFixed(1)} s; starting`);
   const models = served.map((m) => m.id);
   // vLLM: --served-model-name is the name sent in requests, --model the model id saved (and the
   // tokenizer's name there); either stands for the other when only one is given.
