@@ -12,6 +12,21 @@ import { runAb, type AbEvent } from './runAb.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'abserve-ab-interrupt-'));
 const read = (f: string) => readFileSync(f, 'utf8');
 
+/** Arms a and b on the tiny engine at `stepMs` a decode step, 2 repetitions, no warm-up. */
+function twoArms(name: string, stepMs: number, outputLen: number, prompts: number, concurrency: number): Scenario {
+  return parseScenario(
+    `
+name: ${name}
+target: { engine: { profile: tiny, fixed_step_ms: ${stepMs} } }
+workload: { random_token_ids: true, random_input_len: 32, random_output_len: ${outputLen}, num_prompts: ${prompts}, max_concurrency: ${concurrency}, ignore_eos: true }
+arms: [{ name: a }, { name: b }]
+repetitions: 2
+warmup: 0
+`,
+    `${name}.yaml`,
+  );
+}
+
 /** Runs `s` under `dir/name`, calling `abortWhen` on every event with the abort to trigger. */
 function interrupted(s: Scenario, name: string, abortWhen: (e: AbEvent, abort: () => void) => void) {
   const ac = new AbortController();
@@ -25,17 +40,7 @@ describe('an A/B interrupted before an arm has a finished request', () => {
   it('is a partial outcome with comparison.json and both reports, each marked partial', async () => {
     // 400 output tokens at 50 ms a step: no request finishes within 20 s; the interrupt comes 300 ms
     // into run 1.
-    const s = parseScenario(
-      `
-name: slow
-target: { engine: { profile: tiny, fixed_step_ms: 50 } }
-workload: { random_token_ids: true, random_input_len: 32, random_output_len: 400, num_prompts: 4, max_concurrency: 4, ignore_eos: true }
-arms: [{ name: a }, { name: b }]
-repetitions: 2
-warmup: 0
-`,
-      'slow.yaml',
-    );
+    const s = twoArms('slow', 50, 400, 4, 4);
     const out = await interrupted(s, 'slow', (e, abort) => { if (e.type === 'run-start') setTimeout(abort, 300); });
     expect(out.runs.map((r) => [r.arm, r.completed, r.failed, r.partial])).toEqual([['a', 0, 0, true]]);
     expect(out.measuredNothing).toBeUndefined();
@@ -72,17 +77,7 @@ warmup: 0
 
   it('a run cut short by the interrupt is listed but not compared (its early requests are not a sample)', async () => {
     // ABBA, 2 repetitions: a#1, b#1 complete; the interrupt comes once b#2 has 2 finished requests.
-    const s = parseScenario(
-      `
-name: cut
-target: { engine: { profile: tiny, fixed_step_ms: 10 } }
-workload: { random_token_ids: true, random_input_len: 32, random_output_len: 16, num_prompts: 8, max_concurrency: 2, ignore_eos: true }
-arms: [{ name: a }, { name: b }]
-repetitions: 2
-warmup: 0
-`,
-      'cut.yaml',
-    );
+    const s = twoArms('cut', 10, 16, 8, 2);
     const out = await interrupted(s, 'cut', (e, abort) => { if (e.type === 'progress' && e.run.order === 2 && e.progress.done >= 2) abort(); });
     const cutRun = out.runs.find((r) => r.order === 2)!;
     expect(cutRun.partial).toBe(true);
