@@ -45,7 +45,13 @@ template <> struct Dev<DType::F16> : Dev16<Dev<DType::F16>, __half, __half2> {
   static __device__ __forceinline__ __half from1(float x) { return __float2half_rn(x); }
 };
 template <> struct Dev<DType::BF16> : Dev16<Dev<DType::BF16>, __nv_bfloat16, __nv_bfloat162> {
-  static __device__ __forceinline__ float2 to2(__nv_bfloat162 x) { return __bfloat1622float2(x); }
+  // bf16 is the upper half of a float: one shift and one mask per pair. __bfloat1622float2 compiles
+  // to a PRMT + shift for the upper element (3 instructions a pair against fp16's 2 HADD2.F32); at
+  // 203 MB on an H200 that alone made bf16 ~1 us (2%) slower than fp16 (NOTES.md, v8).
+  static __device__ __forceinline__ float2 to2(__nv_bfloat162 x) {
+    const uint32_t u = *reinterpret_cast<const uint32_t*>(&x);
+    return make_float2(__uint_as_float(u << 16), __uint_as_float(u & 0xffff0000u));
+  }
   static __device__ __forceinline__ __nv_bfloat162 from2(float a, float b) { return __floats2bfloat162_rn(a, b); }
   static __device__ __forceinline__ float to1(__nv_bfloat16 x) { return __bfloat162float(x); }
   static __device__ __forceinline__ __nv_bfloat16 from1(float x) { return __float2bfloat16_rn(x); }

@@ -166,6 +166,29 @@ __device__ __forceinline__ RowWeights weights(const float* pl, const float* sl, 
   else return row_weights(p, s);
 }
 
+// One pack of the merged row: wp * a + ws * b in float; zeros for a row whose two parts are both
+// empty (kind 1), whatever the data hold; NaN weights carry a NaN LSE into the output. The empty
+// case is a branch, not a select per element: rows are warp-uniform at D >= 256, and the select cost
+// 16 instructions a pack on the common path (NOTES.md, v8).
+template <DType DT, int VEC, class P>
+__device__ __forceinline__ P blend(const P& a, const P& b, const RowWeights& w) {
+  using D_ = Dev<DT>;
+  P r;
+  float f[VEC];
+  if (w.kind == 1) {
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) f[i] = 0.f;
+  } else {
+    float fb[VEC];
+    D_::to_f(a.v, f, VEC);
+    D_::to_f(b.v, fb, VEC);
+#pragma unroll
+    for (int i = 0; i < VEC; ++i) f[i] = f[i] * w.wp + fb[i] * w.ws;
+  }
+  D_::from_f(f, r.v, VEC);
+  return r;
+}
+
 // One row (token t, head h) moved by the BX threads of threadIdx.x: the body both grids share.
 // CONTIG: all three tensors contiguous [T,H,D] with T*H*D < 2^31, so one 32-bit offset (t*H+h)*D
 // serves all three (no 64-bit stride arithmetic).
@@ -198,14 +221,7 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
     const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
     const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
     if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
-    float fa[VEC], fb[VEC];
-    D_::to_f(a.v, fa, VEC);
-    D_::to_f(b.v, fb, VEC);
-#pragma unroll
-    for (int i = 0; i < VEC; ++i) fa[i] = w.kind == 1 ? 0.f : fa[i] * w.wp + fb[i] * w.ws;
-    P r;
-    D_::from_f(fa, r.v, VEC);
-    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r, store_policy<CACHE>(p));
+    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, blend<DT, VEC>(a, b, w), store_policy<CACHE>(p));
     return;
   }
   const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
@@ -214,14 +230,7 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
   for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
     const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
     const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
-    float fa[VEC], fb[VEC];
-    D_::to_f(a.v, fa, VEC);
-    D_::to_f(b.v, fb, VEC);
-#pragma unroll
-    for (int i = 0; i < VEC; ++i) fa[i] = w.kind == 1 ? 0.f : fa[i] * w.wp + fb[i] * w.ws;
-    P r;
-    D_::from_f(fa, r.v, VEC);
-    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, r, store_policy<CACHE>(p));
+    st_pack<CACHE>(reinterpret_cast<P*>(o) + k, blend<DT, VEC>(a, b, w), store_policy<CACHE>(p));
   }
 }
 
