@@ -17,65 +17,9 @@
 #include <cstdint>
 #include "mas_common.h"
 #include "mas_dev_types.cuh"
+#include "mas_dev_cache.cuh"
 
 namespace mas { namespace cuda {
-
-
-// Cache policy: 0 = default loads/stores, 1 = streaming (evict-first) loads/stores, 4 = read-only
-// (ld.global.nc) loads.
-// CACHE 3: read-only loads that skip L1 and ask L2 to fetch the whole 128-byte line on a miss
-// (measured v3: +2-4 points of copy bandwidth at 50-100 MB cold, -3 points at >= 200 MB).
-// CACHE 9 (v5-v7, only used in the 40-260 MB band, MAS_OPT_VARIANT bits 4-6, NOTES.md): as 3,
-// with an L2 evict_last cache policy on some output lines (createpolicy.fractional with the
-// fraction OptParams::el_frac, on the blocks from OptParams::el_from on; v5 stored every line so,
-// v6 about 10 MB of lines spread over all blocks, v7 the last blocks' 10 MB).
-// CACHE 10: CACHE 9's stores with plain loads.
-template <int CACHE> constexpr bool kElStore = CACHE == 9 || CACHE == 10;
-template <int CACHE> constexpr bool kHintLoad = CACHE == 3 || CACHE == 9;
-// An L2 policy that marks `frac` (0, 1] of the lines it is used on evict_last, the rest unchanged.
-__device__ __forceinline__ uint64_t policy_evict_last(float frac = 1.f) {
-  uint64_t pol;
-  asm("createpolicy.fractional.L2::evict_last.b64 %0, %1;" : "=l"(pol) : "f"(frac));
-  return pol;
-}
-__device__ __forceinline__ uint64_t policy_evict_normal() {
-  uint64_t pol;
-  asm("createpolicy.fractional.L2::evict_normal.b64 %0, 1.0;" : "=l"(pol));
-  return pol;
-}
-template <int CACHE, class P>
-__device__ __forceinline__ P ld_pack(const P* p) {
-  if constexpr (sizeof(P) == 16) {
-    uint4 r;
-    if constexpr (kHintLoad<CACHE>) {
-      asm("ld.global.nc.L1::no_allocate.L2::128B.v4.u32 {%0,%1,%2,%3}, [%4];"
-          : "=r"(r.x), "=r"(r.y), "=r"(r.z), "=r"(r.w) : "l"(p));
-    } else {
-      r = CACHE == 1 ? __ldcs(reinterpret_cast<const uint4*>(p))
-        : CACHE == 4 ? __ldg(reinterpret_cast<const uint4*>(p))
-                     : *reinterpret_cast<const uint4*>(p);
-    }
-    return *reinterpret_cast<P*>(&r);
-  } else {
-    return *p;
-  }
-}
-template <int CACHE, class P>
-__device__ __forceinline__ void st_pack(P* p, const P& v, uint64_t pol = 0) {
-  if constexpr (sizeof(P) == 16) {
-    const uint4 u = *reinterpret_cast<const uint4*>(&v);
-    if constexpr (kElStore<CACHE>) {
-      asm volatile("st.global.L2::cache_hint.v4.u32 [%0], {%1,%2,%3,%4}, %5;"
-                   :: "l"(p), "r"(u.x), "r"(u.y), "r"(u.z), "r"(u.w), "l"(pol) : "memory");
-    } else if constexpr (CACHE == 1) {
-      __stcs(reinterpret_cast<uint4*>(p), u);
-    } else {
-      *reinterpret_cast<uint4*>(p) = u;
-    }
-  } else {
-    *p = v;
-  }
-}
 
 // Unsigned 32-bit division by a run-time constant (valid for n < 2^31).
 struct FastDiv {
@@ -105,6 +49,7 @@ struct OptParams {
   // CACHE 9, 10: the first linear block index (tile grid) whose stores take that policy; the
   // blocks before it store evict_normal. 0: every block (v6); v7: the last-launched blocks.
   uint32_t el_from;
+  uint32_t ld_from;  // CACHE 11: the first block whose loads are evict_first
 };
 
 // The L2 policy of a block's output stores (CACHE 9, 10): evict_last on el_frac of the lines for
@@ -116,6 +61,17 @@ __device__ __forceinline__ uint64_t store_policy(const OptParams& p) {
   } else {
     const uint32_t b = blockIdx.y * gridDim.x + blockIdx.x;
     return b >= p.el_from ? policy_evict_last(p.el_frac) : policy_evict_normal();
+  }
+}
+
+// The L2 policy of a block's input loads (CACHE 11): evict_first for the blocks from ld_from on.
+template <int CACHE>
+__device__ __forceinline__ uint64_t load_policy(const OptParams& p) {
+  if constexpr (CACHE != 11) {
+    return 0;
+  } else {
+    const uint32_t b = blockIdx.y * gridDim.x + blockIdx.x;
+    return b >= p.ld_from ? policy_evict_first() : policy_evict_normal();
   }
 }
 
@@ -217,8 +173,9 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
     // Fast path (one pack per thread): issue the data loads and the LSE loads together, so the
     // two memory latencies overlap instead of the data loads waiting on the weights.
     const uint32_t k = threadIdx.x;
-    const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
-    const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
+    const uint64_t lpol = load_policy<CACHE>(p);
+    const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k, lpol);
+    const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k, lpol);
     const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
     if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
     st_pack<CACHE>(reinterpret_cast<P*>(o) + k, blend<DT, VEC>(a, b, w), store_policy<CACHE>(p));
@@ -227,9 +184,10 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
   const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
   if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
 #pragma unroll
+  const uint64_t lpol = load_policy<CACHE>(p);
   for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
-    const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k);
-    const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k);
+    const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k, lpol);
+    const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k, lpol);
     st_pack<CACHE>(reinterpret_cast<P*>(o) + k, blend<DT, VEC>(a, b, w), store_policy<CACHE>(p));
   }
 }

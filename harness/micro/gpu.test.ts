@@ -59,9 +59,10 @@ describe('GPU implementations', () => {
         expect(countMismatches(dtype, T, H, D, r.out, r.outLse, ref), `S=${S}`).toBe(0);
       }
     });
-  // The 40-260 MB band (native/mas_kernels.inc, NOTES.md v5-v7): L2::128B hint loads and evict_last
-  // stores on the last-launched blocks' lines only, so the blocks on either side of that boundary
-  // take different store paths; both must write every element.
+  // The 40-260 MB band (native/mas_kernels.inc, NOTES.md v5-v9): L2::128B hint loads and evict_last
+  // stores on the last-launched blocks' lines only, and above 128 MB evict_first loads on the blocks
+  // writing the last 30 MB, so the blocks on either side of each boundary take different load and
+  // store paths; all must write every element.
   it.skipIf(noGpu)('the 40-260 MB band path matches float64 at 51, 152 and 203 MB', () => {
     const shapes: [DType, number, number, number][] = [
       ['bfloat16', 4096, 16, 128], ['float16', 6144, 32, 128], ['float32', 3072, 32, 128], ['bfloat16', 4096, 32, 256],
