@@ -183,8 +183,8 @@ __device__ __forceinline__ void merge_row(const OptParams& p, uint32_t t, uint32
   }
   const RowWeights w = weights<FAST>(p.prefix_lse, p.suffix_lse, li);
   if (threadIdx.x == 0 && p.out_lse) p.out_lse[li] = w.lse;
-#pragma unroll
   const uint64_t lpol = load_policy<CACHE>(p);
+#pragma unroll
   for (uint32_t k = threadIdx.x; k < ppr; k += BX) {
     const P a = ld_pack<CACHE>(reinterpret_cast<const P*>(x) + k, lpol);
     const P b = ld_pack<CACHE>(reinterpret_cast<const P*>(y) + k, lpol);
