@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One device call for an L2-policy sweep (NOTES.md v7): each entry of VARIANTS is LABEL or
 # LABEL:VAR=V:VAR=V, the environment for the run-time knobs of native/mas_kernels.inc
-# (MAS_OPT_VARIANT, MAS_EL_BUDGET_MB, MAS_EL_TAIL, MAS_EL_MAX_MB; the v7 sweep's MAS_BIG_* knobs are
+# (MAS_OPT_VARIANT, MAS_EL_BUDGET_MB, MAS_EL_TAIL, MAS_EL_MAX_MB, MAS_EL_LOAD_MB, MAS_EL_LOAD_MIN_MB; the v7 sweep's MAS_BIG_* knobs are
 # in commit 32277c4); all entries interleaved over ROUNDS rounds of mas_bench (cold % of a
 # same-bytes copy timed in the same process, median over rounds; round 1 with the float64 check),
 # then bench.py (if .anchor_src/build/libanchors.so is carried, built on the host) for the first
