@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -136,6 +137,27 @@ std::string edge_check_json(const std::string& impl, DType dt, int64_t D) {
   return o.str();
 }
 
+// The run-time knobs of the kernels (read by mas_kernels.inc and mas_cpu.cc; README "micro"): a
+// result records the ones set, so that it says which variant it timed.
+// harness/micro/knobs.test.ts checks this list against the getenv calls of native/.
+const char* const kKernelKnobs[] = {"MAS_OPT_VARIANT", "MAS_EL_BUDGET_MB", "MAS_EL_TAIL",
+                                    "MAS_EL_MAX_MB",   "MAS_EL_LOAD_MB",   "MAS_EL_LOAD_MIN_MB",
+                                    "MAS_CPU_NT"};
+
+static std::string knobs_json() {
+  std::ostringstream o;
+  o << "{";
+  bool first = true;
+  for (const char* k : kKernelKnobs) {
+    const char* v = std::getenv(k);
+    if (!v || !*v) continue;
+    o << (first ? "" : ",") << jstr(k) << ":" << jstr(v);
+    first = false;
+  }
+  o << "}";
+  return o.str();
+}
+
 std::string device_json() {
   const gpu::Info& i = gpu::info();
   std::ostringstream o;
@@ -146,7 +168,7 @@ std::string device_json() {
     << ",\"sms\":" << i.sms << ",\"l2Bytes\":" << i.l2_bytes << ",\"memBytes\":" << i.mem_bytes
     << ",\"driverVersion\":" << i.driver << ",\"runtimeVersion\":" << i.runtime
     << ",\"cudaArchs\":" << jstr(i.archs) << ",\"cpuThreads\":" << cpu::hardware_threads()
-    << ",\"cpuIsa\":" << jstr(cpu::isa()) << "}";
+    << ",\"cpuIsa\":" << jstr(cpu::isa()) << ",\"kernelKnobs\":" << knobs_json() << "}";
   return o.str();
 }
 

@@ -277,12 +277,26 @@ export function describeDevice(r: MicroResult): string {
   return `CPU, ${String(i.cpuThreads)} hardware threads, ${String(i.cpuIsa)} kernels${why}`;
 }
 
+/**
+ * The kernels' run-time knobs that were set for this result (`MAS_OPT_VARIANT`, `MAS_EL_*`,
+ * `MAS_CPU_NT`; native/mas_bench.cc records them in deviceInfo.kernelKnobs), as `NAME=value`
+ * joined by spaces; '' when none was set (every kernel ran its default, NOTES.md) or when the
+ * result predates the field.
+ */
+export function describeKnobs(r: MicroResult): string {
+  const k = (r.deviceInfo as Record<string, unknown>).kernelKnobs;
+  if (!k || typeof k !== 'object') return '';
+  return Object.entries(k as Record<string, unknown>).map(([n, v]) => `${n}=${String(v)}`).join(' ');
+}
+
 export function formatMicro(r: MicroResult): string {
   const L: string[] = [];
   const W = 60;
   L.push('='.repeat(12) + ' merge_attn_states Microbench ' + '='.repeat(W - 42));
   L.push(`${pad('Device:', 20)}${r.device}`);
   L.push(`${pad('Hardware:', 20)}${describeDevice(r)}`);
+  const knobs = describeKnobs(r);
+  if (knobs) L.push(`${pad('Kernel knobs:', 20)}${knobs}`);
   if (r.hostCost) {
     const h = r.hostCost;
     L.push(`${pad('Host cost / call:', 20)}optimized via addon ${f(h.optimizedAddonUs, 2)} us, empty kernel launch ${f(h.emptyLaunchNativeUs, 2)} us (native loop), ${f(h.emptyLaunchAddonUs, 2)} us (via addon); ratio ${f(h.ratio, 2)}x`);
