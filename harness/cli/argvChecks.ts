@@ -93,6 +93,16 @@ function tokenSets(t: FlagToken, key: string): boolean {
 }
 
 /**
+ * The keys of `keys` (option names as on the command line, e.g. `cold-iters`) that the command
+ * line `args` sets, including through `--no-<key>` and `--key=value`; for telling a flag that was
+ * typed from one yargs filled with its default.
+ */
+export function givenFlags(keys: readonly string[], args: readonly string[]): string[] {
+  const tokens = flagTokens(args);
+  return keys.filter((k) => tokens.some((t) => tokenSets(t, k)));
+}
+
+/**
  * The option of `known` (a command's option keys, yargs' getOptions().key) that the unknown flag
  * `typed` most likely stands for, as it is typed (`--num-prompts`), or undefined. Names are
  * compared in one normal form (snake_case, through suggestField); a suggestion that would replace

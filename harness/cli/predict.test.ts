@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { predictScenario } from '../engine/predict.js';
 import { getProfile, type CostProfile } from '../engine/profiles.js';
-import type { MicroResult } from '../micro/bench.js';
+import type { MicroResult } from '../micro/types.js';
 import { DEFAULT_PUBLISHED, publishedTargets } from './calibrate.js';
 import { formatPrediction, mergeTableFromMicro, publishedChanges } from './predict.js';
 

@@ -10,7 +10,8 @@ import type { FitMetrics, FitTarget } from '../engine/calibrate.js';
 import type { MergePoint, MergeTimingTable } from '../engine/mergeTable.js';
 import { predictScenario, type Prediction } from '../engine/predict.js';
 import { getProfile, profileNames, type CostProfile } from '../engine/profiles.js';
-import { parseMicroJson, type MicroResult } from '../micro/bench.js';
+import { parseMicroJson } from '../micro/microJson.js';
+import type { MicroResult } from '../micro/types.js';
 import { DEFAULT_PUBLISHED, publishedTargets } from './calibrate.js';
 
 export interface MicroSelection {

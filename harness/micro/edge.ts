@@ -3,7 +3,7 @@
 // rounding-floor error elsewhere). The native implementations run the same check in C++.
 import { dtypeTolerance, fromFloat32, readElement, allocDType, type DType } from './dtype.js';
 import { mergeAttnStates, referenceMerge, type Impl, type MergeInputs } from './merge.js';
-import type { EdgeJson } from './bench.js';
+import type { EdgeJson } from './types.js';
 
 export const EDGE_LSE = [1.5, -0.25, -Infinity, Infinity, NaN];
 

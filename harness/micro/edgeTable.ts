@@ -1,7 +1,7 @@
 // The +-inf/NaN edge check as a table (prefix LSE rows x suffix LSE columns), not only pass/fail:
 // a user's --kernel shows exactly which combinations of kernel.md's semantics it gets wrong (vLLM's
 // CUDA kernel, for one, copies the prefix where both LSEs are -inf).
-import type { EdgeJson } from './bench.js';
+import type { EdgeJson } from './types.js';
 
 /** The built-in implementations; every other row name is a loaded --kernel. */
 export const BUILTIN_IMPLS = new Set(['naive', 'baseline', 'optimized', 'optimized-cs', 'merge-s', 'scalar', 'vector', 'ts-loop', 'copy']);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isUserError } from '../common/errors.js';
-import { formatMicro, runMicro } from './bench.js';
+import { runMicro } from './bench.js';
+import { formatMicro } from './format.js';
 import { loadKernels } from './kernels.js';
 import { deviceInfo } from './merge.js';
 import { BENCH_EXE_PATH } from './native.js';
@@ -22,8 +23,8 @@ process.env.ABSERVE_KERNEL_DIR ??= dir;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--kernel on the GPU', () => {
-  it.skipIf(noGpu)('the example kernel: checked, every edge cell ok, timed beside the built-ins', () => {
-    const r = runMicro({
+  it.skipIf(noGpu)('the example kernel: checked, every edge cell ok, timed beside the built-ins', async () => {
+    const r = await runMicro({
       kernels: [EXAMPLE], shapes: [{ T: 64, H: 4, D: 128 }, { T: 7, H: 3, D: 64 }, { T: 33, H: 2, D: 256 }],
       coldIters: 2, steadyReps: 1, naive: false, hostCost: true,
     });
@@ -45,14 +46,14 @@ describe('--kernel on the GPU', () => {
     console.log(text.split('\n').slice(0, 24).join('\n'));
   }, 240_000);
 
-  it.skipIf(noGpu)("vLLM's own empty-row rule (copy the prefix) shows WRONG in exactly the four both-empty cells", () => {
+  it.skipIf(noGpu)("vLLM's own empty-row rule (copy the prefix) shows WRONG in exactly the four both-empty cells", async () => {
     const src = readFileSync(EXAMPLE, 'utf8').replace(
       'from_f(rv[i], empty ? 0.f : to_f(av[i]) * wp + to_f(bv[i]) * ws)',
       'from_f(rv[i], empty ? to_f(av[i]) : to_f(av[i]) * wp + to_f(bv[i]) * ws)');
     expect(src).toContain('empty ? to_f(av[i])');
     const file = path.join(dir, 'copies_prefix.cu');
     writeFileSync(file, src);
-    const r = runMicro({ kernels: [EXAMPLE, file], shapes: [{ T: 16, H: 2, D: 128 }], dtypes: ['bfloat16'], coldIters: 1, steadyReps: 1, naive: false, hostCost: false });
+    const r = await runMicro({ kernels: [EXAMPLE, file], shapes: [{ T: 16, H: 2, D: 128 }], dtypes: ['bfloat16'], coldIters: 1, steadyReps: 1, naive: false, hostCost: false });
     const k = r.cases[0].impls.find((i) => i.name === 'copies_prefix')!;
     expect(k.diff!.exceedOut).toBe(0); // random finite LSEs: right
     const wrong = k.edge!.cells!.flatMap((c, i) => (c ? [] : [[k.edge!.values![Math.floor(i / 5)], k.edge!.values![i % 5]].join(' x ')]));

@@ -7,9 +7,9 @@ import { formatEdgeTable } from './edgeTable.js';
 
 const EXAMPLE = 'native/examples/vllm_baseline_kernel.cu';
 
-function userError(f: () => unknown): string {
+async function userError(f: () => unknown): Promise<string> {
   try {
-    f();
+    await f();
   } catch (e) {
     expect(isUserError(e), String(e)).toBe(true);
     return (e as Error).message;
@@ -18,14 +18,14 @@ function userError(f: () => unknown): string {
 }
 
 describe('--kernel user errors', () => {
-  it('names a missing file', () => {
-    expect(userError(() => runMicro({ kernels: ['no/such/kernel.cu'] }))).toBe('--kernel no/such/kernel.cu: no such file');
+  it('names a missing file', async () => {
+    expect(await userError(() => runMicro({ kernels: ['no/such/kernel.cu'] }))).toBe('--kernel no/such/kernel.cu: no such file');
   });
-  it('refuses what is neither .cu nor .so', () => {
-    expect(userError(() => runMicro({ kernels: ['package.json'] }))).toMatch(/^--kernel package\.json: expected a CUDA source \(\.cu\) or a shared library \(\.so\), got '\.json'$/);
+  it('refuses what is neither .cu nor .so', async () => {
+    expect(await userError(() => runMicro({ kernels: ['package.json'] }))).toMatch(/^--kernel package\.json: expected a CUDA source \(\.cu\) or a shared library \(\.so\), got '\.json'$/);
   });
-  it('says it needs a GPU on the CPU path, in one line', () => {
-    const m = userError(() => runMicro({ kernels: [EXAMPLE], device: 'cpu' }));
+  it('says it needs a GPU on the CPU path, in one line', async () => {
+    const m = await userError(() => runMicro({ kernels: [EXAMPLE], device: 'cpu' }));
     expect(m).toMatch(/^--kernel native\/examples\/vllm_baseline_kernel\.cu: needs a GPU \(.+\)$/);
     expect(m).not.toContain('\n');
   });
