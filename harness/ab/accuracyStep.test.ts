@@ -1,15 +1,15 @@
 // The scenario's accuracy step through runAb: both arms asked the (made-up) C-Eval fixture on their
 // own engines, compared question by question, and the table in the report.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/index.js';
 import { runAb } from './runAb.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const FIXTURE = fileURLToPath(new URL('../accuracy/fixtures/ceval-mini', import.meta.url));
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-acc-'));
+const dir = testTempDir('abserve-acc-');
 
 const scenario = (when: string, dataDir = FIXTURE) =>
   parseScenario(

@@ -1,5 +1,4 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../metrics/aggregate.js';
@@ -7,8 +6,9 @@ import { rec, runInfo } from '../metrics/testFixtures.js';
 import { writeRunResults } from '../report/writeResults.js';
 import { summarizeAb } from './compare.js';
 import { aggregateRows, designMismatches, loadSavedRun } from './compareSaved.js';
+import { testTempDir } from '../common/testTmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-compare-'));
+const dir = testTempDir('abserve-compare-');
 
 /** A saved `abserve bench` run: 40 requests, TTFT around `ttft` ms, 8 tokens 20 ms apart. */
 async function savedRun(name: string, ttft: number): Promise<string> {

@@ -1,15 +1,15 @@
 // `abserve compare` on a run folder of `abserve ab` (runs/NN-ARM-repN/: result.json and run.json):
 // the folder names its result.json; other folders with several .json files stay ambiguous.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../metrics/aggregate.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
 import { writeRunResults } from '../report/writeResults.js';
 import { loadSavedRun } from './compareSaved.js';
+import { testTempDir } from '../common/testTmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-compare-folder-'));
+const dir = testTempDir('abserve-compare-folder-');
 
 /** A run folder as runOne writes it: result.json (vLLM layout) beside run.json (a JSON, not a result). */
 async function runFolder(name: string): Promise<string> {

@@ -2,8 +2,7 @@
 // warned only on token counts, ignored labels, and took request throughput from a block's
 // 2-decimal rounding. Inputs are real: the published R1 blocks through import's own writer, and
 // results written by abserve's own result writer.
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +12,11 @@ import type { RunInfo } from '../metrics/types.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
 import { writeRunResults } from '../report/writeResults.js';
 import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSavedRun } from './compareSaved.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PUBLISHED = path.join(ROOT, 'harness/engine/published-r1-l20');
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-compare-trial-'));
+const dir = testTempDir('abserve-compare-trial-');
 
 /** The four published blocks as `abserve import --result-dir` writes them. */
 async function imported(): Promise<string> {

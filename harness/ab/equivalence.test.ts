@@ -1,13 +1,13 @@
 // Output equivalence inside an A/B: an arm whose engine diverges from token 2 is flagged against
 // the A/A floor; identical arms are not.
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/index.js';
 import { runAb } from './runAb.js';
+import { testTempDir } from '../common/testTmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-eq-'));
+const dir = testTempDir('abserve-eq-');
 const scenario = (bArgs: string) =>
   parseScenario(
     `

@@ -1,15 +1,15 @@
 // An arm whose engine injects faults: the A/B counts each failure by kind, exactly as the engine
 // assigned them (deterministic per seed and x-request-id), and says the failure rates differ.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedFaults, resolveFaults } from '../engine/faults.js';
 import { parseScenario, engineFlags } from '../scenario/index.js';
 import { deadArmScenario } from './deadArm.testkit.js';
 import { runAb } from './runAb.js';
+import { testTempDir } from '../common/testTmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-faults-'));
+const dir = testTempDir('abserve-faults-');
 
 describe('A/B against an arm with injected faults', () => {
   it('tallies every failure by kind, exactly, and notes the differing failure rates', async () => {

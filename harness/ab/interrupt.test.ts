@@ -1,15 +1,15 @@
 // Ctrl-C before any request of an arm finished: not the "measured nothing" failure but a partial
 // outcome like any interrupted run (comparison.json and reports written, marked partial); an arm
 // whose finished requests all failed stays that failure, interrupt or not.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario } from '../scenario/index.js';
 import { deadArmScenario } from './deadArm.testkit.js';
 import { runAb, type AbEvent } from './runAb.js';
+import { testTempDir } from '../common/testTmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-ab-interrupt-'));
+const dir = testTempDir('abserve-ab-interrupt-');
 const read = (f: string) => readFileSync(f, 'utf8');
 
 /** Arms a and b on the tiny engine at `stepMs` a decode step, 2 repetitions, no warm-up. */

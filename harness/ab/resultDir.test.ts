@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareResultDir } from './resultDir.js';
+import { testTempDir } from '../common/testTmp.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'abserve-rd-'));
+const root = testTempDir('abserve-rd-');
 
 describe('the results folder of an A/B', () => {
   it('is created with logs/, nested folders included', () => {

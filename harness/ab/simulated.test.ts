@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario/index.js';
 import { summarizeAb } from './compare.js';
 import { simulateAbRuns } from './simulated.js';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { testTempDir } from '../common/testTmp.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-sim-'));
+const dir = testTempDir('abserve-sim-');
 
 function scenario(o: { reps: number; seed: number; stepScale?: number; aa?: boolean; prompts?: number; outLen?: number }) {
   return parseScenario(
@@ -94,7 +94,7 @@ describe('the notes of a comparison', () => {
 describe('the reports of a simulated A/B', () => {
   it('say "simulated" in the heading, not only in a note', async () => {
     const s = scenario({ reps: 2, seed: 5 });
-    const out = mkdtempSync(path.join(tmpdir(), 'abserve-sim-report-'));
+    const out = testTempDir('abserve-sim-report-');
     await summarizeAb({ dir: out, scenario: s.name, createdAt: '', arms: ['base', 'slow'], alpha: 0.05, runs: simulateAbRuns(s), manifest: { simulated: true }, partial: false, resamples: 200 });
     expect(readFileSync(path.join(out, 'report.md'), 'utf8').split('\n')[0]).toBe('# abserve A/B (simulated: a prediction, not a measurement): sim');
     expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('<h1>abserve A/B (simulated: a prediction, not a measurement): sim</h1>');

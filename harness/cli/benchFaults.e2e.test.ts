@@ -1,19 +1,19 @@
 // `abserve bench` on bad input and failing servers, as a user runs it (issue 10): one-line errors
 // naming the flag and value, checked before any request; runs that measured nothing exit non-zero.
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTempDir } from '../common/testTmp.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const abserve = (args: string[]) =>
   execa(process.execPath, [BIN, ...args], { reject: false, timeout: 30_000, env: { NO_COLOR: '1' } });
 
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-faults-'));
+const dir = testTempDir('abserve-faults-');
 const aFile = path.join(dir, 'file.txt');
 writeFileSync(aFile, 'x');
 const DEAD = 'http://127.0.0.1:9'; // discard port: nothing listens

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrate, FIT_METRICS } from '../engine/calibrate.js';
 import { getProfile, R1_L20_PP3_TP8_START } from '../engine/profiles.js';
 import { DEFAULT_PUBLISHED, formatFitTable, publishedTargets } from './calibrate.js';
+import { testTempDir } from '../common/testTmp.js';
 
 describe('abserve calibrate', () => {
   const targets = publishedTargets(DEFAULT_PUBLISHED);
@@ -26,7 +26,7 @@ describe('abserve calibrate', () => {
   }, 60_000);
 
   it("takes vLLM --save-result JSON as well, the arm from the file name", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'abserve-cal-'));
+    const dir = testTempDir('abserve-cal-');
     const run = (ttft: number) => ({
       completed: 4, duration: 10, total_input_tokens: 400, total_output_tokens: 40, max_concurrency: 2,
       mean_ttft_ms: ttft, median_ttft_ms: ttft, p99_ttft_ms: ttft * 2, mean_tpot_ms: 9, median_itl_ms: 8,

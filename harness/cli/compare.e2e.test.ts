@@ -1,13 +1,13 @@
 // `abserve compare` on two run folders that `abserve ab` wrote (its help says a folder is accepted).
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../metrics/aggregate.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
 import { writeRunResults } from '../report/writeResults.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = path.join(ROOT, 'bin/abserve.js');
@@ -15,7 +15,7 @@ const abserve = (args: string[]) => execa(process.execPath, [BIN, ...args], { re
 
 describe('abserve compare on abserve ab run folders', () => {
   it('compares runs/01-... with runs/02-... through their result.json', async () => {
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'abserve-compare-e2e-')), 'ab');
+    const out = path.join(testTempDir('abserve-compare-e2e-'), 'ab');
     const ab = await abserve(['ab', 'scenarios/smoke.yaml', '--result-dir', out, '--resamples', '200']);
     expect(ab.exitCode, ab.stderr).toBe(0);
     const a = path.join(out, 'runs', '01-without-op-rep1');
@@ -30,7 +30,7 @@ describe('abserve compare on abserve ab run folders', () => {
 
 describe('abserve compare on what import and bench --save-result write', () => {
   it('reads `abserve import --result-dir` output, names the arms by file, and warns on nothing for like-for-like blocks', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'abserve-compare-imp-'));
+    const out = testTempDir('abserve-compare-imp-');
     const pub = path.join(ROOT, 'harness/engine/published-r1-l20');
     const imp = await abserve(['import', path.join(pub, '8k-64.without-op.txt'), path.join(pub, '8k-64.with-op.txt'), '--result-dir', out]);
     expect(imp.exitCode, imp.stderr).toBe(0);
@@ -47,7 +47,7 @@ describe('abserve compare on what import and bench --save-result write', () => {
   }, 60_000);
 
   it('labels name the arms in the terminal and in report.md; differing settings warn one line each', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'abserve-compare-label-'));
+    const dir = testTempDir('abserve-compare-label-');
     const save = async (name: string, info: Parameters<typeof runInfo>[0]) => {
       const records = Array.from({ length: 20 }, (_, i) => rec({ index: i, sentAt: 0, tokenTimes: [30 + i, 40 + i, 50 + i] }));
       const result = aggregate(records, runInfo({ numPrompts: 20, endedAt: 500, ...info }), { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'] });

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatImportTable, importFiles, writeRuns } from './import.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const PUBLISHED = fileURLToPath(new URL('../engine/published-r1-l20', import.meta.url));
 
@@ -21,7 +21,7 @@ describe('abserve import', () => {
   });
 
   it('a detailed vLLM JSON becomes abserve result files recomputed by metrics/', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'abserve-import-'));
+    const dir = testTempDir('abserve-import-');
     const src = join(dir, 'run.json');
     writeFileSync(
       src,

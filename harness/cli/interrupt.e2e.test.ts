@@ -2,12 +2,12 @@
 // SIGTERM on (`npm start`) both stop the run gracefully: completed requests saved, marked
 // partial, exit code 3.
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHandle } from '../engine/index.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const ORPHAN = fileURLToPath(new URL('./fixtures/orphanParent.mjs', import.meta.url));
@@ -22,7 +22,7 @@ const alive = (pid: number): boolean => {
 };
 
 let engine: EngineHandle;
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-interrupt-'));
+const dir = testTempDir('abserve-interrupt-');
 beforeAll(async () => {
   engine = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 20, noise: false });
 });

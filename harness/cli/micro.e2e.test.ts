@@ -3,15 +3,15 @@
 // kernel knob the kernels would misread), and Ctrl-C keeps and prints the finished cases, marked
 // partial, with exit 3.
 import { execa } from 'execa';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../common/testTmp.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-micro-e2e-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = testTempDir('abserve-micro-e2e-');
 
 function file(name: string, text: string): string {
   const p = path.join(dir, name);

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinTokenizer, loadTokenizer } from './tokenizer.js';
 import { UserError } from './errors.js';
+import { testTempDir } from './testTmp.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'workload', 'fixtures', 'tiny-bpe');
 
@@ -55,7 +55,7 @@ describe('HuggingFace tokenizer.json', () => {
   });
 
   it('reports bad paths and files as UserErrors naming the flag and path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'abserve-tok-'));
+    const dir = testTempDir('abserve-tok-');
     expect(() => loadTokenizer(join(dir, 'nope'))).toThrow(UserError);
     expect(() => loadTokenizer(join(dir, 'nope'))).toThrow(/--tokenizer: no such file or folder: .*nope/);
     expect(() => loadTokenizer(dir)).toThrow(/--tokenizer .*: folder has no tokenizer\.json/);
@@ -66,7 +66,7 @@ describe('HuggingFace tokenizer.json', () => {
   });
 
   it('works without tokenizer_config.json', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'abserve-tok-'));
+    const dir = testTempDir('abserve-tok-');
     copyFileSync(join(FIXTURE, 'tokenizer.json'), join(dir, 'tokenizer.json'));
     const t = loadTokenizer(dir);
     expect(t.decode(t.encode('the fox'))).toBe('the fox');

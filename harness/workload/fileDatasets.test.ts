@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonlSamples, shareGptSamples } from './fileDatasets.js';
 import { builtinTokenizer, loadTokenizer } from '../common/tokenizer.js';
 import { UserError } from '../common/errors.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const tok = builtinTokenizer();
-const dir = mkdtempSync(join(tmpdir(), 'abserve-ds-'));
+const dir = testTempDir('abserve-ds-');
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

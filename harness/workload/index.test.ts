@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { buildWorkload, loadTokenizer, resolveWorkloadOptions, type WorkloadOptions } from './index.js';
 import { UserError } from '../common/errors.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny-bpe');
 const opts: WorkloadOptions = {
@@ -86,7 +86,7 @@ describe('buildWorkload', () => {
   });
 
   it('reads jsonl and sharegpt files through --dataset-name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'abserve-wl-'));
+    const dir = testTempDir('abserve-wl-');
     const jsonl = join(dir, 'p.jsonl');
     writeFileSync(jsonl, '{"prompt": "a b c"}\n{"prompt": "d e", "max_tokens": 3}\n');
     const w = buildWorkload({ dataset: 'jsonl', path: jsonl, numPrompts: 2, outputLen: 11, requestRate: Infinity }, loadTokenizer());
