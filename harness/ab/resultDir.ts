@@ -17,13 +17,10 @@ function failedBeforeAnyRun(manifest: string): boolean {
 }
 
 /**
- * Creates `dir` (and its `logs/`) for a new A/B. Throws UserError naming the folder when it holds
- * a run already (manifest.json), when a part of the path is a file, or when it cannot be created.
+ * Creates `dir` and then each of `sub` inside it, one level at a time. Throws UserError
+ * `${label} ${dir}: ...` when a part of the path is a file or a level cannot be created.
  */
-export function prepareResultDir(dir: string): void {
-  if (existsSync(path.join(dir, 'manifest.json')) && !failedBeforeAnyRun(path.join(dir, 'manifest.json'))) {
-    throw new UserError(`results folder ${dir}: already holds a run (manifest.json); choose another --result-dir, or remove it`);
-  }
+function makeFolders(dir: string, label: string, sub: readonly string[] = []): void {
   const missing: string[] = [];
   let p = path.resolve(dir);
   while (!existsSync(p)) {
@@ -32,14 +29,37 @@ export function prepareResultDir(dir: string): void {
     if (up === p) break;
     p = up;
   }
-  if (existsSync(p) && !statSync(p).isDirectory()) throw new UserError(`results folder ${dir}: ${p} is a file, not a folder`);
-  for (const m of [...missing, path.resolve(dir, 'logs')]) {
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new UserError(`${label} ${dir}: ${p} is a file, not a folder`);
+  for (const m of [...missing, ...sub.map((x) => path.resolve(dir, x))]) {
     if (existsSync(m)) continue;
     try {
       mkdirSync(m);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? String(e);
-      throw new UserError(`results folder ${dir}: cannot create ${m} (${code})`);
+      throw new UserError(`${label} ${dir}: cannot create ${m} (${code})`);
     }
   }
+}
+
+/**
+ * Creates `dir` (and its `logs/`) for a new A/B. Throws UserError naming the folder when it holds
+ * a run already (manifest.json), when a part of the path is a file, or when it cannot be created.
+ */
+export function prepareResultDir(dir: string): void {
+  if (existsSync(path.join(dir, 'manifest.json')) && !failedBeforeAnyRun(path.join(dir, 'manifest.json'))) {
+    throw new UserError(`results folder ${dir}: already holds a run (manifest.json); choose another --result-dir, or remove it`);
+  }
+  makeFolders(dir, 'results folder', ['logs']);
+}
+
+/**
+ * Creates the folder `abserve compare --result-dir` writes comparison.json and the reports into.
+ * Throws UserError for an empty value, for an A/B's folder (its reports would be replaced by a
+ * one-run-each comparison: they are `abserve report`'s), and as makeFolders does.
+ */
+export function prepareCompareDir(dir: string): void {
+  if (dir === '') throw new UserError('--result-dir: got an empty value');
+  if (existsSync(path.join(dir, 'manifest.json')))
+    throw new UserError(`--result-dir ${dir}: holds an A/B (manifest.json), whose reports abserve report writes; choose another folder`);
+  makeFolders(dir, '--result-dir');
 }

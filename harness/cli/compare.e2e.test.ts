@@ -1,6 +1,6 @@
 // `abserve compare` on two run folders that `abserve ab` wrote (its help says a folder is accepted).
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -66,4 +66,35 @@ describe('abserve compare on what import and bench --save-result write', () => {
     expect(md).toContain('A = mylabel (1 repetition(s)), B = other-run (1 repetition(s))');
     expect(readFileSync(path.join(dir, 'cmp', 'report.html'), 'utf8')).not.toContain('id="over-time"');
   }, 60_000);
+});
+
+describe('abserve compare --result-dir: a folder it cannot or must not write', () => {
+  it('one line and exit 2 for a path that cannot be made (it hung under /proc), a file, an A/B folder, an empty value', async () => {
+    const dir = testTempDir('abserve-compare-rd-');
+    const save = async (name: string) => {
+      const records = Array.from({ length: 8 }, (_, i) => rec({ index: i, sentAt: 0, tokenTimes: [30 + i, 40 + i] }));
+      const result = aggregate(records, runInfo({ numPrompts: 8, endedAt: 200 }), { percentileMetrics: ['ttft'] });
+      return (await writeRunResults(path.join(dir, name), result, records, { name })).json;
+    };
+    const [a, b] = [await save('a'), await save('b')];
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    const ab = path.join(dir, 'an-ab');
+    mkdirSync(ab);
+    writeFileSync(path.join(ab, 'manifest.json'), '{"status":"complete"}');
+    writeFileSync(path.join(ab, 'report.md'), 'the A/B report');
+    const cases: Array<[string, RegExp]> = [
+      ['/proc/abserve-nope', /^abserve: --result-dir \/proc\/abserve-nope: cannot create \/proc\/abserve-nope \(\w+\)$/],
+      [file, /^abserve: --result-dir .*a-file: .*a-file is a file, not a folder$/],
+      [ab, /^abserve: --result-dir .*an-ab: holds an A\/B \(manifest\.json\), whose reports abserve report writes; choose another folder$/],
+      ['', /^abserve: --result-dir: got an empty value$/],
+    ];
+    for (const [target, message] of cases) {
+      const r = await execa(process.execPath, [BIN, 'compare', a, b, '--result-dir', target], { reject: false, timeout: 20_000 });
+      expect(r.timedOut, target).toBe(false);
+      expect(r.exitCode, `${target}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim()).toMatch(message);
+    }
+    expect(readFileSync(path.join(ab, 'report.md'), 'utf8')).toBe('the A/B report');
+  }, 120_000);
 });

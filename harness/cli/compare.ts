@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
 import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
 import { summarizeAb } from '../ab/compare.js';
+import { prepareCompareDir } from '../ab/resultDir.js';
 import { formatComparison } from '../stats/format.js';
 
 function builder(y: Argv) {
@@ -20,6 +21,7 @@ async function handler(a: Args): Promise<void> {
   if (!(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
   const A0 = loadSavedRun(a.a, 'A');
   const B0 = loadSavedRun(b(a), 'B');
+  if (a['result-dir'] !== undefined) prepareCompareDir(a['result-dir']);
   // Arms are named by the runs' labels, else their file names (made distinct when equal).
   const [na, nb] = armNames(A0, B0);
   const A = { ...A0, data: A0.data ? { ...A0.data, arm: na } : null };
