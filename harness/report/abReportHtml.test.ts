@@ -26,6 +26,12 @@ describe('renderAbHtml', () => {
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none';/);
   });
 
+  it('escapes the p-values: a p under 0.001 is "&lt;0.001" in the markup, never a raw "<0.001"', () => {
+    expect(d.comparison.metrics.some((m) => m.pValue !== null && m.pValue < 0.001)).toBe(true);
+    expect(html).toContain('<td>&lt;0.001</td>');
+    expect(html).not.toMatch(/<0\.001/);
+  });
+
   it('has a container for every chart spec and a CDF, histogram and repetition chart per latency metric', () => {
     const charts = embeddedCharts(html);
     for (const c of charts) expect(html).toContain(`<div class="chart" id="${c.id}">`);

@@ -39,7 +39,7 @@ function verdictClass(m: MetricComparison): string {
 function pairedHtml(m: MetricComparison): string {
   const p = m.paired;
   if (!p) return 'n/a';
-  return `${signed(p.meanDiff)} <span class="ci">${interval(p.ci)}<br>n=${p.n}, p=${pValue(p.pValue)}</span>`;
+  return `${signed(p.meanDiff)} <span class="ci">${interval(p.ci)}<br>n=${p.n}, p=${h(pValue(p.pValue))}</span>`;
 }
 
 /** The A vs B table of one metric: a row per statistic with CIs, p-values, paired difference,
@@ -55,7 +55,7 @@ export function comparisonTableHtml(d: AbReportData, metric: string): string {
       return `<tr><td class="l">${m.statistic}</td><td>${num(m.a)}</td><td>${num(m.b)}</td>` +
         `<td>${signed(m.diff)} <span class="ci">${interval(m.diffCi)}</span></td>` +
         `<td>${num(m.ratio, 4)} <span class="ci">${interval(m.ratioCi, 4)}</span></td>` +
-        `<td>${pValue(m.pValue)}</td><td>${perMetric ? pValue(m.mannWhitneyP) : '″'}</td><td>${perMetric ? pairedHtml(m) : '″'}</td>` +
+        `<td>${h(pValue(m.pValue))}</td><td>${perMetric ? h(pValue(m.mannWhitneyP)) : '″'}</td><td>${perMetric ? pairedHtml(m) : '″'}</td>` +
         `<td class="l ${verdictClass(m)}">${verdictText(m.verdict, d.comparison.runToRunCovered)}</td><td>${none ? h(mdeText(m)) : ''}</td></tr>`;
     })
     .join('\n');
