@@ -25,7 +25,13 @@ function readJson(file: string): unknown {
 export function loadAbResults(dir: string): SavedAb {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder`);
   const mf = path.join(dir, 'manifest.json');
-  if (!existsSync(mf)) throw new UserError(`${dir}: no manifest.json here; is it a results folder of abserve ab?`);
+  if (!existsSync(mf)) {
+    // A run folder of an A/B (runs/NN-arm-repK) holds result.json: compare takes it.
+    const hint = existsSync(path.join(dir, 'result.json'))
+      ? `; it holds one run (result.json): compare two runs with abserve compare ${dir} <other run>`
+      : '; is it a results folder of abserve ab?';
+    throw new UserError(`${dir}: no manifest.json here${hint}`);
+  }
   const manifest = readJson(mf) as Record<string, unknown>;
   const runsDir = path.join(dir, 'runs');
   const runs: RunData[] = [];

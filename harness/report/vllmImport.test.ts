@@ -121,6 +121,15 @@ describe('vLLM printed blocks', () => {
     expect(() => parseVllmText('=== Serving Benchmark Result ===\nSuccessful requests: 3\n', 'c.txt')).toThrow('c.txt:1: result block not closed');
     expect(() => parseVllmText('=== Serving Benchmark Result ===\nSuccessful requests: 3\n=====\n', 'd.txt')).toThrow("d.txt:1: no 'durationS'");
   });
+
+  it('a JSON that is not a result says so, and a .json that does not parse is a JSON error', () => {
+    expect(() => parseVllmResults('{"status":"complete","runs_finished":4}', 'r/manifest.json')).toThrow(
+      /^r\/manifest\.json: not a benchmark result \(no completed, duration or token totals\); an abserve ab folder is read by abserve report <folder>$/,
+    );
+    expect(() => parseVllmResults('{"completed": 3}', 'cut.json')).toThrow("cut.json: field 'duration' missing");
+    expect(() => parseVllmResults('not json at all\n', 'bad.json')).toThrow(/^bad\.json: not JSON \(/);
+    expect(() => parseVllmResults('[1, 2', 'arr.txt')).toThrow(/^arr\.txt: not JSON \(/);
+  });
 });
 
 // A made-up vLLM --save-result JSON in vllm/benchmarks/serve.py's field layout (seconds in lists).

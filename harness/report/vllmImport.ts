@@ -269,6 +269,10 @@ export function parseVllmJson(text: string, file: string): ImportedRun {
   if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new UserError(`${file}: want a JSON object of vLLM results`);
   const o = j as Json;
   if (typeof o.schema === 'string' && o.schema.startsWith('abserve-import/')) return parseImportedJson(o, file);
+  // None of the fields every result has: another JSON (an A/B's manifest.json or comparison.json, a
+  // config), not a truncated result, whose first missing field would be the message.
+  if (!['completed', 'duration', 'total_input_tokens', 'total_output_tokens'].some((k) => k in o))
+    throw new UserError(`${file}: not a benchmark result (no completed, duration or token totals); an abserve ab folder is read by abserve report <folder>`);
   const run = newRun('vllm-json', file);
   run.completed = jnum(o, 'completed', file, true)!;
   run.durationS = jnum(o, 'duration', file, true)!;
@@ -351,7 +355,9 @@ export function parseImportedJson(o: Record<string, unknown>, file: string): Imp
 
 /** A file's runs: JSON when it parses as a JSON object, else printed blocks. */
 export function parseVllmResults(text: string, file: string): ImportedRun[] {
-  return text.trimStart().startsWith('{') ? [parseVllmJson(text, file)] : parseVllmText(text, file);
+  // A .json file that does not parse is a JSON error, not "no printed block found".
+  const t = text.trimStart();
+  return t.startsWith('{') || t.startsWith('[') || /\.json$/i.test(file) ? [parseVllmJson(text, file)] : parseVllmText(text, file);
 }
 
 // ---------------------------------------------------------------- per-request -> records
