@@ -1,7 +1,7 @@
 // Between runs, vLLM's prefix cache would let the second arm reuse the first arm's prompts; vLLM
 // exposes POST /reset_prefix_cache (in dev mode) to empty it. Not every server has it.
 import { request } from 'undici';
-import { UserError } from '../common/errors.js';
+import { errorCode, UserError } from '../common/errors.js';
 
 /**
  * POST `<root>/reset_prefix_cache`. Resolves true when the server reset it (2xx), false when the
@@ -22,7 +22,7 @@ export async function resetPrefixCache(url: string, timeoutMs = 10_000): Promise
     status = res.statusCode;
     text = await res.body.text();
   } catch (e) {
-    const code = (e as { code?: string }).code ?? (e as Error).name;
+    const code = errorCode(e);
     throw new UserError(`reset_prefix_cache: cannot reach ${target} (${code}: ${(e as Error).message})`);
   }
   if (status >= 200 && status < 300) return true;

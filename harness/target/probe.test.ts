@@ -19,6 +19,9 @@ describe('listModels', () => {
       const err = await listModels(url, undefined, 200).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UserError);
       expect((err as Error).message).toMatch(/--base-url/);
+      // The failure is named (TimeoutError, UND_ERR_...), not by a DOMException's legacy number 23.
+      expect((err as Error).message).toMatch(/\((TimeoutError|AbortError|UND_ERR_\w+): /);
+      expect((err as Error).message).not.toMatch(/\(\d+: /);
     } finally {
       for (const r of open) r.destroy();
       server.closeAllConnections();

@@ -2,7 +2,7 @@
 // error within the timeout instead of N failed requests; a server still starting can be waited for
 // (waitForServedModels), as `vllm bench serve` users start server and benchmark together.
 import { request } from 'undici';
-import { UserError } from '../common/errors.js';
+import { errorCode, UserError } from '../common/errors.js';
 import { retryUntil } from '../common/retry.js';
 
 /** One entry of `/v1/models`: the id, and `max_model_len` (tokens) where the server reports it
@@ -61,7 +61,7 @@ async function probeOnce(
     // Read the body inside the try: a server that stalls or drops mid-body is also unreachable.
     text = await res.body.text();
   } catch (e) {
-    const code = (e as { code?: string }).code ?? (e as Error).name;
+    const code = errorCode(e);
     // Every failure to get an answer (refused, reset, DNS, a timeout) may end once the server is
     // up, as vLLM's ready check retries every failure; an argument undici refuses never does.
     const transient = !/INVALID_ARG|NOT_SUPPORTED/.test(code);

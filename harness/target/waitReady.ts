@@ -3,6 +3,7 @@
 // connections and never answers cannot stretch the wait past the deadline.
 import { request } from 'undici';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorCode } from '../common/errors.js';
 
 /** Options for waitReady. Times in ms. */
 export interface WaitReadyOptions {
@@ -65,6 +66,6 @@ async function get(url: string, timeoutMs: number, signal?: AbortSignal): Promis
     await res.body.dump();
     return res.statusCode;
   } catch (e) {
-    return (e as { code?: string }).code ?? (e as Error).message;
+    return (e as { code?: unknown }).code !== undefined ? errorCode(e) : (e as Error).message;
   }
 }
