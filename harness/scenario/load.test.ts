@@ -1,9 +1,10 @@
 // Scenario files: every shipped file loads; each kind of mistake gives one line naming the file,
 // the field path in the YAML's words and the value, and all mistakes come at once.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../common/errors.js';
+import { testTempDir } from '../common/testTmp.js';
 import { loadScenario, parseScenario, ScenarioError } from './index.js';
 
 const SCENARIOS = path.resolve(import.meta.dirname, '../../scenarios');
@@ -306,5 +307,34 @@ describe('errors', () => {
 
   it('loadScenario names an unreadable file', () => {
     expect(() => loadScenario('/nonexistent/s.yaml')).toThrow('/nonexistent/s.yaml: cannot read the scenario file (ENOENT)');
+  });
+});
+
+describe('loadScenario checks the path fields on disk', () => {
+  it('lists every missing path, in the file\'s words, with the schema problems, before anything runs', () => {
+    const dir = testTempDir('abserve-scn-');
+    writeFileSync(path.join(dir, 'tok.json'), '{}');
+    const file = path.join(dir, 's.yaml');
+    writeFileSync(file, [
+      'name: paths',
+      'target: { compose: { files: [compose.yaml, ../nope/c.yaml] } }',
+      'arms: [{ name: a }, { name: b }]',
+      'workload: { dataset_name: jsonl, dataset_path: data/none.jsonl, tokenizer: tok.json, num_prompts: 0 }',
+      'accuracy: { data_dir: ceval-missing }',
+    ].join('\n'));
+    let lines: string[] = [];
+    try {
+      loadScenario(file);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      lines = (e as Error).message.split('\n');
+    }
+    expect(lines.some((l) => l.includes('workload.num_prompts'))).toBe(true);
+    const missing = (at: string, v: string) => `${file}: ${at}: no such file or folder (relative paths start at the scenario's folder), got "${v}"`;
+    expect(lines).toContain(missing('workload.dataset_path', 'data/none.jsonl'));
+    expect(lines).toContain(missing('target.compose.files[0]', 'compose.yaml'));
+    expect(lines).toContain(missing('target.compose.files[1]', '../nope/c.yaml'));
+    expect(lines).toContain(missing('accuracy.data_dir', 'ceval-missing'));
+    expect(lines.some((l) => l.includes('workload.tokenizer'))).toBe(false); // tok.json is there
   });
 });

@@ -1,6 +1,6 @@
 // Scenario files in: YAML text -> plain data (syntax errors as file:line:col) -> the zod schema
 // (every problem at once) -> resolved Scenario. The only door a scenario file comes through.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { core, z } from 'zod';
@@ -49,10 +49,35 @@ export function problemsFromIssues(issues: readonly core.$ZodIssue[], schema?: z
  * `file` labels messages and names the scenario by default; relative paths resolve against
  * `baseDir`. Throws ScenarioError listing every problem.
  */
-export function scenarioFromData(data: unknown, file: string, baseDir: string): Scenario {
+export function scenarioFromData(data: unknown, file: string, baseDir: string, checkPaths = false): Scenario {
   const r = validateScenarioData(data);
-  if (!r.ok) throw new ScenarioError(file, r.problems);
+  const missing = checkPaths ? missingPaths(data, baseDir) : [];
+  if (!r.ok || missing.length > 0) throw new ScenarioError(file, [...(r.ok ? [] : r.problems), ...missing]);
   return resolveScenario(r.raw, file, baseDir);
+}
+
+/**
+ * The path fields of a scenario file that name nothing on disk (relative to `baseDir`, the file's
+ * folder), as problems in the file's own words, so they are listed with the schema's problems
+ * before a results folder is made. They had surfaced only when the run started, under the bench
+ * flag's name (`--tokenizer: no such file or folder`), and left an empty results folder behind.
+ */
+function missingPaths(data: unknown, baseDir: string): ScenarioProblem[] {
+  const out: ScenarioProblem[] = [];
+  const obj = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const check = (v: unknown, at: string) => {
+    if (typeof v === 'string' && v !== '' && !existsSync(path.resolve(baseDir, v)))
+      out.push({ path: at, message: `no such file or folder (relative paths start at the scenario's folder), got ${JSON.stringify(v)}` });
+  };
+  const d = obj(data);
+  const w = obj(d?.workload);
+  check(w?.tokenizer, 'workload.tokenizer');
+  check(w?.dataset_path, 'workload.dataset_path');
+  const files = obj(obj(d?.target)?.compose)?.files;
+  if (Array.isArray(files)) files.forEach((f, i) => check(f, `target.compose.files[${i}]`));
+  check(obj(d?.accuracy)?.data_dir, 'accuracy.data_dir');
+  return out;
 }
 
 /** Schema + cross-field rules over plain data; every problem, field-level first, no duplicates. */
@@ -65,13 +90,8 @@ export function validateScenarioData(data: unknown): { ok: true; raw: RawScenari
   return { ok: false, problems: problems.filter((p) => !seen.has(`${p.path}\0${p.message}`) && seen.add(`${p.path}\0${p.message}`)) };
 }
 
-/**
- * Parses scenario YAML text. `file` names the source in messages ("scenarios/x.yaml: ...") and its
- * folder resolves relative paths (compose files, dataset_path, tokenizer, accuracy.data_dir).
- * YAML merge keys (`<<: *anchor`) are allowed. Throws ScenarioError: syntax errors as
- * `file:line:col: message`, then schema problems as `file: field.path: message, got value`.
- */
-export function parseScenario(text: string, file: string): Scenario {
+/** YAML text to plain data; syntax errors as a ScenarioError of `file:line:col: message` lines. */
+function parseYamlData(text: string, file: string): unknown {
   const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const problems: ScenarioProblem[] = doc.errors.map((e) => {
@@ -90,10 +110,21 @@ export function parseScenario(text: string, file: string): Scenario {
     throw new ScenarioError(file, [{ path: '', message: (e as Error).message.split('\n')[0]! }]);
   }
   if (data === null || data === undefined) throw new ScenarioError(file, [{ path: '', message: 'empty file: expected a mapping of scenario fields' }]);
-  return scenarioFromData(data, file, path.dirname(path.resolve(file)));
+  return data;
 }
 
-/** Reads and parses a scenario file. Throws ScenarioError (also for an unreadable file). */
+/**
+ * Parses scenario YAML text. `file` names the source in messages ("scenarios/x.yaml: ...") and its
+ * folder resolves relative paths (compose files, dataset_path, tokenizer, accuracy.data_dir).
+ * YAML merge keys (`<<: *anchor`) are allowed. Throws ScenarioError: syntax errors as
+ * `file:line:col: message`, then schema problems as `file: field.path: message, got value`.
+ */
+export function parseScenario(text: string, file: string): Scenario {
+  return scenarioFromData(parseYamlData(text, file), file, path.dirname(path.resolve(file)));
+}
+
+/** Reads and parses a scenario file, checking its path fields on disk (missingPaths). Throws
+ *  ScenarioError (also for an unreadable file). */
 export function loadScenario(file: string): Scenario {
   let text: string;
   try {
@@ -102,5 +133,6 @@ export function loadScenario(file: string): Scenario {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new ScenarioError(file, [{ path: '', message: `cannot read the scenario file (${code})` }]);
   }
-  return parseScenario(text, file);
+  // A file's path fields are checked on disk too, listed with the schema's problems.
+  return scenarioFromData(parseYamlData(text, file), file, path.dirname(path.resolve(file)), true);
 }
