@@ -96,5 +96,10 @@ describe('abserve compare --result-dir: a folder it cannot or must not write', (
       expect(r.stderr.trim()).toMatch(message);
     }
     expect(readFileSync(path.join(ab, 'report.md'), 'utf8')).toBe('the A/B report');
+    const self = await execa(process.execPath, [BIN, 'compare', a, a], { reject: false, timeout: 20_000 });
+    expect(self.exitCode, self.stderr).toBe(0);
+    expect(self.stdout).toContain(`warning: A and B are the same file (${a}): every difference is zero by construction`);
+    const other = await execa(process.execPath, [BIN, 'compare', a, b], { reject: false, timeout: 20_000 });
+    expect(other.stdout).not.toContain('same file');
   }, 120_000);
 });

@@ -1,5 +1,6 @@
 // `abserve compare A B`: two saved runs side by side, with intervals when both have per-request
 // data (abserve bench JSON, vLLM --save-detailed JSON), differences only when one has aggregates.
+import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
 import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
@@ -28,6 +29,8 @@ async function handler(a: Args): Promise<void> {
   const B = { ...B0, data: B0.data ? { ...B0.data, arm: nb } : null };
   console.log(`A = ${na}: ${A.file}\nB = ${nb}: ${B.file}\n`);
   const mismatch = designMismatches(A.run, B.run);
+  // A run against itself: every difference is 0 by construction, which is no A/A test.
+  if (path.resolve(A.file) === path.resolve(B.file)) console.log(`warning: A and B are the same file (${A.file}): every difference is zero by construction`);
   for (const m of mismatch) console.log(`warning: not like for like: ${m}`);
   if (mismatch.length > 0) console.log('');
   if (A.data && B.data) {

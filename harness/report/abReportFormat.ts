@@ -50,6 +50,8 @@ export function num(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   if (Math.abs(x) >= 1e6) return x.toExponential(3);
+  // A nonzero value that `digits` decimals would show as 0.00 or -0.00: two significant digits.
+  if (x !== 0 && Math.abs(x) < 0.5 * 10 ** -digits) return x.toPrecision(2);
   return x.toFixed(digits);
 }
 

@@ -50,3 +50,12 @@ describe('formatComparison', () => {
     expect([formatP(null), formatP(0.0004), formatP(0.04567)]).toEqual(['-', '<0.001', '0.046']);
   });
 });
+
+describe('formatNumber near zero', () => {
+  it('shows a nonzero value under 0.001 with two significant digits, not as -0.000', () => {
+    expect(formatNumber(-0.0003)).toBe('-0.00030');
+    expect(formatNumber(0.00042)).toBe('0.00042');
+    expect(formatNumber(0)).toBe('0.00');
+    expect(formatNumber(-0.227)).toBe('-0.227');
+  });
+});

@@ -8,6 +8,8 @@ export function formatNumber(x: number): string {
   if (Number.isNaN(x)) return '-';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
   const ax = Math.abs(x);
+  // Under 0.001, 3 decimals would print a nonzero bound as "-0.000", which reads as touching zero.
+  if (ax > 0 && ax < 0.001) return x.toPrecision(2);
   const digits = ax >= 100 ? 1 : ax >= 1 ? 2 : ax === 0 ? 2 : 3;
   return x.toFixed(digits);
 }

@@ -1,0 +1,15 @@
+// The report's number formats: a nonzero interval bound never prints as 0.00 or -0.00.
+import { describe, expect, it } from 'vitest';
+import { interval, num, signed } from './abReportFormat.js';
+
+describe('num / interval near zero', () => {
+  it('keeps two significant digits where the fixed decimals would round a nonzero value to zero', () => {
+    expect(num(-0.003)).toBe('-0.0030');
+    expect(num(0.004, 2)).toBe('0.0040');
+    expect(num(0.006, 2)).toBe('0.01');
+    expect(num(0)).toBe('0.00');
+    expect(interval([-0.227, -0.0004])).toBe('[-0.23, -0.00040]');
+    expect(signed(0.002)).toBe('+0.0020');
+    expect(num(0.00004, 4)).toBe('0.000040');
+  });
+});
