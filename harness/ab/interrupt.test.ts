@@ -45,7 +45,7 @@ describe('an A/B interrupted before an arm has a finished request', () => {
     expect(out.runs.map((r) => [r.arm, r.completed, r.failed, r.partial])).toEqual([['a', 0, 0, true]]);
     expect(out.measuredNothing).toBeUndefined();
     expect(out.partial).toBe(true);
-    expect(out.partialReason).toMatch(/^interrupted; 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short \(kept\)$/);
+    expect(out.partialReason).toMatch(/^interrupted; in run 1 \(\S+ rep 1\), 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short \(kept\)$/);
     expect(out.comparison).toBeNull();
     expect(JSON.parse(read(path.join(out.dir, 'manifest.json'))).status).toBe('partial');
 
@@ -58,11 +58,11 @@ describe('an A/B interrupted before an arm has a finished request', () => {
     expect(out.notes).toContain(`no comparison: ${why}`);
 
     const md = read(path.join(out.dir, 'report.md'));
-    expect(md).toContain(`> **Warning: partial run.** ${out.partialReason}. Only finished requests are counted.`);
+    expect(md).toContain(`> **Warning: partial run.** ${out.partialReason}. Only finished runs are compared; a run cut short is kept in its folder, not compared.`);
     expect(md).toContain('no request finished in arm "a" before the interrupt');
     expect(md).toMatch(/\| 1 \| a \| 1 \| 0 \| 0 \| partial \| - \|/);
     const html = read(path.join(out.dir, 'report.html'));
-    expect(html).toContain(`<div class="banner" id="partial-banner">Partial run: ${out.partialReason}. Only finished requests are counted.</div>`);
+    expect(html).toContain(`<div class="banner" id="partial-banner">Partial run: ${out.partialReason}. Only finished runs are compared; a run cut short is kept in its folder, not compared.</div>`);
   }, 60_000);
 
   it('an arm whose finished requests all failed still measured nothing (a failure), with comparison.json written', async () => {

@@ -223,7 +223,11 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
       if (out.prefixCacheReset === false) manifest.prefix_cache_reset = 'not supported by the server';
       emit({ type: 'run-end', run, data: out.data });
       if (out.data.partial) {
-        partialReason ??= out.data.partialReason ?? 'a run was cut short';
+        // Which run the request counts are of ("0 of 16 requests completed" read as the whole A/B).
+        const where = `in run ${run.order + 1} (${run.arm} rep ${run.rep})`;
+        const why = out.data.partialReason ?? 'a run was cut short';
+        const cut = /^([^;]+); (.+)$/.exec(why);
+        partialReason ??= cut ? `${cut[1]}; ${where}, ${cut[2]}` : `${why} ${where}`;
         break;
       }
       if (s.cooldownMs > 0 && run !== plan[plan.length - 1]) {

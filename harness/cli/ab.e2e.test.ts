@@ -147,7 +147,7 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     const r = await child;
     expect(r.exitCode, r.stderr + r.stdout).toBe(3);
     expect(r.stdout).toContain('run 1: without-op#1  no request finished before the interrupt  (partial)');
-    expect(r.stdout).toContain('PARTIAL: interrupted; 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short (kept)');
+    expect(r.stdout).toContain('PARTIAL: interrupted; in run 1 (without-op rep 1), 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short (kept)');
     expect(r.stdout).toContain('note: no comparison: no request finished in arm "without-op" before the interrupt');
     expect(r.stdout + r.stderr).not.toContain('no request succeeded');
     expect(r.stdout + r.stderr).not.toContain('(none)');

@@ -1,6 +1,6 @@
 // The report's number formats: a nonzero interval bound never prints as 0.00 or -0.00.
 import { describe, expect, it } from 'vitest';
-import { interval, num, signed } from './abReportFormat.js';
+import { interval, num, partialScope, signed } from './abReportFormat.js';
 
 describe('num / interval near zero', () => {
   it('keeps two significant digits where the fixed decimals would round a nonzero value to zero', () => {
@@ -11,5 +11,13 @@ describe('num / interval near zero', () => {
     expect(interval([-0.227, -0.0004])).toBe('[-0.23, -0.00040]');
     expect(signed(0.002)).toBe('+0.0020');
     expect(num(0.00004, 4)).toBe('0.000040');
+  });
+});
+
+describe('partialScope', () => {
+  it('after an interrupt: finished runs compared, the cut run kept; after a run limit: finished requests counted', () => {
+    expect(partialScope('interrupted; in run 2 (b rep 1), 0 of 4 requests completed')).toBe('Only finished runs are compared; a run cut short is kept in its folder, not compared.');
+    expect(partialScope(undefined)).toBe('Only finished runs are compared; a run cut short is kept in its folder, not compared.');
+    expect(partialScope('run timeout (1500 ms) reached; 3 of 40 requests completed')).toBe('Only finished requests are counted.');
   });
 });

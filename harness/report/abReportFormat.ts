@@ -126,3 +126,14 @@ export function failuresByArm(d: AbReportData): { kinds: string[]; byArm: Map<st
   }
   return { kinds, byArm };
 }
+
+/**
+ * The banner's last sentence: after an interrupt the run cut short is kept but not compared (its
+ * early-finishing requests would bias the verdicts); a run cut by its own limit (run timeout) is
+ * compared with the requests it finished. `reason` as in the manifest's partial_reason.
+ */
+export function partialScope(reason: string | undefined): string {
+  return reason === undefined || /^interrupted\b/.test(reason)
+    ? 'Only finished runs are compared; a run cut short is kept in its folder, not compared.'
+    : 'Only finished requests are counted.';
+}

@@ -4,7 +4,7 @@
 // (arm names, notes, failure kinds, manifest, accuracy cells) goes through mdText / mdCell.
 import type { MetricComparison } from '../stats/types.js';
 import {
-  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, metricOrder, num, pairedText, pValue,
+  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, metricOrder, num, pairedText, partialScope, pValue,
   rowsOf, signed, verdictText,
 } from './abReportFormat.js';
 import type { AbReportData } from './abReportTypes.js';
@@ -27,7 +27,7 @@ function sentence(s: string): string {
 
 /** report.md's partial-run banner (both the report with a comparison and the one without). */
 export function partialBannerMarkdown(partialReason: string | undefined): string {
-  return `> **Warning: partial run.** ${mdText(sentence(partialReason ?? 'The run was interrupted'))} Only finished requests are counted.`;
+  return `> **Warning: partial run.** ${mdText(sentence(partialReason ?? 'The run was interrupted'))} ${partialScope(partialReason)}`;
 }
 
 /** One table row from already-safe cells. */

@@ -3,7 +3,7 @@
 // string from the data passes through escapeHtml here; numbers are formatted by abReportFormat.
 import type { MetricComparison } from '../../stats/types.js';
 import {
-  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, pValue, rowsOf, signed, verdictText,
+  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, partialScope, pValue, rowsOf, signed, verdictText,
 } from '../abReportFormat.js';
 import type { AbReportData } from '../abReportTypes.js';
 import type { ChartSpec } from './chartData.js';
@@ -11,7 +11,7 @@ import { escapeHtml as h } from './escape.js';
 
 /** report.html's partial-run banner (both the report with a comparison and the one without). */
 export function partialBannerHtml(partialReason: string | undefined): string {
-  return `<div class="banner" id="partial-banner">Partial run: ${h(partialReason ?? 'the run was interrupted')}. Only finished requests are counted.</div>`;
+  return `<div class="banner" id="partial-banner">Partial run: ${h(partialReason ?? 'the run was interrupted')}. ${partialScope(partialReason)}</div>`;
 }
 
 /** Title, scenario, date, arms, and the partial-run banner when the run was interrupted. */
