@@ -227,6 +227,19 @@ describe('errors', () => {
       `${F}: workload.request_rate: expected "inf" or requests/s in (0, 1000000], got "fast"`,
     ]);
     expect(problems(MIN + 'aa: yes\n')).toEqual([`${F}: aa: expected true or false, got "yes"`]);
+    // In the file's words, not the validation library's ("Too small: expected number to be >0").
+    expect(problems(MIN + 'workload: {request_rate: -3}\n')).toEqual([
+      `${F}: workload.request_rate: expected "inf" or requests/s in (0, 1000000], got -3`,
+    ]);
+    expect(problems(MIN + 'workload: {request_rate: 2000000}\n')).toEqual([
+      `${F}: workload.request_rate: expected "inf" or requests/s in (0, 1000000], got 2000000`,
+    ]);
+  });
+
+  it('an arm that is not a mapping says what an arm is', () => {
+    expect(problems('name: x\ntarget: {url: "http://127.0.0.1:1"}\narms: [fast, {name: b}]\n')).toEqual([
+      `${F}: arms[0]: expected an arm: a mapping with a name (and optional description, env, server_args, ...), got "fast"`,
+    ]);
   });
 
   it('finds duplicate and unsafe arm names', () => {

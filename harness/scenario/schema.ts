@@ -133,6 +133,7 @@ const target = z
 
 const rampUpStrategy = z.enum(['linear', 'exponential'], { error: 'expected linear or exponential' });
 
+const RATE = 'expected "inf" or requests/s in (0, 1000000]';
 const workload = z.strictObject({
   dataset_name: z.enum(['random', 'jsonl', 'sharegpt'], { error: 'expected random, jsonl or sharegpt' }).default('random'),
   dataset_path: str.optional(),
@@ -156,7 +157,7 @@ const workload = z.strictObject({
     .optional(),
   sharegpt_output_len: posInt(MAX_TOKENS).optional(),
   request_rate: z
-    .union([z.literal('inf'), z.literal(Infinity), z.number().gt(0).max(1e6)], { error: 'expected "inf" or requests/s in (0, 1000000]' })
+    .union([z.literal('inf'), z.literal(Infinity), z.number().gt(0, { error: RATE }).max(1e6, { error: RATE })], { error: RATE })
     .default('inf'),
   // "inf" as vLLM accepts it: gamma shape -> infinity, evenly spaced arrivals.
   burstiness: z
@@ -197,7 +198,7 @@ const arm = z.strictObject({
   server_args: serverArgs,
   extra_body: jsonObject.default({}),
   engine: z.strictObject(optionalShape(engineOptionFields)).optional(),
-});
+}, { error: 'expected an arm: a mapping with a name (and optional description, env, server_args, ...)' });
 
 const accuracy = z.strictObject({
   data_dir: str.optional(),
