@@ -68,6 +68,11 @@ export function poolConnections(cfg: BenchmarkConfig, numRequests: number): numb
   return Math.max(1, cfg.client.maxConnections ?? cfg.maxConcurrency ?? numRequests);
 }
 
+/** Thrown by runBenchmark when an interrupt came before any measured request was sent. */
+export class InterruptedBeforeStart extends Error {
+  override name = 'InterruptedBeforeStart';
+}
+
 export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> {
   const specs = buildWorkload({ ...cfg.workload, endpoint: cfg.client.endpoint }, cfg.tokenizer);
   const measured = specs.filter((s) => !s.warmup).length;
@@ -116,6 +121,9 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         signal: stop.signal,
         onRetry: cfg.onReadyRetry,
       });
+      // Ctrl-C during the test request: no measured request was sent, so there is no run to save
+      // (it had saved a block of zeros with a negative duration as a "partial" result).
+      if (cfg.signal?.aborted) throw new InterruptedBeforeStart('interrupted during the initial test request');
     }
     const wallMinusClock = Date.now() - now();
     const out = await runLoad(specs, watched, {

@@ -1,10 +1,10 @@
 // `abserve bench`: one serving benchmark against an OpenAI-compatible server, with vLLM's flag
 // names where vLLM has the flag, its printed block and its saved JSON.
 // Choice flags are checked by benchPlan, not yargs `choices` (whose error spans several lines).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { runBenchmark } from '../bench/runBenchmark.js';
+import { InterruptedBeforeStart, runBenchmark } from '../bench/runBenchmark.js';
 import { RecordSpool, restoreTexts, spoolRecords } from '../bench/recordSpool.js';
 import { UserError } from '../common/errors.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
@@ -273,7 +273,19 @@ async function handler(a: BenchArgs): Promise<void> {
   const view = a['disable-progress'] ? undefined : progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
   // Records go to disk as they finish (bounded memory; a killed run still leaves them).
   const spoolDir = a['result-dir'] ?? 'results';
+  // The folders made only for the spool are removed again when nothing was saved in them (it had
+  // left an empty --result-dir behind a run without --save-result): the first missing ancestor.
+  let madeTop: string | undefined;
+  for (let p = path.resolve(spoolDir); !existsSync(p); p = path.dirname(p)) madeTop = p;
   mkdirSync(spoolDir, { recursive: true });
+  const dropSpoolDir = () => {
+    if (madeTop === undefined) return;
+    for (let p = path.resolve(spoolDir); ; p = path.dirname(p)) {
+      if (!existsSync(p) || readdirSync(p).length > 0) return;
+      rmdirSync(p);
+      if (p === madeTop) return;
+    }
+  };
   const spool = new RecordSpool(path.join(spoolDir, `abserve-bench-${process.pid}.partial.requests.jsonl`));
   const run = await withInterrupt((signal) =>
     runBenchmark({
@@ -299,9 +311,19 @@ async function handler(a: BenchArgs): Promise<void> {
       await spool.close();
     }),
   ).catch((e: unknown) => {
-    if (spool.count === 0) spool.remove(); // nothing ran (e.g. the ready check failed)
+    if (spool.count === 0) {
+      spool.remove(); // nothing ran (e.g. the ready check failed)
+      dropSpoolDir();
+    }
+    if (e instanceof InterruptedBeforeStart) return undefined;
     throw e;
   });
+  if (run === undefined) {
+    dropSpoolDir();
+    console.error('abserve: interrupted during the initial test request: nothing ran, nothing saved');
+    process.exitCode = INTERRUPT_EXIT_CODE;
+    return;
+  }
 
   // What vLLM saves as backend / endpoint_type and model_id (the run itself only knows the request's model).
   run.result.info.backend = backend;
@@ -316,6 +338,7 @@ async function handler(a: BenchArgs): Promise<void> {
     console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
   }
   spool.remove();
+  dropSpoolDir();
   if (run.result.info.partial) process.exitCode = 3;
   else if (run.result.completed === 0) {
     // A run with no successful request measured nothing: never exit 0 with a block of zeros.

@@ -83,3 +83,48 @@ describe('interrupting bench (issue 10)', () => {
     }
   }, 40_000);
 });
+
+describe('interrupting bench before its first measured request', () => {
+  it('Ctrl-C during the initial test request: nothing ran, nothing saved, exit 130, no folder left', async () => {
+    // /v1/models answers; the test request never does, so the run is still in the ready check.
+    const { createServer } = await import('node:http');
+    const held: import('node:http').ServerResponse[] = [];
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/v1/models')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] }));
+      } else held.push(res);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+    const out = path.join(dir, 'ready-check');
+    try {
+      const child = execa(process.execPath, [BIN, 'bench', '--base-url', url, '--num-prompts', '4', '--random-input-len', '8',
+        '--random-output-len', '4', '--disable-progress', '--result-dir', out, '--save-result'], { reject: false });
+      const deadline = Date.now() + 20_000;
+      while (held.length === 0 && Date.now() < deadline) await sleep(50);
+      expect(held.length, 'the test request arrived').toBeGreaterThan(0);
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(130);
+      expect(r.stderr).toContain('abserve: interrupted during the initial test request: nothing ran, nothing saved');
+      expect(r.stdout).not.toContain('Serving Benchmark Result');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
+});
+
+describe('bench --result-dir without --save-result', () => {
+  it('leaves no empty folder behind (the spool folder is removed when nothing was saved in it)', async () => {
+    const out = path.join(dir, 'unsaved', 'deeper');
+    const r = await execa(process.execPath, [BIN, 'bench', '--base-url', engine.url, '--num-prompts', '3', '--random-input-len', '8',
+      '--random-output-len', '4', '--disable-progress', '--result-dir', out], { reject: false, timeout: 60_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(path.dirname(out))).toBe(false);
+  }, 60_000);
+});
