@@ -287,63 +287,69 @@ async function handler(a: BenchArgs): Promise<void> {
     }
   };
   const spool = new RecordSpool(path.join(spoolDir, `abserve-bench-${process.pid}.partial.requests.jsonl`));
-  const run = await withInterrupt((signal) =>
-    runBenchmark({
-      client: {
-        baseUrl, endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs, requestIdPrefix,
-        sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
-      },
-      readyCheckTimeoutMs,
-      readyCheckSince: waitStart,
-      onReadyRetry: (f, left) => console.error(`abserve: initial test request failed (${f.kind}: ${f.message}); retrying for up to ${left} s`),
-      workload,
-      tokenizer,
-      aggregate,
-      maxConcurrency,
-      label: a.label,
-      metadata,
-      runTimeoutMs,
-      signal,
-      onProgress: view ? (p) => view.update(p) : undefined,
-      spool,
-    }).finally(async () => {
-      view?.stop();
-      await spool.close();
-    }),
+  // What vLLM saves as backend / endpoint_type and model_id (the run itself only knows the request's
+  // model); the block, the saved files and the exit code, with signals held off (withInterrupt).
+  const finish = async (run: Awaited<ReturnType<typeof runBenchmark>>): Promise<void> => {
+    run.result.info.backend = backend;
+    run.result.info.model = modelId;
+    console.log(formatResultBlock(run.result));
+    // An interrupted run is always saved: completed requests are never thrown away.
+    if (a['save-result'] || run.result.info.partial) {
+      const name = a['result-filename']?.replace(/\.json$/, '') ?? defaultRunName(run.result);
+      const dir = a['result-dir'] ?? path.join('results', name);
+      restoreTexts(run.result, spool.path);
+      const files = await writeRunResults(dir, run.result, spoolRecords(spool.path), { name });
+      console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
+    }
+    spool.remove();
+    dropSpoolDir();
+    if (run.result.info.partial) process.exitCode = 3;
+    else if (run.result.completed === 0) {
+      // A run with no successful request measured nothing: never exit 0 with a block of zeros.
+      console.error(`abserve: no request succeeded (${run.result.failed} failed: ${formatFailureTally(run.result.failureTally)})`);
+      process.exitCode = 1;
+    }
+  };
+  const done = await withInterrupt(
+    (signal) =>
+      runBenchmark({
+        client: {
+          baseUrl, endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs, requestIdPrefix,
+          sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
+        },
+        readyCheckTimeoutMs,
+        readyCheckSince: waitStart,
+        onReadyRetry: (f, left) => console.error(`abserve: initial test request failed (${f.kind}: ${f.message}); retrying for up to ${left} s`),
+        workload,
+        tokenizer,
+        aggregate,
+        maxConcurrency,
+        label: a.label,
+        metadata,
+        runTimeoutMs,
+        signal,
+        onProgress: view ? (p) => view.update(p) : undefined,
+        spool,
+      }).finally(async () => {
+        view?.stop();
+        await spool.close();
+      }),
+    undefined,
+    async (run) => {
+      await finish(run);
+      return true;
+    },
   ).catch((e: unknown) => {
     if (spool.count === 0) {
       spool.remove(); // nothing ran (e.g. the ready check failed)
       dropSpoolDir();
     }
-    if (e instanceof InterruptedBeforeStart) return undefined;
+    if (e instanceof InterruptedBeforeStart) return false;
     throw e;
   });
-  if (run === undefined) {
-    dropSpoolDir();
+  if (!done) {
     console.error('abserve: interrupted during the initial test request: nothing ran, nothing saved');
     process.exitCode = INTERRUPT_EXIT_CODE;
-    return;
-  }
-
-  // What vLLM saves as backend / endpoint_type and model_id (the run itself only knows the request's model).
-  run.result.info.backend = backend;
-  run.result.info.model = modelId;
-  console.log(formatResultBlock(run.result));
-  // An interrupted run is always saved: completed requests are never thrown away.
-  if (a['save-result'] || run.result.info.partial) {
-    const name = a['result-filename']?.replace(/\.json$/, '') ?? defaultRunName(run.result);
-    const dir = a['result-dir'] ?? path.join('results', name);
-    restoreTexts(run.result, spool.path);
-    const files = await writeRunResults(dir, run.result, spoolRecords(spool.path), { name });
-    console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
-  }
-  spool.remove();
-  dropSpoolDir();
-  if (run.result.info.partial) process.exitCode = 3;
-  else if (run.result.completed === 0) {
-    // A run with no successful request measured nothing: never exit 0 with a block of zeros.
-    console.error(`abserve: no request succeeded (${run.result.failed} failed: ${formatFailureTally(run.result.failureTally)})`);
-    process.exitCode = 1;
   }
 }
 

@@ -62,6 +62,24 @@ describe('interrupting bench (issue 10)', () => {
     expect(readdirSync(out).filter((f) => f.includes('.partial.requests.jsonl'))).toEqual([]);
   }, 40_000);
 
+  it('one signal delivered twice within 1.5 s (GNU timeout: the child, then its group) still saves, exit 3', async () => {
+    const out = path.join(dir, 'twice');
+    const child = execa(process.execPath, [BIN, ...args(out)], { reject: false });
+    await firstRecord(out);
+    // Two deliveries close together, the second after the first was handled (same-type signals
+    // still pending are merged by the kernel).
+    process.kill(child.pid!, 'SIGTERM');
+    await sleep(20);
+    try {
+      process.kill(child.pid!, 'SIGTERM');
+    } catch {
+      // already saved and gone
+    }
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(3);
+    expect(savedJson(out).abserve.partial).toBe(true);
+  }, 40_000);
+
   it('a parent killed with -9 (npm start on SIGTERM) stops the run the same way', async () => {
     const out = path.join(dir, 'orphan');
     const log = path.join(dir, 'orphan.log');
