@@ -39,5 +39,8 @@ export async function retryUntil<T, F>(
     if (!r.transient || left <= 0) throw giveUp(r.fail, tries, r.transient);
     o.onRetry?.(r.fail, tries, left);
     await sleep(Math.min(o.intervalMs, left), o.signal);
+    // No try starts at the deadline: it would get no time and fail as a timeout, and that, not the
+    // server's own answer (a 503), would be the message given up with.
+    if (!o.signal?.aborted && o.deadline - Date.now() <= 0) throw giveUp(r.fail, tries, r.transient);
   }
 }

@@ -147,6 +147,32 @@ describe('waitForServedModels', () => {
     expect(notes.length).toBeLessThanOrEqual(3);
   });
 
+  it("a server that keeps answering 503 is given up on with its answer, not a timeout, within the wait", async () => {
+    const srv = await serve((_req, res) => res.writeHead(503).end('loading weights'));
+    try {
+      const t0 = Date.now();
+      const err = await waitForServedModels(srv.url, { waitMs: 600, pollMs: 250 }).catch((e: unknown) => e);
+      expect((err as Error).message).toMatch(/answered 503: loading weights; gave up after waiting \d+\.\d s \(\d+ tries\)$/);
+      expect(Date.now() - t0).toBeLessThan(1_500);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('a server that accepts and never answers is given up on at the wait, not after the 10 s try timeout', async () => {
+    const held: import('node:http').ServerResponse[] = [];
+    const srv = await serve((_req, res) => void held.push(res));
+    try {
+      const t0 = Date.now();
+      const err = await waitForServedModels(srv.url, { waitMs: 800, pollMs: 100 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect(Date.now() - t0).toBeLessThan(2_500);
+    } finally {
+      for (const r of held) r.destroy();
+      await srv.close();
+    }
+  });
+
   it('with waitMs 0 tries once and throws the plain error at once', async () => {
     const port = await freePort();
     const t0 = Date.now();

@@ -123,7 +123,9 @@ export async function waitForServedModels(baseUrl: string, o: WaitForModelsOptio
   let lastNote = Number.NEGATIVE_INFINITY;
   return retryUntil<ServedModel[], UserError>(
     async (triesSoFar) => {
-      const tryMs = triesSoFar === 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
+      // Every try ends by the deadline, the first too when there is a wait (a server that accepts and
+      // never answers made --ready-check-timeout-sec 5 give up after 10 s).
+      const tryMs = triesSoFar === 0 && o.waitMs <= 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
       const got = await probeOnce(baseUrl, o.apiKey, tryMs, label, o.signal);
       return 'models' in got ? { ok: got.models } : { fail: got.error, transient: got.transient };
     },
