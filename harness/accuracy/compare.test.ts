@@ -103,6 +103,17 @@ describe('compareAccuracy', () => {
     expect(c.overall.mcnemar.pValue).toBe(1);
     expect(c.verdictText).toMatch(/^no significant difference: \+0\.0 points .* detects a drop of 0\.4 points or more/);
   });
+  it('scores the macro of both arms on the paired questions only (a failing B is not scored on its failures)', () => {
+    // Question i is subject i: 4 questions in 4 subjects. B's request for question 3 failed.
+    const a = run('A', ['correct', 'correct', 'correct', 'correct']);
+    const b = run('B', ['correct', 'correct', 'correct', 'failed']);
+    expect(b.summary.overall.macro).toBeCloseTo(0.75); // the whole run: the failure counted wrong
+    const c = compareAccuracy(a, b);
+    expect(c.paired).toBe(3);
+    expect(c.macro).toEqual({ a: 1, b: 1 });
+    expect(formatComparison(c)).toContain('Macro (evalscope AverageAccuracy) over the 3 paired questions: A 1.0000, B 1.0000');
+  });
+
   it('lists flips, tables by subject and category, and leaves failed requests out', () => {
     const a = run('A', ['correct', 'correct', 'wrong', 'correct', 'failed', 'unparsed']);
     const b = run('B', ['correct', 'wrong', 'correct', 'truncated', 'correct', 'correct']);

@@ -8,6 +8,7 @@ import { pairedDiffCi, pairedMde } from './pairedStats.js';
 import { lengthStats } from './score.js';
 import { CATEGORIES, SUBJECTS } from './subjects.js';
 import type { AccuracyRun, AnswerRecord, LengthStats, Outcome } from './types.js';
+import { summarize } from './score.js';
 
 /** Paired result for a group of questions (one subject, one category, or all). Accuracies and
  *  differences are fractions of the paired questions (micro); `aOnly` / `bOnly` are McNemar's
@@ -48,7 +49,9 @@ export interface AccuracyComparison {
   categories: PairedGroup[];
   /** Per subject; their p-values are not corrected for multiplicity and only point where to look. */
   subjects: PairedGroup[];
-  /** evalscope-style macro scores (mean of rounded subject scores) of each whole run. */
+  /** evalscope-style macro scores (mean of rounded subject scores) over the paired questions, so A
+   *  and B are scored on the same set (each whole run's had put a partial or failing run's
+   *  questions, failures counted wrong, beside the other's full set). */
   macro: { a: number; b: number };
   /** Smallest accuracy drop (fraction) McNemar at alpha would detect with 80% power on these
    *  questions, at the observed discordance (Connor 1987; see pairedMde). */
@@ -192,7 +195,7 @@ export function compareAccuracy(a: AccuracyRun, b: AccuracyRun, alpha = 0.05, ar
     overall,
     categories,
     subjects,
-    macro: { a: a.summary.overall.macro, b: b.summary.overall.macro },
+    macro: { a: summarize(pairs.map(([x]) => x)).overall.macro, b: summarize(pairs.map(([, y]) => y)).overall.macro },
     mde,
     verdict,
     verdictText,

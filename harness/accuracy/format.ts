@@ -73,7 +73,7 @@ export function formatComparison(c: AccuracyComparison, maxFlips = 50): string {
   const header = ['Group', 'N', 'Acc A', 'Acc B', 'B-A pts', `${conf}% CI pts`, 'A only', 'B only', 'McNemar p'];
   const rows = [pairedRow(c.overall), ...c.categories.map(pairedRow), ...c.subjects.map(pairedRow)];
   const out = [`Accuracy ${withLetter(c.arms.a, 'A')} vs ${withLetter(c.arms.b, 'B')}: ${c.paired} paired questions`, table(header, rows), ''];
-  out.push(`Macro (evalscope AverageAccuracy): A ${c.macro.a.toFixed(4)}, B ${c.macro.b.toFixed(4)}`);
+  out.push(`Macro (evalscope AverageAccuracy) over the ${c.paired} paired questions: A ${c.macro.a.toFixed(4)}, B ${c.macro.b.toFixed(4)}`);
   out.push(`Verdict: ${c.verdictText}`);
   const t = c.lengths.completionTokens;
   if (t.a && t.b) out.push(`Completion tokens, mean: A ${t.a.mean.toFixed(0)}, B ${t.b.mean.toFixed(0)} (${pts(t.b.mean / t.a.mean - 1)}%)`);
