@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../common/errors.js';
 import { loadQuestions } from './dataset.js';
 import { CATEGORIES, SUBJECTS } from './subjects.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'ceval-mini');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'abserve-ceval-'));
@@ -107,5 +108,15 @@ describe('loadQuestions', () => {
     expect(errorOf(() => loadQuestions({ dataDir: f })).message).toMatch(new RegExp(`^${f}:2: not JSON`));
     fs.writeFileSync(f, JSON.stringify({ ...row, answer: 'b' }) + '\n');
     expect(errorOf(() => loadQuestions({ dataDir: f })).message).toBe(`${f}:1: answer "b" is not one of A, B, C, D`);
+  });
+});
+
+describe('a data dir without the asked split', () => {
+  it('names the other split when only it is there (the dev split alone is a common download)', () => {
+    const root = testTempDir('abserve-ds-split-');
+    fs.mkdirSync(path.join(root, 'dev'));
+    fs.writeFileSync(path.join(root, 'dev', 'accountant_dev.csv'), 'id,question,A,B,C,D,answer,explanation\n0,q,a,b,c,d,A,\n');
+    expect(() => loadQuestions({ dataDir: root })).toThrow(/is not a readable directory \(expected the ceval-exam layout: val\/<subject>_val\.csv\); it has dev\/: use that split \(--split dev, or split: dev in a scenario's accuracy\)$/);
+    expect(loadQuestions({ dataDir: root, split: 'dev', subjects: ['accountant'] }).questions).toHaveLength(1);
   });
 });

@@ -110,7 +110,10 @@ function readSplitDir(dataDir: string, split: Split): Question[] {
   try {
     names = fs.readdirSync(dir).sort();
   } catch {
-    throw new UserError(`data_dir: ${dir} is not a readable directory (expected the ceval-exam layout: ${split}/<subject>_${split}.csv)`);
+    // The other split's folder is there (the dev split alone is a common download): name the flag.
+    const other = split === 'val' ? 'dev' : 'val';
+    const hint = fs.existsSync(path.join(dataDir, other)) ? `; it has ${other}/: use that split (--split ${other}, or split: ${other} in a scenario's accuracy)` : '';
+    throw new UserError(`data_dir: ${dir} is not a readable directory (expected the ceval-exam layout: ${split}/<subject>_${split}.csv)${hint}`);
   }
   const out: Question[] = [];
   for (const name of names) {
