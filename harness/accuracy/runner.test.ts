@@ -91,6 +91,24 @@ describe('runAccuracy', () => {
     }
   });
 
+  it('warns when most answers have no letter (a format problem, not accuracy), and not otherwise', async () => {
+    const srv = await startFakeServer(() => ({ content: '我不知道' }));
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: srv.url, model: 'fake-r1', maxTokens: 64, concurrency: 2, retryBaseMs: 1 });
+      expect(run.summary.overall.unparsed).toBe(12);
+      expect(run.info.warnings).toContain("12 of 12 answers had no answer letter the extraction could read (unparsed); check the model's output in answers.jsonl before reading the score");
+    } finally {
+      await srv.close();
+    }
+    const ok = await startFakeServer(() => ({ content: '答案：A' }));
+    try {
+      const run = await runAccuracy({ dataDir: DATA, baseUrl: ok.url, model: 'fake-r1', maxTokens: 64, concurrency: 2, retryBaseMs: 1 });
+      expect(run.info.warnings.some((w) => w.includes('unparsed'))).toBe(false);
+    } finally {
+      await ok.close();
+    }
+  });
+
   it('times out a hanging server per attempt and retries timeouts', async () => {
     const srv = await startFakeServer(() => 'hang');
     try {

@@ -278,6 +278,11 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   const s = summarize(records).overall;
   if (s.truncated) warn(`${s.truncated} answer(s) hit max_tokens ${maxTokens} (finish_reason "length"); raise --max-tokens`);
   if (s.failed) warn(`${s.failed} request(s) failed (server errors are retried, other 4xx are not); they count against the score`);
+  // Most answers without a letter is a format problem (the model, the prompt, the extraction), not
+  // accuracy: a 100% unparsed run had ended quietly with exit 0.
+  const answered = s.n - s.failed;
+  if (answered > 0 && s.unparsed * 2 > answered)
+    warn(`${s.unparsed} of ${answered} answers had no answer letter the extraction could read (unparsed); check the model's output in answers.jsonl before reading the score`);
   const partial =
     records.length < data.questions.length
       ? `${stopReason ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${records.length} of ${data.questions.length} questions answered`
