@@ -19,7 +19,7 @@ import {
   type Category,
 } from '../accuracy/index.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
-import { listServedModels } from '../target/probe.js';
+import { listServedModels, waitForServedModels } from '../target/probe.js';
 import { describeUnknownCommand, suggestFlag } from './argvChecks.js';
 import { withInterrupt } from './interrupt.js';
 import { diffCommand } from './evalDiff.js';
@@ -81,6 +81,11 @@ function runFlags(y: Argv) {
     .option('retries', { type: 'number', default: 3, describe: 'retries on 429, 5xx and connection errors (never other 4xx)' })
     .option('out', { type: 'string', describe: 'result folder (default: results/eval-<model>-<time>)' })
     .option('stream', { type: 'boolean', default: false, describe: "ask through abserve's streaming client; records per-question TTFT and latency" })
+    .option('ready-check-timeout-sec', {
+      type: 'number',
+      default: 0,
+      describe: 'wait up to this many seconds for a server still starting (/v1/models refused or answering 502/503/504), as bench does; 0: one try',
+    })
     .option('resume', { type: 'string', describe: 'continue the interrupted run in this folder (same flags), asking only what it has not answered' })
     .option('label', { type: 'string', describe: 'name of this run in comparisons, e.g. A or merge-on' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress line' });
@@ -110,7 +115,15 @@ async function runHandler(a: RunArgs): Promise<void> {
   const givenMax = a['max-tokens'];
   if (givenMax !== undefined && !(Number.isInteger(givenMax) && givenMax >= 1)) throw new UserError(`--max-tokens: expected an integer >= 1, got ${givenMax}`);
   // Then probe: a dead server or a wrong model name is one clear line, not N failed questions.
-  const models = await listServedModels(baseUrl, apiKey);
+  const waitSec = a['ready-check-timeout-sec'];
+  if (!(Number.isFinite(waitSec) && waitSec >= 0)) throw new UserError(`--ready-check-timeout-sec: expected seconds >= 0, got ${waitSec}`);
+  const models = waitSec > 0
+    ? ((await waitForServedModels(baseUrl, {
+        apiKey,
+        waitMs: waitSec * 1000,
+        onWait: (cause, left) => console.error(`abserve: ${cause}; waiting up to ${left} s more for the server`),
+      })) ?? [])
+    : await listServedModels(baseUrl, apiKey);
   const served = models.map((m) => m.id);
   const model = a.model ?? served[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
