@@ -9,6 +9,7 @@ const SMOKE = fileURLToPath(new URL('../../scenarios/smoke.yaml', import.meta.ur
 const CASES: [string[], RegExp][] = [
   [['micro', '--shapes', '12x'], /--shapes: '12x' is not TxHxD/],
   [['micro', '--dtypes', 'float8'], /--dtypes: unknown dtype 'float8'/],
+  [['eval', '--data-dir', 'harness/accuracy/fixtures/ceval-mini', '--base-url', 'http://127.0.0.1:9', '--temperature', '-1'], /^abserve: --temperature: expected a number >= 0, got -1$/],
   [['engine', '--port', '0', '--time-scale', '-1'], /timeScale.*-1/],
   [['bench', '--request-rate', 'fast'], /--request-rate: expected "inf" or a number > 0, got fast/],
   [['bench', '--dataset-name', 'jsonl'], /--dataset-path is required/],

@@ -74,7 +74,7 @@ function runFlags(y: Argv) {
       type: 'number',
       describe: `completion budget per question; reasoning models need thousands (default ${DEFAULT_MAX_TOKENS}, or half the server's max_model_len when /v1/models lists one below ${2 * DEFAULT_MAX_TOKENS})`,
     })
-    .option('temperature', { type: 'number', default: 0 })
+    .option('temperature', { type: 'number', default: 0, describe: 'sampling temperature, >= 0 (0: greedy)' })
     .option('seed', { type: 'number', default: 0 })
     .option('concurrency', { type: 'number', default: 8 })
     .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per attempt' })
@@ -112,6 +112,8 @@ async function runHandler(a: RunArgs): Promise<void> {
   } catch (e) {
     throw asFlagError(e);
   }
+  // Checked here: a server refuses it for every question (a partial run and exit 1, not one line).
+  if (!(Number.isFinite(a.temperature) && a.temperature >= 0)) throw new UserError(`--temperature: expected a number >= 0, got ${a.temperature}`);
   const givenMax = a['max-tokens'];
   if (givenMax !== undefined && !(Number.isInteger(givenMax) && givenMax >= 1)) throw new UserError(`--max-tokens: expected an integer >= 1, got ${givenMax}`);
   // Then probe: a dead server or a wrong model name is one clear line, not N failed questions.
