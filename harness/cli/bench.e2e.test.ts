@@ -1,24 +1,23 @@
 // `abserve bench` as a user runs it: a child process against the embedded engine on loopback.
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHandle } from '../engine/index.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const abserve = (args: string[]) =>
   execa(process.execPath, [BIN, ...args], { reject: false, timeout: 60_000, env: { NO_COLOR: '1' } });
 
 let engine: EngineHandle;
-let dir: string;
+const dir = testTempDir('abserve-bench-');
 
 beforeAll(async () => {
   engine = await startEngine({ port: 0, profile: 'tiny' });
-  dir = await mkdtemp(path.join(tmpdir(), 'abserve-bench-'));
 });
 afterAll(async () => engine.close());
 

@@ -3,24 +3,25 @@
 // through the addon and through the standalone mas_bench. A kernel with vLLM's own empty-row
 // behaviour shows WRONG in exactly those cells; a broken file ends in one line. Skips on CPU machines.
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isUserError } from '../common/errors.js';
 import { runMicro } from './bench.js';
 import { formatMicro } from './format.js';
 import { loadKernels } from './kernels.js';
 import { deviceInfo } from './merge.js';
 import { BENCH_EXE_PATH } from './native.js';
+import { testTempDir } from '../common/testTmp.js';
 
 const info = deviceInfo();
 const noGpu = info.device !== 'gpu';
 if (noGpu) console.log(`[micro] --kernel GPU tests skipped: ${info.reason}`);
 const EXAMPLE = 'native/examples/vllm_baseline_kernel.cu';
-const dir = mkdtempSync(path.join(tmpdir(), 'abserve-kernel-test-'));
+// Made only where the tests run: a file whose tests are all skipped runs no afterAll.
+const dir = noGpu ? tmpdir() : testTempDir('abserve-kernel-test-');
 process.env.ABSERVE_KERNEL_DIR ??= dir;
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--kernel on the GPU', () => {
   it.skipIf(noGpu)('the example kernel: checked, every edge cell ok, timed beside the built-ins', async () => {
