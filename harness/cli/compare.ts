@@ -7,19 +7,20 @@ import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSav
 import { summarizeAb } from '../ab/compare.js';
 import { prepareCompareDir } from '../ab/resultDir.js';
 import { formatComparison } from '../stats/format.js';
+import { checkAlpha } from './parseFlags.js';
 
 function builder(y: Argv) {
   return y
     .positional('a', { type: 'string', describe: 'baseline run: result JSON (abserve or vLLM), printed vLLM block, or its folder' })
     .positional('b', { type: 'string', describe: 'changed run, same forms' })
-    .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the intervals and verdicts, in (0, 0.5)' })
+    .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the intervals and verdicts, in (0, 0.5]' })
     .option('result-dir', { type: 'string', describe: 'also write comparison.json, report.md and report.html here' });
 }
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
 async function handler(a: Args): Promise<void> {
   if (!a.a || !a.b) throw new UserError('compare: name two saved runs, e.g. abserve compare results/a/a.json results/b/b.json');
-  if (!(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
+  checkAlpha(a.alpha);
   const A0 = loadSavedRun(a.a, 'A');
   const B0 = loadSavedRun(b(a), 'B');
   if (a['result-dir'] !== undefined) prepareCompareDir(a['result-dir']);

@@ -41,6 +41,10 @@ const CASES: [string[], RegExp][] = [
   [['bench', '--num-prompts', 'abc'], /^abserve: --num-prompts: expected a number, got abc$/],
   [['micro', '--threads', 'abc'], /^abserve: --threads: expected a number, got abc$/],
   [['compare', 'a.json', 'b.json', '--alpha', 'x'], /^abserve: --alpha: expected a number, got x$/],
+  // One range for --alpha everywhere, the scenario's (0, 0.5]: 0.5 passes this check (then a.json is missing).
+  [['compare', 'a.json', 'b.json', '--alpha', '0.7'], /^abserve: --alpha: expected a number in \(0, 0\.5\], got 0\.7$/],
+  [['compare', 'a.json', 'b.json', '--alpha', '0.5'], /^abserve: a\.json: no such file or folder$/],
+  [['report', 'nowhere', '--alpha', '0.6'], /^abserve: --alpha: expected a number in \(0, 0\.5\], got 0\.6$/],
   // One form for range errors: --flag: expected ..., got VALUE.
   [['bench', '--num-prompts', '-1'], /^abserve: --num-prompts: expected an integer in \[1, 1000000\], got -1$/],
   [['bench', '--max-concurrency', '0'], /^abserve: --max-concurrency: expected an integer in \[1, 1000000\], got 0$/],

@@ -23,6 +23,7 @@ import { listServedModels, waitForServedModels } from '../target/probe.js';
 import { describeUnknownCommand, suggestFlag } from './argvChecks.js';
 import { withInterrupt } from './interrupt.js';
 import { diffCommand } from './evalDiff.js';
+import { checkAlpha } from './parseFlags.js';
 
 // Option names of harness/accuracy (scenario vocabulary) -> this command's flags, for error messages.
 const FLAG_OF: Record<string, string> = {
@@ -207,7 +208,7 @@ const compareCommand: CommandModule<object, CompareArgs> = {
     y
       .positional('runA', { type: 'string', demandOption: true, describe: 'baseline run folder' })
       .positional('runB', { type: 'string', demandOption: true, describe: 'changed run folder' })
-      .option('alpha', { type: 'number', default: 0.05, describe: 'two-sided significance level' })
+      .option('alpha', { type: 'number', default: 0.05, describe: 'two-sided significance level, in (0, 0.5]' })
       .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
       .option('out', { type: 'string', describe: 'also write the comparison JSON to this file' }) as Argv<CompareArgs>,
   handler: async (a) => {
@@ -216,7 +217,7 @@ const compareCommand: CommandModule<object, CompareArgs> = {
       const [runA, runB] = [loadAccuracyRun(a.runA), loadAccuracyRun(a.runB)];
       // Arms are named by the runs' labels, else their folders (made distinct when equal), as in `abserve compare`.
       const [na, nb] = armNames({ label: runA.info.label, file: accuracyRunDir(a.runA) }, { label: runB.info.label, file: accuracyRunDir(a.runB) });
-      c = compareAccuracy(runA, runB, a.alpha, { a: na, b: nb });
+      c = compareAccuracy(runA, runB, checkAlpha(a.alpha), { a: na, b: nb });
     } catch (e) {
       throw asFlagError(e);
     }

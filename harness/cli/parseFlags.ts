@@ -240,3 +240,13 @@ export function parseRequestIdPrefix(v: string | undefined): string | undefined 
   }
   return v;
 }
+
+/**
+ * --alpha of compare, report and eval compare: a two-sided significance level in (0, 0.5], the
+ * range a scenario's `alpha` takes (the commands had three: (0, 0.5), (0, 0.5] and (0, 1)).
+ * Throws UserError `--alpha: expected a number in (0, 0.5], got X`.
+ */
+export function checkAlpha(v: number): number {
+  if (!(Number.isFinite(v) && v > 0 && v <= 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5], got ${v}`);
+  return v;
+}

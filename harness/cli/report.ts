@@ -7,6 +7,7 @@ import { loadAbResults, manifestDesign } from '../ab/loadResults.js';
 import { formatComparison } from '../stats/format.js';
 import { claimNotes } from '../ab/published.js';
 import type { AbReportData } from '../report/abReportTypes.js';
+import { checkAlpha } from './parseFlags.js';
 
 function builder(y: Argv) {
   return y
@@ -17,7 +18,7 @@ type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
 async function handler(a: Args): Promise<void> {
   if (!a.dir) throw new UserError('report: name a results folder, e.g. abserve report results/20261129-120000-smoke');
-  if (a.alpha !== undefined && !(a.alpha > 0 && a.alpha < 0.5)) throw new UserError(`--alpha: expected a number in (0, 0.5), got ${a.alpha}`);
+  if (a.alpha !== undefined) checkAlpha(a.alpha);
   const saved = loadAbResults(a.dir);
   const d = manifestDesign(saved.manifest);
   const status = saved.manifest.status;
