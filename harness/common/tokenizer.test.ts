@@ -57,7 +57,11 @@ describe('HuggingFace tokenizer.json', () => {
   it('reports bad paths and files as UserErrors naming the flag and path', () => {
     const dir = testTempDir('abserve-tok-');
     expect(() => loadTokenizer(join(dir, 'nope'))).toThrow(UserError);
-    expect(() => loadTokenizer(join(dir, 'nope'))).toThrow(/--tokenizer: no such file or folder: .*nope/);
+    expect(() => loadTokenizer(join(dir, 'nope'))).toThrow(/--tokenizer: no such file or folder: .*nope$/);
+    // A HuggingFace id, as vLLM takes it: said why it is not read.
+    expect(() => loadTokenizer('deepseek-ai/DeepSeek-R1')).toThrow(
+      '--tokenizer: no such file or folder: deepseek-ai/DeepSeek-R1 (a HuggingFace model id is not downloaded: fetch its tokenizer.json and pass the file or its folder)',
+    );
     expect(() => loadTokenizer(dir)).toThrow(/--tokenizer .*: folder has no tokenizer\.json/);
     writeFileSync(join(dir, 'tokenizer.json'), '{"model": ');
     expect(() => loadTokenizer(dir)).toThrow(/--tokenizer .*tokenizer\.json: invalid JSON/);

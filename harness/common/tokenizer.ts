@@ -182,7 +182,9 @@ export function loadTokenizer(path?: string, flag = '--tokenizer'): Tokenizer {
   try {
     st = statSync(path);
   } catch {
-    throw new UserError(`${flag}: no such file or folder: ${path}`);
+    // vLLM takes a HuggingFace model id here and downloads it; abserve reads local files only.
+    const hubId = /^[\w.-]+\/[\w.-]+$/.test(path) && !path.startsWith('.');
+    throw new UserError(`${flag}: no such file or folder: ${path}${hubId ? ' (a HuggingFace model id is not downloaded: fetch its tokenizer.json and pass the file or its folder)' : ''}`);
   }
   const tokenizerFile = st.isDirectory() ? join(path, 'tokenizer.json') : path;
   if (st.isDirectory() && !existsSync(tokenizerFile)) {
