@@ -212,12 +212,13 @@ const compareCommand: CommandModule<object, CompareArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
       .option('out', { type: 'string', describe: 'also write the comparison JSON to this file' }) as Argv<CompareArgs>,
   handler: async (a) => {
+    const alpha = checkAlpha(a.alpha); // before any file is read
     let c;
     try {
       const [runA, runB] = [loadAccuracyRun(a.runA), loadAccuracyRun(a.runB)];
       // Arms are named by the runs' labels, else their folders (made distinct when equal), as in `abserve compare`.
       const [na, nb] = armNames({ label: runA.info.label, file: accuracyRunDir(a.runA) }, { label: runB.info.label, file: accuracyRunDir(a.runB) });
-      c = compareAccuracy(runA, runB, checkAlpha(a.alpha), { a: na, b: nb });
+      c = compareAccuracy(runA, runB, alpha, { a: na, b: nb });
     } catch (e) {
       throw asFlagError(e);
     }

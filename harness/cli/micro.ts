@@ -13,9 +13,9 @@ import { INTERRUPT_EXIT_CODE } from '../target/cleanup.js';
 import { givenFlags } from './argvChecks.js';
 import { withInterrupt } from './interrupt.js';
 
-/** The flags of a run; none of them means anything to --from-json, which formats a saved result. */
 /** The run flags that only the GPU path reads (--kernel is refused on the CPU outright). */
 const GPU_ONLY_FLAGS = ['cold-iters', 'steady-reps', 's', 'naive', 'host-cost'];
+/** The flags of a run; none of them means anything to --from-json, which formats a saved result. */
 const RUN_FLAGS = ['shapes', 'dtypes', 'device', 'cold-iters', 'steady-reps', 's', 'threads', 'naive', 'check', 'host-cost', 'kernel'];
 
 interface MicroArgs {
@@ -67,7 +67,8 @@ export const microCommand: CommandModule<object, MicroArgs> = {
       } catch (e) {
         throw new UserError(`--from-json: cannot read ${file}: ${(e as Error).message}`);
       }
-      console.log(a.json ? JSON.stringify(parseMicroJson(text, file), null, 2) : formatMicro(parseMicroJson(text, file)));
+      const saved = parseMicroJson(text, file);
+      console.log(a.json ? JSON.stringify(saved, null, 2) : formatMicro(saved));
       return;
     }
     for (const k of ['cold-iters', 'steady-reps'] as const)

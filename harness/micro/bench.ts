@@ -176,9 +176,9 @@ export async function runMicro(o: MicroOptions = {}, signal?: AbortSignal,
   const planned = shapes.length * dtypes.length;
   let finished = 0;
   let r: MicroResult | undefined;
-  for (const dtype of dtypes)
+  cases: for (const dtype of dtypes)
     for (const s of shapes) {
-      if (signal?.aborted) break;
+      if (signal?.aborted) break cases;
       const t0 = performance.now();
       let json: string;
       try {
