@@ -265,9 +265,27 @@ describe('errors', () => {
     const lines = problems('name: x\narms: [a,\n  b: c\n');
     expect(lines.length).toBeGreaterThanOrEqual(1);
     expect(lines[0]).toMatch(/^scenarios\/x\.yaml:\d+:\d+: \S/);
-    expect(problems('name: x\nname: y\n')).toEqual([`${F}:2:1: Map keys must be unique`]);
+    expect(problems('name: x\nname: y\n')).toEqual([`${F}:2:1: duplicate key "name"`]);
     expect(problems('')).toEqual([`${F}: empty file: expected a mapping of scenario fields`]);
     expect(problems('- 1\n')).toEqual([`${F}: expected a mapping of scenario fields, got [1]`]);
+  });
+
+  it('names every duplicate key, nested ones too, one line each at its line:col', () => {
+    expect(problems(MIN + 'workload:\n  num_prompts: 3\n  num_prompts: 4\narms: [{name: b, env: {A: "1", A: "2"}}]\n')).toEqual([
+      `${F}:5:3: duplicate key "num_prompts"`,
+      `${F}:6:1: duplicate key "arms"`,
+      `${F}:6:32: duplicate key "A"`,
+    ]);
+  });
+
+  it('gives only the first error of an unclosed bracket, not the errors that follow from it', () => {
+    // yaml reports 3 errors for this text (a bad indent, then two about the key after it).
+    expect(problems('target: {url: "http://x"}\narms:\n  - name: a\n    env: [A\n  - name: b\n    env: {}\nrepetitions: 3\n')).toEqual([
+      `${F}:5:3: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    ]);
+    expect(problems('name: x\narms: [{name: a}, {name: b}\nrepetitions: 3\n')).toEqual([
+      `${F}:3:1: Flow sequence in block collection must be sufficiently indented and end with a ]`,
+    ]);
   });
 
   it('lists every problem of a file at once, cross-field rules included', () => {

@@ -2,11 +2,11 @@
 // (every problem at once) -> resolved Scenario. The only door a scenario file comes through.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import type { core, z } from 'zod';
 import { ScenarioError, formatPath, formatValue, type ScenarioProblem } from './errors.js';
 import { crossRules, scenarioSchema, type RawScenario } from './schema.js';
 import { resolveScenario } from './resolve.js';
+import { parseYamlData } from './yamlText.js';
 import { knownFields, suggestField } from './suggest.js';
 import type { Scenario } from './types.js';
 
@@ -88,29 +88,6 @@ export function validateScenarioData(data: unknown): { ok: true; raw: RawScenari
   const problems = problemsFromIssues([...r.error.issues, ...(cross.success ? [] : cross.error.issues)], scenarioSchema);
   const seen = new Set<string>();
   return { ok: false, problems: problems.filter((p) => !seen.has(`${p.path}\0${p.message}`) && seen.add(`${p.path}\0${p.message}`)) };
-}
-
-/** YAML text to plain data; syntax errors as a ScenarioError of `file:line:col: message` lines. */
-function parseYamlData(text: string, file: string): unknown {
-  const doc = parseDocument(text, { merge: true, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const problems: ScenarioProblem[] = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      // yaml's own message ends with " at line L, column C:" and a code excerpt; keep the first clause.
-      const message = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      return { path: '', message, ...(pos ? { position: `${pos.line}:${pos.col}` } : {}) };
-    });
-    throw new ScenarioError(file, problems);
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    // yaml throws here (not in doc.errors) for an alias without its anchor or too many aliases.
-    throw new ScenarioError(file, [{ path: '', message: (e as Error).message.split('\n')[0]! }]);
-  }
-  if (data === null || data === undefined) throw new ScenarioError(file, [{ path: '', message: 'empty file: expected a mapping of scenario fields' }]);
-  return data;
 }
 
 /**
