@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserError } from '../common/errors.js';
+import { ScenarioError } from '../scenario/index.js';
 import {
   describeUnknownArguments,
   describeUnknownCommand,
@@ -30,9 +31,10 @@ const COMMANDS = [abCommand, benchCommand, compareCommand, reportCommand, evalCo
   calibrateCommand, predictCommand, demoCommand, benchClientCommand].map((c) => String(c.command).split(' ')[0]!);
 
 /**
- * Ends every failure: a user error (ours or yargs') as one line and exit 2, anything else with its
- * stack and exit 1. yargs' unknown-flag list is rewritten as typed, with a did-you-mean taken from
- * the options of the command being parsed (the one yargs instance holds them while it fails).
+ * Ends every failure: a user error (ours or yargs') as one line (a scenario's problems one line
+ * each, every line prefixed) and exit 2, anything else with its stack and exit 1. yargs'
+ * unknown-flag list is rewritten as typed, with a did-you-mean taken from the options of the
+ * command being parsed (the one yargs instance holds them while it fails).
  */
 function fail(msg: string | undefined, err: Error | undefined): never {
   if (err && !isUserError(err)) {
@@ -48,7 +50,9 @@ function fail(msg: string | undefined, err: Error | undefined): never {
   const text = badCommand
     ? describeUnknownCommand(args[0]!, COMMANDS)
     : unknown ? describeUnknownArguments(unknown[1]!.split(', '), args, known()) : (err?.message ?? msg);
-  console.error(`abserve: ${text}`);
+  // A scenario's problems come one per line: each line gets the prefix, as compilers list errors.
+  const lines = err instanceof ScenarioError ? (text ?? '').split('\n') : [text];
+  console.error(lines.map((l) => `abserve: ${l}`).join('\n'));
   process.exit(2);
 }
 

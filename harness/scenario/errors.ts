@@ -10,11 +10,15 @@ export interface ScenarioProblem {
   message: string;
   /** For syntax errors: `line:col` (1-based), printed as `file:line:col: message`. */
   position?: string;
+  /** Where a value given outside the file came from (`--repetitions`), printed after the message. */
+  from?: string;
 }
 
 /**
  * A scenario file (or the CLI flags standing in for one) that does not validate. `message` is one
- * line per problem, each prefixed with `source` ("scenarios/x.yaml: workload.num_prompts: ...").
+ * line per problem, each prefixed with `source` ("scenarios/x.yaml: workload.num_prompts: ..."),
+ * a value from a flag followed by its flag ("... got 0 (from --repetitions)"). The CLI prints
+ * each line as a line of its own (`abserve: ` before every one), as compilers list errors.
  */
 export class ScenarioError extends UserError {
   override name = 'ScenarioError';
@@ -23,7 +27,7 @@ export class ScenarioError extends UserError {
     readonly source: string,
     readonly problems: readonly ScenarioProblem[],
   ) {
-    super(problems.map((p) => `${source}${p.position ? `:${p.position}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'));
+    super(problems.map((p) => `${source}${p.position ? `:${p.position}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}${p.from ? ` (from ${p.from})` : ''}`).join('\n'));
   }
 }
 
