@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../scenario/index.js';
-import { applyOverrides, parseUntilCi, planLine } from './ab.js';
+import { parseScenario, ScenarioError } from '../scenario/index.js';
+import { parseUntilCi, planLine, scenarioOverrides } from './ab.js';
 
 describe('abserve ab flags', () => {
   it('--until-ci names the flag and the value when wrong', () => {
@@ -13,12 +13,28 @@ describe('abserve ab flags', () => {
   });
 
   it('--aa and --repetitions override the scenario', () => {
-    const s = parseScenario('name: x\ntarget: { engine: { profile: tiny } }\narms: [{ name: a }, { name: b }]\nrepetitions: 3\n', 'x.yaml');
-    const o = applyOverrides(s, { aa: true, repetitions: 5 });
+    const text = 'name: x\ntarget: { engine: { profile: tiny } }\narms: [{ name: a }, { name: b }]\nrepetitions: 3\n';
+    expect(parseScenario(text, 'x.yaml').repetitions).toBe(3);
+    const o = parseScenario(text, 'x.yaml', scenarioOverrides({ aa: true, repetitions: 5 }));
     expect(o.aa).toBe(true);
     expect(o.repetitions).toBe(5);
-    expect(s.repetitions).toBe(3); // the loaded scenario is not changed
-    expect(() => applyOverrides(s, { repetitions: 0 })).toThrow('--repetitions: expected an integer from 1 to 1000, got 0');
+    expect(scenarioOverrides({ aa: false })).toEqual([]);
+  });
+
+  it('--repetitions is checked with the file: its problem and the file\'s in one error, in the scenario\'s words', () => {
+    const text = 'name: x\ntarget: { engine: { profile: tiny } }\narms: [{ name: a }, { name: a }]\nworkload: { num_prompts: -1 }\n';
+    let lines: string[] = [];
+    try {
+      parseScenario(text, 'x.yaml', scenarioOverrides({ repetitions: 0 }));
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      lines = (e as Error).message.split('\n');
+    }
+    expect(lines.sort()).toEqual([
+      'x.yaml: arms[1].name: duplicate arm name (also arms[0].name), got "a"',
+      'x.yaml: repetitions: expected a positive integer <= 1000, got 0 (from --repetitions)',
+      'x.yaml: workload.num_prompts: expected a positive integer <= 1000000, got -1',
+    ]);
   });
 });
 

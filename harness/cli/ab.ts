@@ -7,7 +7,7 @@ import { runAb, type AbEvent, type AbOutcome } from '../ab/runAb.js';
 import { simulateAb } from '../ab/simulated.js';
 import { armFailures, formatTally } from '../ab/failureRates.js';
 import { isInterrupt } from '../ab/compare.js';
-import { loadScenario, type Scenario } from '../scenario/index.js';
+import { loadScenario, type ScenarioOverride } from '../scenario/index.js';
 import { formatComparison } from '../stats/format.js';
 import type { Statistic } from '../stats/types.js';
 import { withInterrupt } from './interrupt.js';
@@ -37,16 +37,15 @@ function builder(y: Argv) {
 
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
-/** Applies the CLI overrides to a loaded scenario (flags keep their own names in errors). */
-export function applyOverrides(s: Scenario, a: { aa?: boolean; repetitions?: number }): Scenario {
-  const out = { ...s };
-  if (a.aa) out.aa = true;
-  if (a.repetitions !== undefined) {
-    if (!Number.isInteger(a.repetitions) || a.repetitions < 1 || a.repetitions > 1000) {
-      throw new UserError(`--repetitions: expected an integer from 1 to 1000, got ${a.repetitions}`);
-    }
-    out.repetitions = a.repetitions;
-  }
+/**
+ * `--aa` and `--repetitions` as the scenario fields they stand for (`aa`, `repetitions`), for
+ * loadScenario to validate with the file: one run lists the file's problems and the flags' at once
+ * (`x.yaml: repetitions: expected a positive integer <= 1000, got 0 (from --repetitions)`).
+ */
+export function scenarioOverrides(a: { aa?: boolean; repetitions?: number }): ScenarioOverride[] {
+  const out: ScenarioOverride[] = [];
+  if (a.aa) out.push({ field: 'aa', value: true, from: '--aa' });
+  if (a.repetitions !== undefined) out.push({ field: 'repetitions', value: a.repetitions, from: '--repetitions' });
   return out;
 }
 
@@ -129,7 +128,7 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
 
 async function handler(a: Args): Promise<void> {
   if (!a.scenario) throw new UserError('ab: name a scenario file, e.g. abserve ab scenarios/smoke.yaml');
-  const s = applyOverrides(loadScenario(a.scenario), a);
+  const s = loadScenario(a.scenario, scenarioOverrides(a));
   if (!Number.isInteger(a.resamples) || a.resamples < 100 || a.resamples > 100_000) {
     throw new UserError(`--resamples: expected an integer from 100 to 100000, got ${a.resamples}`);
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { runAb } from '../ab/runAb.js';
 import { loadScenario } from '../scenario/index.js';
-import { abPrinter, applyOverrides, printOutcome } from './ab.js';
+import { abPrinter, printOutcome, scenarioOverrides } from './ab.js';
 import { withInterrupt } from './interrupt.js';
 
 const SCENARIO = fileURLToPath(new URL('../../scenarios/r1-4k-1k-engine.yaml', import.meta.url));
@@ -21,7 +21,7 @@ function builder(y: Argv) {
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
 async function handler(a: Args): Promise<void> {
-  const s = applyOverrides(loadScenario(a.scenario), { repetitions: a.repetitions });
+  const s = loadScenario(a.scenario, scenarioOverrides({ repetitions: a.repetitions }));
   const t0 = Date.now();
   console.log(`abserve demo: ${s.description || s.name}`);
   const out = await withInterrupt((signal) =>

@@ -7,6 +7,7 @@ import { ScenarioError, formatPath, formatValue, type ScenarioProblem } from './
 import { crossRules, scenarioSchema, type RawScenario } from './schema.js';
 import { resolveScenario } from './resolve.js';
 import { parseYamlData } from './yamlText.js';
+import { applyOverrides, markOverridden, type ScenarioOverride } from './overrides.js';
 import { knownFields, suggestField } from './suggest.js';
 import type { Scenario } from './types.js';
 
@@ -45,14 +46,16 @@ export function problemsFromIssues(issues: readonly core.$ZodIssue[], schema?: z
 }
 
 /**
- * Validates plain data (already parsed from YAML or built from flags) against the scenario schema.
- * `file` labels messages and names the scenario by default; relative paths resolve against
- * `baseDir`. Throws ScenarioError listing every problem.
+ * Validates plain data (already parsed from YAML or built from flags) against the scenario schema,
+ * after setting the `overrides` (command-line shortcuts for fields, see overrides.ts). `file`
+ * labels messages and names the scenario by default; relative paths resolve against `baseDir`.
+ * Throws ScenarioError listing every problem, the file's and the overrides' together.
  */
-export function scenarioFromData(data: unknown, file: string, baseDir: string, checkPaths = false): Scenario {
-  const r = validateScenarioData(data);
-  const missing = checkPaths ? missingPaths(data, baseDir) : [];
-  if (!r.ok || missing.length > 0) throw new ScenarioError(file, [...(r.ok ? [] : r.problems), ...missing]);
+export function scenarioFromData(data: unknown, file: string, baseDir: string, checkPaths = false, overrides: readonly ScenarioOverride[] = []): Scenario {
+  const merged = applyOverrides(data, overrides);
+  const r = validateScenarioData(merged);
+  const missing = checkPaths ? missingPaths(merged, baseDir) : [];
+  if (!r.ok || missing.length > 0) throw new ScenarioError(file, markOverridden([...(r.ok ? [] : r.problems), ...missing], overrides));
   return resolveScenario(r.raw, file, baseDir);
 }
 
@@ -96,13 +99,14 @@ export function validateScenarioData(data: unknown): { ok: true; raw: RawScenari
  * YAML merge keys (`<<: *anchor`) are allowed. Throws ScenarioError: syntax errors as
  * `file:line:col: message`, then schema problems as `file: field.path: message, got value`.
  */
-export function parseScenario(text: string, file: string): Scenario {
-  return scenarioFromData(parseYamlData(text, file), file, path.dirname(path.resolve(file)));
+export function parseScenario(text: string, file: string, overrides: readonly ScenarioOverride[] = []): Scenario {
+  return scenarioFromData(parseYamlData(text, file), file, path.dirname(path.resolve(file)), false, overrides);
 }
 
-/** Reads and parses a scenario file, checking its path fields on disk (missingPaths). Throws
+/** Reads and parses a scenario file, checking its path fields on disk (missingPaths), with the
+ *  `overrides` set (validated with the file, their problems listed with its problems). Throws
  *  ScenarioError (also for an unreadable file). */
-export function loadScenario(file: string): Scenario {
+export function loadScenario(file: string, overrides: readonly ScenarioOverride[] = []): Scenario {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -111,5 +115,5 @@ export function loadScenario(file: string): Scenario {
     throw new ScenarioError(file, [{ path: '', message: `cannot read the scenario file (${code})` }]);
   }
   // A file's path fields are checked on disk too, listed with the schema's problems.
-  return scenarioFromData(parseYamlData(text, file), file, path.dirname(path.resolve(file)), true);
+  return scenarioFromData(parseYamlData(text, file), file, path.dirname(path.resolve(file)), true, overrides);
 }
