@@ -79,8 +79,11 @@ export function verdictText(v: Verdict, runToRunCovered = true): string {
   return v !== 'no_significant_difference' && !runToRunCovered ? `${t} (this run only)` : t;
 }
 
-/** Minimum detectable effect, e.g. "±12.30 ms (2.1%)". */
+/** Minimum detectable effect, e.g. "±12.30 ms (2.1%)"; in the metric's unit alone when A is
+ *  within noise of zero ("±0.0021 ms (A within noise of 0, no %)"; stats/mde.ts baselineNearZero),
+ *  where a percentage of A would be absurd. */
 export function mdeText(m: MetricComparison): string {
+  if (m.baselineNearZero) return `±${num(m.mde)} ${m.unit} (A within noise of 0, no %)`;
   return `±${num(m.mde)} ${m.unit} (${num(m.mdePct, 1)}%)`;
 }
 

@@ -7,7 +7,7 @@ import { Rng } from './draw.js';
 import { StatsInputError } from './errors.js';
 import { bootstrapPValue, NO_INTERVAL, percentileInterval, standardError } from './interval.js';
 import { mannWhitneyU } from './mannWhitney.js';
-import { minimumDetectableEffect } from './mde.js';
+import { baselineNearZero, minimumDetectableEffect } from './mde.js';
 import { matchPairs, pairedComparison } from './paired.js';
 import { flattenArm, repValues, type FlatArm } from './sample.js';
 import { bootstrapBiasFactor, effectiveDf, widening, widenInPlace, widenRatioInPlace } from './smallSample.js';
@@ -84,7 +84,9 @@ export interface MetricCaveats {
  *   for a run-level metric (one unit per repetition) with fewer than 2 repetitions in either arm.
  * - pValue: 2 * min(P*(d <= 0), P*(d >= 0)), floored at 1 / (R + 1); NaN without an interval.
  * - mde: (z_{1-alpha/2} + z_{0.8}) * SE(B - A), SE the standard deviation of the (widened)
- *   bootstrap B - A; mdePct = 100 * mde / |a|.
+ *   bootstrap B - A; mdePct = 100 * mde / |a|, NaN when a is within noise of zero
+ *   (baselineNearZero in mde.ts: |a| within the half-width of A's own bootstrap percentile
+ *   interval, or under 0.01 ms), where a percentage of a means nothing.
  * Throws StatsInputError for an empty arm, a non-finite value or a bad option.
  */
 export function compareMetricStatistics(
@@ -133,6 +135,7 @@ export function compareMetricStatistics(
     let ratioCi: Interval = NO_INTERVAL;
     let pValue = NaN;
     let mde = NaN;
+    let aCi: Interval = NO_INTERVAL;
     if (distA && distB) {
       const da = distA[s];
       const db = distB[s];
@@ -148,7 +151,9 @@ export function compareMetricStatistics(
       ratioCi = percentileInterval(ratio, alpha);
       pValue = bootstrapPValue(diff);
       mde = minimumDetectableEffect(standardError(diff), alpha);
+      aCi = percentileInterval(da, alpha);
     }
+    const nearZero = baselineNearZero(va, aCi, spec.unit);
     return {
       metric: spec.metric,
       statistic,
@@ -165,7 +170,8 @@ export function compareMetricStatistics(
       paired,
       perRepetition: { a: perRepA[s], b: perRepB[s] },
       mde,
-      mdePct: va !== 0 ? (100 * mde) / Math.abs(va) : NaN,
+      mdePct: va !== 0 && !nearZero ? (100 * mde) / Math.abs(va) : NaN,
+      baselineNearZero: nearZero,
       verdict: verdictOf(diffCi, spec.higherIsBetter),
       smallSampleWidening: widen,
     };

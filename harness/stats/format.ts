@@ -27,15 +27,20 @@ function signed(x: number): string {
 
 const VERDICT_TEXT = { faster: 'faster', slower: 'slower', no_significant_difference: 'no sig. diff' } as const;
 
+/**
+ * The MDE cell: absolute and % of A ("61.2 (1.1%)"); in the metric's unit alone when A is within
+ * noise of zero ("0.0021 ms (A ~ 0)", see baselineNearZero in mde.ts); "n/a" without an interval.
+ */
+export function mdeCell(m: MetricComparison): string {
+  if (Number.isNaN(m.mde)) return 'n/a';
+  if (m.baselineNearZero) return `${formatNumber(m.mde)} ${m.unit} (A ~ 0)`;
+  return `${formatNumber(m.mde)} (${Number.isFinite(m.mdePct) ? m.mdePct.toFixed(1) : '-'}%)`;
+}
+
 function row(m: MetricComparison, covered: boolean): string[] {
   const ci = Number.isNaN(m.diffCi[0]) ? '[no interval]' : `[${signed(m.diffCi[0])}, ${signed(m.diffCi[1])}]`;
   const ratio = Number.isFinite(m.ratio) ? m.ratio.toFixed(3) : '-';
-  const mde =
-    m.verdict === 'no_significant_difference'
-      ? Number.isNaN(m.mde)
-        ? 'n/a'
-        : `${formatNumber(m.mde)} (${Number.isFinite(m.mdePct) ? m.mdePct.toFixed(1) : '-'}%)`
-      : '';
+  const mde = m.verdict === 'no_significant_difference' ? mdeCell(m) : '';
   return [`${m.metric} (${m.unit})`, m.statistic, formatNumber(m.a), formatNumber(m.b), `${signed(m.diff)} ${ci}`, ratio, formatP(m.pValue), formatP(m.mannWhitneyP), Number.isNaN(m.diffCi[0]) ? 'withheld' : VERDICT_TEXT[m.verdict] + (!covered && m.verdict !== 'no_significant_difference' ? '*' : ''), mde];
 }
 
@@ -48,7 +53,8 @@ function row(m: MetricComparison, covered: boolean): string[] {
  *
  * then one "note:" line per entry of `notes`. Columns: A and B are each arm's pooled statistic; B-A
  * with its interval; B/A the ratio; p the bootstrap p-value; MW p Mann-Whitney's; MDE (absolute
- * and % of A) only on no-difference rows. "-" marks a value that does not exist (NaN, null).
+ * and % of A, or in the unit alone when A is within noise of zero: mdeCell) only on no-difference
+ * rows. "-" marks a value that does not exist (NaN, null).
  */
 export function formatComparison(c: Comparison): string {
   const conf = `${Math.round(c.confidence * 1000) / 10}%`;

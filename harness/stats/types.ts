@@ -67,7 +67,13 @@ export interface MetricComparison {
    *  units) and relative to a (percent): (z_{1-alpha/2} + z_{0.8}) * SE, SE the standard deviation
    *  of the bootstrap b - a. NaN (JSON null) without an interval. */
   mde: number;
+  /** NaN (JSON null) when `baselineNearZero`: a percentage of a baseline within noise of zero
+   *  means nothing (0.002 ms against a 0.001 ms mean read as 200%). */
   mdePct: number;
+  /** A is within noise of zero (stats/mde.ts baselineNearZero: |a| within the half-width of A's own
+   *  bootstrap interval, or under 0.01 ms): reports print the MDE in the metric's unit, not as a
+   *  percentage. Absent in comparisons saved before it existed (read as false). */
+  baselineNearZero?: boolean;
   verdict: Verdict;
   /** Factor (>= 1) by which the bootstrap distribution of B - A (and B / A) was widened around its
    *  median for few repetitions: t_{1-alpha/2, nu} / z_{1-alpha/2}, nu the Welch-Satterthwaite
