@@ -11,6 +11,12 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.mem --f
 if [ ! -x /tmp/node ]; then xz -d < .gpu/node.xz > /tmp/node && chmod +x /tmp/node; fi
 if [ ! -d node_modules/vitest ]; then tar -xJf .gpu/nm.tar.xz; fi
 export PATH=/tmp:$PATH
+# A stale node_modules archive fails only when a command imports the missing package (2026-11-30: the
+# CLI's `micro --help` loaded, `micro` did not, and the bench step ran nothing); name what is missing.
+/tmp/node -e '
+  const fs = require("fs"); const deps = Object.keys(JSON.parse(fs.readFileSync("package.json", "utf8")).dependencies || {});
+  const miss = deps.filter((d) => !fs.existsSync("node_modules/" + d));
+  if (miss.length) console.log(`WARNING: .gpu/nm.tar.xz lacks ${miss.join(", ")} (rebuild it from node_modules)`);'
 B=build/native/Release
 $B/mas_bench --info | tee "$OUT/info.json"
 # The CLI: bin/abserve.js, or the micro command alone when the full CLI does not load.
@@ -24,7 +30,8 @@ if has tests; then
 fi
 if has bench; then
   echo "=== abserve micro ==="
-  timeout 300 /tmp/node $CLI micro --json ${MICRO_ARGS:---s 4} > "$OUT/micro.json" 2> "$OUT/micro.err"; echo "rc=$?"
+  timeout 300 /tmp/node $CLI micro --json ${MICRO_ARGS:---s 4} > "$OUT/micro.json" 2> "$OUT/micro.err"; rc=$?; echo "rc=$rc"
+  [ $rc -ne 0 ] && [ $rc -ne 3 ] && { grep -v "^ *at " "$OUT/micro.err" | head -8; }
   /tmp/node $CLI micro --from-json "$OUT/micro.json" > "$OUT/micro.txt" 2>&1
   /tmp/node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
