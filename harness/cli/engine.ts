@@ -7,6 +7,7 @@ import { withMergeTimings } from './predict.js';
 import { addServeFlags, serveOptions } from './engineServeFlags.js';
 import { addAnswerFlags, answerOptions } from './engineAnswerFlags.js';
 import { watchParent } from './parentWatch.js';
+import { serveUntilStopped } from './serveStop.js';
 
 function builder(y: Argv) {
   const b = y
@@ -109,15 +110,8 @@ export const engineCommand: CommandModule = {
         (o.diverge ? `, diverge ${o.diverge.prob} of requests from token ${o.diverge.at} (seed ${o.diverge.seed})` : ''),
     );
     console.log(`abserve engine listening on ${engine.url}`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void engine.close().then(resolve);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-      watchParent(stop); // never outlive the abserve that started us (issue 10)
-    });
+    // First signal: close within a few seconds, then exit regardless; a second one: at once.
+    // Never outlive the abserve that started us (issue 10): its death counts as a signal.
+    await serveUntilStopped(() => engine.close(), { name: 'abserve engine', watch: (onGone) => watchParent(onGone) });
   },
 };

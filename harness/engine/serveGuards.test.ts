@@ -1,5 +1,8 @@
 // The engine as a server (issue 10): --api-key answers 401 in OpenAI's error shape; a body over
 // the limit gets 413, not a reset.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHandle } from './index.js';
@@ -87,4 +90,26 @@ describe('engine faults keyed by request id (issue 10)', () => {
       await f.close();
     }
   });
+});
+
+describe('engine close (abserve engine once ignored its first SIGINT for 10 minutes)', () => {
+  it('ends a request waiting in a slow-headers fault: nothing of it keeps the process alive after close()', async () => {
+    // Before: the wait's 10-minute timer outlived close() and held the stopped engine's process.
+    const fixture = fileURLToPath(new URL('./fixtures/closeThenIdle.mjs', import.meta.url));
+    const child = spawn(process.execPath, [fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const code = await Promise.race([
+        once(child, 'exit').then(([c]) => c as number | null),
+        new Promise<string>((r) => (timer = setTimeout(() => r('still running'), 15_000))),
+      ]);
+      expect(out).toBe('closed\n');
+      expect(code).toBe(0);
+    } finally {
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
 });

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { now } from '../common/clock.js';
+import { sleep } from '../common/sleep.js';
 import { EngineLoop } from './loop.js';
 import { EngineMetrics } from './metrics.js';
 import { StepNoise } from './noise.js';
@@ -101,6 +102,8 @@ export async function startEngine(opts: EngineOptions & ServeOptions = {}): Prom
     ...(opts.diverge !== undefined ? { divergence: new Divergence(opts.diverge) } : {}),
   };
   const started = Math.floor(Date.now() / 1000);
+  /** Aborted by close(): every wait of a request ends at once. */
+  const closed = new AbortController();
 
   const models = JSON.stringify({
     object: 'list',
@@ -124,8 +127,9 @@ export async function startEngine(opts: EngineOptions & ServeOptions = {}): Prom
     if (fault !== undefined && faults !== undefined && httpFault(res, fault, faults)) return;
     const parsed = parseRequest(kind, body, o.model, o.maxModelLen);
     if (fault?.kind === 'slow_headers') {
-      await new Promise((r) => setTimeout(r, faults!.slowHeadersMs));
-      if (res.destroyed) return;
+      // Cut short by close(): a pending timer would keep a stopped engine's process alive.
+      await sleep(faults!.slowHeadersMs, closed.signal);
+      if (res.destroyed || closed.signal.aborted) return;
     }
     const out = fault !== undefined && faults !== undefined ? (new FaultyResponse(res, fault, faults) as unknown as ServerResponse) : res;
     new Session(parsed, out, ctx, receivedAt).start();
@@ -197,6 +201,7 @@ export async function startEngine(opts: EngineOptions & ServeOptions = {}): Prom
     stats: () => loop.stats(),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        closed.abort();
         loop.stop();
         for (const s of [...ctx.open]) s.kill();
         server.close(() => resolve());
