@@ -112,7 +112,29 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     expect(await page.locator('table.cmp[data-metric="ttft"] .verdict-faster').count()).toBe(4);
     expect(await page.locator('table.cmp[data-metric="tpot"] .verdict-slower').count()).toBe(4);
 
-    await page.screenshot({ path: '/tmp/abreport.png', fullPage: true });
+    await page.screenshot({ path: path.join(dir, 'abreport.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows each repetition\'s mean and median per arm, with the spread, in a table per latency metric', async () => {
+    const data = syntheticReportData({ reps: 3 });
+    const { page, problems } = await open(data, 'reps.html');
+    expect(problems).toEqual({ console: [], page: [], dialogs: [] });
+    for (const metric of ['ttft', 'tpot', 'itl', 'e2el']) {
+      const table = page.locator(`table#reps-${metric}`);
+      expect(await table.isVisible(), metric).toBe(true);
+      const cells = await table.locator('tr').evaluateAll((trs) =>
+        trs.map((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (c) => (c.textContent ?? '').trim())));
+      expect(cells[0]).toEqual(['statistic', 'arm', 'rep 1', 'rep 2', 'rep 3', 'spread (max−min)']);
+      // mean A, mean B, median A, median B: every repetition's value as the comparison holds it.
+      const want = (['mean', 'median'] as const).flatMap((s) => {
+        const m = data.comparison.metrics.find((x) => x.metric === metric && x.statistic === s)!;
+        return [m.perRepetition.a, m.perRepetition.b].map((xs) => [s, ...xs.map((x) => x.toFixed(2)), (Math.max(...xs) - Math.min(...xs)).toFixed(2)]);
+      });
+      expect(cells.slice(1).map((r) => [r[0], ...r.slice(2)])).toEqual(want);
+      expect(cells[1]![1]).toBe('A A');
+      expect(cells[2]![1]).toBe(`B ${data.comparison.arms.b}`);
+    }
     await page.close();
   });
 

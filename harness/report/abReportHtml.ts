@@ -1,9 +1,10 @@
 // report.html: one self-contained file that works offline and fetches nothing. uPlot's script and
 // stylesheet are read from node_modules at render time and inlined; the chart data travel as JSON
 // in a non-executed <script> element; a Content-Security-Policy forbids every network fetch.
-// Layout: header (+ partial banner), notes, per latency metric the A vs B table and its CDF,
-// histogram and per-repetition charts, other metrics' tables, throughput and running/waiting over
-// time, runs, failures, accuracy, manifest.
+// Layout: header (+ partial banner), notes, per latency metric the A vs B table, the
+// per-repetition table (mean and median per arm and run) and the CDF, histogram and
+// per-repetition charts, other metrics' tables, throughput and running/waiting over time, runs,
+// failures, accuracy, manifest.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -13,6 +14,7 @@ import { metricCharts, timelineCharts } from './html/charts.js';
 import type { ChartSpec } from './html/chartData.js';
 import { escapeHtml as h, jsonForScript } from './html/escape.js';
 import { PAGE_SCRIPT } from './html/pageScript.js';
+import { perRepetitionTableHtml } from './html/perRepetition.js';
 import {
   accuracyHtml, chartGridHtml, comparisonTableHtml, failuresHtml, headerHtml, manifestHtml, notesHtml, runsTableHtml,
 } from './html/sections.js';
@@ -53,7 +55,7 @@ export function renderAbHtml(d: AbReportData): string {
     const mc = metricCharts(d, metric).filter((c) => c.x.length > 0);
     charts.push(...mc);
     body.push(`<section id="metric-${metric}"><h2>${h(metricLabel(metric))}</h2>`);
-    if (hasRows) body.push(comparisonTableHtml(d, metric));
+    if (hasRows) body.push(comparisonTableHtml(d, metric), perRepetitionTableHtml(d, metric));
     body.push(chartGridHtml(mc), '</section>');
   }
   const others = metrics.filter((m) => !(LATENCY_METRICS as readonly string[]).includes(m));
