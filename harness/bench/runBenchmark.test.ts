@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../engine/index.js';
 import { builtinTokenizer } from '../workload/index.js';
+import { gatedProxy } from './gatedProxy.testkit.js';
 import { poolConnections, runBenchmark, type BenchmarkConfig } from './runBenchmark.js';
 
 function config(url: string, over: Partial<BenchmarkConfig> = {}): BenchmarkConfig {
@@ -55,5 +56,26 @@ describe('runBenchmark', () => {
     expect(run.result.info.partialReason).toMatch(/ECONNREFUSED/);
     expect(run.result.completed).toBeGreaterThan(0);
     expect(run.result.completed).toBeLessThan(30);
+  });
+
+  it('--run-timeout counts from the start of the load: a slow initial test request does not use it up', async () => {
+    const engine = await startEngine({ port: 0, profile: 'tiny' });
+    // The test request (the first POST) takes 1.5 s, longer than the whole 1 s run timeout.
+    const proxy = await gatedProxy(engine.url, (n) => (n === 0 ? 1500 : 'pass'));
+    try {
+      const started: number[] = [];
+      const run = await runBenchmark(config(proxy.url, {
+        workload: { numPrompts: 4, inputLen: 8, outputLen: 3, tokenIds: true },
+        readyCheckTimeoutMs: 30_000,
+        runTimeoutMs: 1000,
+        onLoadStart: () => started.push(proxy.posts()),
+      }));
+      expect(run.result.info.partialReason).toBeUndefined();
+      expect(run.result.completed).toBe(4);
+      expect(started).toEqual([1]); // once, after the test request and before the load's first send
+    } finally {
+      await proxy.close();
+      await engine.close();
+    }
   });
 });

@@ -22,10 +22,16 @@ export interface BenchmarkConfig {
   maxConcurrency?: number;
   label?: string;
   metadata?: Record<string, string>;
-  /** Whole-run limit (ms): when it passes the run stops and the result is marked partial. */
+  /**
+   * Limit on the load (ms), counted from when it starts (after the initial test request, warmups
+   * included): when it passes the run stops and the result is marked partial.
+   */
   runTimeoutMs?: number;
   /** External cancellation (Ctrl-C). */
   signal?: AbortSignal;
+  /** Called once when the load starts: the initial test request (if any) is done, no request of
+   *  the run has been sent yet. The CLI's Ctrl-C message depends on it. */
+  onLoadStart?: () => void;
   /** Progress after every finished measured request (the CLI draws its bar from this). */
   onProgress?: (p: LoadProgress) => void;
   /** Every record as it finishes (warmups flagged), e.g. to append it to a JSONL file. */
@@ -73,6 +79,13 @@ export class InterruptedBeforeStart extends Error {
   override name = 'InterruptedBeforeStart';
 }
 
+/**
+ * One run: the initial test request (when asked), then the workload on its schedule, aggregated.
+ * An interrupt or --run-timeout cuts the load short: the result is marked partial with
+ * `partialReason` "<cause>; N of M requests completed, C cancelled". Throws
+ * InterruptedBeforeStart when `signal` aborted during the test request, and the ready check's
+ * UserError when the test request fails; server failures during the load are records, not errors.
+ */
 export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> {
   const specs = buildWorkload({ ...cfg.workload, endpoint: cfg.client.endpoint }, cfg.tokenizer);
   const measured = specs.filter((s) => !s.warmup).length;
@@ -86,13 +99,15 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
   };
   cfg.signal?.addEventListener('abort', onExternalAbort, { once: true });
   if (cfg.signal?.aborted) onExternalAbort();
-  const runTimer =
-    cfg.runTimeoutMs !== undefined
-      ? setTimeout(() => {
-          partialReason ??= `run timeout (${cfg.runTimeoutMs} ms) reached`;
-          stop.abort();
-        }, cfg.runTimeoutMs)
-      : undefined;
+  let runTimer: NodeJS.Timeout | undefined;
+  /** Starts the --run-timeout clock: at the load's start, so a slow test request does not eat it. */
+  const startRunTimer = (): void => {
+    if (cfg.runTimeoutMs === undefined) return;
+    runTimer = setTimeout(() => {
+      partialReason ??= `run timeout (${cfg.runTimeoutMs} ms) reached`;
+      stop.abort();
+    }, cfg.runTimeoutMs);
+  };
 
   // A server that went away (crashed, killed) refuses every new connection: stop after a few
   // refusals in a row instead of burning through the rest of the schedule, and say so.
@@ -125,6 +140,8 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
       // (it had saved a block of zeros with a negative duration as a "partial" result).
       if (cfg.signal?.aborted) throw new InterruptedBeforeStart('interrupted during the initial test request');
     }
+    startRunTimer();
+    cfg.onLoadStart?.();
     const wallMinusClock = Date.now() - now();
     const out = await runLoad(specs, watched, {
       maxConcurrency: cfg.maxConcurrency,

@@ -82,7 +82,7 @@ export function benchFlags(y: Argv) {
     .option('seed', { type: 'number', default: 0 })
     .option('request-timeout', { type: 'number', default: 600, describe: 'seconds per request' })
     .option('stall-timeout', { type: 'number', default: 60, describe: 'seconds of silence before a request fails' })
-    .option('run-timeout', { type: 'number', describe: 'seconds for the whole run; a cut-short run is saved as partial' })
+    .option('run-timeout', { type: 'number', describe: 'seconds for the load, counted from its start (after the initial test request); a cut-short run is saved as partial' })
     .option('ready-check-timeout-sec', {
       type: 'number',
       default: 600,
