@@ -27,6 +27,7 @@ const ERRORS: Array<[string, string[], RegExp, Record<string, string>?]> = [
   ['--shapes empty', ['micro', '--shapes', ''], /^abserve: --shapes: got an empty value/],
   ['--dtypes with no dtype', ['micro', '--dtypes', ','], /^abserve: --dtypes: no dtype in ','/],
   ['--kernel with no file', ['micro', '--kernel'], /^abserve: --kernel: needs a file/],
+  ['--threads above the machine', ['micro', '--threads', '1000'], /^abserve: --threads: expected an integer from 0 \(all\) to \d+ \(this machine's available parallelism\), got 1000$/],
   ['--kernel a directory', ['micro', '--kernel', tmpdir()], /^abserve: --kernel .*: is a directory/],
   ['a shape larger than the machine', ['micro', '--device', 'cpu', '--shapes', '100000x1000x1000', '--dtypes', 'float32'],
     /^abserve: --shapes 100000x1000x1000: needs at least \d+\.\d GB of host memory for float32 \(this machine has \d+\.\d GB\)$/],

@@ -9,6 +9,7 @@ import { parseShapes, runMicro } from '../micro/bench.js';
 import { formatMicro } from '../micro/format.js';
 import { parseMicroJson } from '../micro/microJson.js';
 import type { MicroResult } from '../micro/types.js';
+import { checkThreads } from '../micro/threads.js';
 import { INTERRUPT_EXIT_CODE } from '../target/cleanup.js';
 import { givenFlags } from './argvChecks.js';
 import { withInterrupt } from './interrupt.js';
@@ -46,7 +47,7 @@ export const microCommand: CommandModule<object, MicroArgs> = {
       .option('cold-iters', { type: 'number', default: 20, describe: 'GPU: L2-flushed timed calls per implementation' })
       .option('steady-reps', { type: 'number', default: 10, describe: 'GPU: CUDA-graph replays per implementation' })
       .option('s', { type: 'number', default: 0, describe: 'GPU: also time the S-way merge with this many parts (> 2)' })
-      .option('threads', { type: 'number', default: 0, describe: 'CPU threads (0 = all)' })
+      .option('threads', { type: 'number', default: 0, describe: 'CPU threads (0 = all; at most os.availableParallelism())' })
       .option('naive', { type: 'boolean', default: true, describe: 'GPU: include the naive multi-kernel implementation' })
       .option('check', { type: 'boolean', default: true, describe: 'compare every output with the float64 reference' })
       .option('host-cost', { type: 'boolean', default: true, describe: 'GPU: measure host cost per call through the addon' })
@@ -73,7 +74,7 @@ export const microCommand: CommandModule<object, MicroArgs> = {
     }
     for (const k of ['cold-iters', 'steady-reps'] as const)
       if (!Number.isInteger(a[k]) || a[k] < 1) throw new UserError(`--${k}: expected an integer >= 1, got ${a[k]}`);
-    if (!Number.isInteger(a.threads) || a.threads < 0) throw new UserError(`--threads: expected an integer >= 0, got ${a.threads}`);
+    checkThreads(a.threads); // at most os.availableParallelism(): more only times the scheduler
     if (!Number.isInteger(a.s) || a.s < 0 || a.s === 1 || a.s === 2)
       throw new UserError(`--s: expected 0 (off) or an integer >= 3, got ${a.s}`);
     if (a.shapes === '') throw new UserError('--shapes: got an empty value (e.g. 512x16x128,4096x32x128)');
