@@ -289,7 +289,20 @@ async function handler(a: BenchArgs): Promise<void> {
   const spool = new RecordSpool(path.join(spoolDir, `abserve-bench-${process.pid}.partial.requests.jsonl`));
   // What vLLM saves as backend / endpoint_type and model_id (the run itself only knows the request's
   // model); the block, the saved files and the exit code, with signals held off (withInterrupt).
+  // The run's phase for the Ctrl-C message: nothing is kept before a request has finished.
+  let loadStarted = false;
+  let finished = 0;
+  let interrupt: AbortSignal | undefined;
   const finish = async (run: Awaited<ReturnType<typeof runBenchmark>>): Promise<void> => {
+    if (interrupt?.aborted && run.result.completed + run.result.failed === 0) {
+      // Interrupted after the test request but before any request finished: a result would be a
+      // block of zeros; as during the test request, nothing is saved (warmup records included).
+      spool.remove();
+      dropSpoolDir();
+      console.error('abserve: interrupted before any request finished; nothing saved');
+      process.exitCode = INTERRUPT_EXIT_CODE;
+      return;
+    }
     run.result.info.backend = backend;
     run.result.info.model = modelId;
     console.log(formatResultBlock(run.result));
@@ -311,8 +324,9 @@ async function handler(a: BenchArgs): Promise<void> {
     }
   };
   const done = await withInterrupt(
-    (signal) =>
-      runBenchmark({
+    (signal) => {
+      interrupt = signal;
+      return runBenchmark({
         client: {
           baseUrl, endpoint, model, apiKey, extraBody, requestTimeoutMs, stallTimeoutMs, requestIdPrefix,
           sseLimits: { maxLineBytes: sseMax, maxEventBytes: sseMax },
@@ -328,13 +342,18 @@ async function handler(a: BenchArgs): Promise<void> {
         metadata,
         runTimeoutMs,
         signal,
-        onProgress: view ? (p) => view.update(p) : undefined,
+        onLoadStart: () => (loadStarted = true),
+        onProgress: (p) => {
+          finished = p.done;
+          view?.update(p);
+        },
         spool,
       }).finally(async () => {
         view?.stop();
         await spool.close();
-      }),
-    undefined,
+      });
+    },
+    () => (!loadStarted ? 'nothing has run yet' : finished === 0 ? 'no request has finished yet' : 'completed requests are kept'),
     async (run) => {
       await finish(run);
       return true;

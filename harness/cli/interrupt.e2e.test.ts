@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHandle } from '../engine/index.js';
 import { testTempDir } from '../common/testTmp.js';
+import { gatedProxy } from '../bench/gatedProxy.testkit.js';
 
 const BIN = fileURLToPath(new URL('../../bin/abserve.js', import.meta.url));
 const ORPHAN = fileURLToPath(new URL('./fixtures/orphanParent.mjs', import.meta.url));
@@ -126,12 +127,40 @@ describe('interrupting bench before its first measured request', () => {
       const r = await child;
       expect(r.exitCode, r.stderr).toBe(130);
       expect(r.stderr).toContain('abserve: interrupted during the initial test request: nothing ran, nothing saved');
+      // Only the true message for the phase (it had said "completed requests are kept" first).
+      expect(r.stderr).toContain('SIGINT: stopping; nothing has run yet');
+      expect(r.stderr).not.toContain('completed requests are kept');
       expect(r.stdout).not.toContain('Serving Benchmark Result');
       expect(existsSync(out)).toBe(false);
     } finally {
       for (const res of held) res.destroy();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
+    }
+  }, 60_000);
+});
+
+describe('interrupting bench after the test request, before any request finished', () => {
+  it('saves nothing, says so in one line, exit 130, no folder left (it saved a partial result of zeros, exit 3)', async () => {
+    // The test request and the warmup (the first two POSTs) are answered; every measured one is held.
+    const proxy = await gatedProxy(engine.url, (n) => (n < 2 ? 'pass' : 'hold'));
+    const out = path.join(dir, 'none-finished');
+    try {
+      const child = execa(process.execPath, [BIN, 'bench', '--base-url', proxy.url, '--num-prompts', '3', '--num-warmups', '1',
+        '--random-input-len', '8', '--random-output-len', '4', '--disable-progress', '--result-dir', out, '--save-result'], { reject: false });
+      // Held: the load's measured requests (the warmup, a record in the spool, finished before them).
+      const deadline = Date.now() + 20_000;
+      while (proxy.held() < 3 && Date.now() < deadline) await sleep(50);
+      expect(proxy.held(), 'the load is running').toBe(3);
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(130);
+      expect(r.stderr).toContain('SIGINT: stopping; no request has finished yet');
+      expect(r.stderr.trim().split('\n').at(-1)).toBe('abserve: interrupted before any request finished; nothing saved');
+      expect(r.stdout).not.toContain('Serving Benchmark Result');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await proxy.close();
     }
   }, 60_000);
 });

@@ -13,8 +13,9 @@ export const DUPLICATE_MS = 1500;
  */
 export async function withInterrupt<T, U = T>(
   work: (signal: AbortSignal) => Promise<T>,
-  /** What the first signal stops, after "SIGINT: stopping; " (default: a run whose completed requests are kept). */
-  stopping = 'completed requests are kept',
+  /** What the first signal stops, after "SIGINT: stopping; " (default: a run whose completed
+   *  requests are kept); a function is asked when the signal comes (a run with phases). */
+  stopping: string | (() => string) = 'completed requests are kept',
   /**
    * Writes `work`'s result (print, save). Signals are held off while it runs: one says that the
    * result is being saved and is otherwise ignored. The listeners are swapped without a gap, since
@@ -35,7 +36,7 @@ export async function withInterrupt<T, U = T>(
       process.exit(130);
     }
     firstAt = Date.now();
-    console.error(`\n${sig}: stopping; ${stopping} (again to exit at once)`);
+    console.error(`\n${sig}: stopping; ${typeof stopping === 'function' ? stopping() : stopping} (again to exit at once)`);
     ac.abort();
   };
   const listen = (f: (sig: NodeJS.Signals) => void) => {
