@@ -3,6 +3,7 @@
 // comparison table with its verdict and flipped questions.
 import type { AccuracyComparison, PairedGroup } from './compare.js';
 import type { AccuracyRun, LengthStats } from './types.js';
+import { answered } from './score.js';
 
 type Cell = string | number;
 
@@ -34,13 +35,15 @@ function lengthLine(name: string, s: LengthStats | null): string | null {
  *  `warnings: false`, for a console that already showed them as they came) the run's warnings. */
 export function formatRun(run: AccuracyRun, style: 'grid' | 'markdown' = 'grid', opts: { warnings?: boolean } = {}): string {
   const { info, summary } = run;
-  const rows: Cell[][] = summary.subjects.map((s) => [info.model, 'ceval', 'AverageAccuracy', s.subject, s.n, f4(s.score), s.category]);
-  for (const c of summary.categories) rows.push([info.model, 'ceval', 'AverageAccuracy', '-', c.n, f4(c.macro), c.name]);
+  // Num: the questions scored (answered), as evalscope's Num; failed requests are not scored.
+  const rows: Cell[][] = summary.subjects.map((s) => [info.model, 'ceval', 'AverageAccuracy', s.subject, answered(s), f4(s.score), s.category]);
+  for (const c of summary.categories) rows.push([info.model, 'ceval', 'AverageAccuracy', '-', answered(c), f4(c.macro), c.name]);
   const o = summary.overall;
-  rows.push([info.model, 'ceval', 'AverageAccuracy', 'OVERALL', o.n, f4(o.macro), '-']);
+  rows.push([info.model, 'ceval', 'AverageAccuracy', 'OVERALL', answered(o), f4(o.macro), '-']);
   const out = [table(['Model', 'Dataset', 'Metric', 'Subset', 'Num', 'Score', 'Cat.0'], rows, style), ''];
-  out.push(`Overall (macro, mean of ${o.subjects} subject scores, as evalscope's AverageAccuracy): ${Number(o.macro.toPrecision(14))}`);
-  out.push(`Overall (micro, question-weighted): ${f4(o.micro)} (${o.correct} of ${o.n})`);
+  out.push(`Overall (macro, mean of ${o.scoredSubjects ?? o.subjects} subject scores, as evalscope's AverageAccuracy): ${Number(o.macro.toPrecision(14))}`);
+  const notScored = o.failed ? `; ${o.failed} failed request(s) not scored` : '';
+  out.push(`Overall (micro, question-weighted): ${f4(o.micro)} (${o.correct} of ${answered(o)} answered${notScored})`);
   out.push(`Outcomes: correct ${o.correct}, wrong ${o.wrong}, unparsed ${o.unparsed}, truncated ${o.truncated}, failed ${o.failed}`);
   const L = summary.lengths;
   for (const l of [

@@ -277,7 +277,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
 
   const s = summarize(records).overall;
   if (s.truncated) warn(`${s.truncated} answer(s) hit max_tokens ${maxTokens} (finish_reason "length"); raise --max-tokens`);
-  if (s.failed) warn(`${s.failed} request(s) failed (server errors are retried, other 4xx are not); they count against the score`);
+  if (s.failed) warn(`${s.failed} request(s) failed (server errors are retried, other 4xx are not); they are left out of the scores, as evalscope leaves them out; --resume asks them again`);
   // Most answers without a letter is a format problem (the model, the prompt, the extraction), not
   // accuracy: a 100% unparsed run had ended quietly with exit 0.
   const answered = s.n - s.failed;

@@ -1,5 +1,9 @@
 // Scores from answer records: per subject, per category and overall, both the way evalscope
-// reports them (macro: mean of 4-decimal subject scores) and question-weighted (micro).
+// reports them (macro: mean of 4-decimal subject scores) and question-weighted (micro). A question
+// whose request failed is not scored, as in evalscope (evalscope/evaluator/evaluator.py,
+// DefaultEvaluator.get_answers: a failed prediction stops the run, or with `ignore_errors` is left
+// out before scoring; it is never graded wrong): every score's denominator is the answered
+// questions, and failures are counted and reported beside them. Partial and complete runs alike.
 import { CATEGORIES, SUBJECTS, subjectByKey } from './subjects.js';
 import type { AccuracySummary, AnswerRecord, Counts, GroupScore, LengthStats, SubjectScore } from './types.js';
 
@@ -16,7 +20,13 @@ function add(into: Counts, from: Counts): void {
   for (const k of Object.keys(into) as (keyof Counts)[]) into[k] += from[k];
 }
 
-/** Per-subject counts and scores, in the built-in table's order; subjects without records are absent. */
+/** Questions that got an answer to grade (every outcome but `failed`): the scores' denominator. */
+export function answered(c: Counts): number {
+  return c.n - c.failed;
+}
+
+/** Per-subject counts and scores (score = correct / answered, 4 decimals; 0 when nothing was
+ *  answered), in the built-in table's order; subjects without records are absent. */
 export function scoreSubjects(records: readonly AnswerRecord[]): SubjectScore[] {
   const by = new Map<string, Counts>();
   for (const r of records) {
@@ -30,16 +40,21 @@ export function scoreSubjects(records: readonly AnswerRecord[]): SubjectScore[] 
   if (unknown.length) throw new RangeError(`scoreSubjects: unknown subject(s) ${unknown.join(', ')}`);
   return known.map((s) => {
     const c = by.get(s.key)!;
-    return { subject: s.key, chinese: s.chinese, category: s.category, ...c, score: round4(c.correct / c.n) };
+    const a = answered(c);
+    return { subject: s.key, chinese: s.chinese, category: s.category, ...c, score: a > 0 ? round4(c.correct / a) : 0 };
   });
 }
 
-/** Macro (mean of rounded subject scores) and micro (correct / n) over a group of subjects. */
+/** Macro (mean of the rounded scores of the subjects with an answered question; `scoredSubjects`
+ *  of them) and micro (correct / answered questions) over a group of subjects; 0 when nothing was
+ *  answered. Failed requests are in the counts, in neither denominator (see the file comment). */
 export function groupScore(name: string, subjects: readonly SubjectScore[]): GroupScore {
   const counts = emptyCounts();
   for (const s of subjects) add(counts, s);
-  const macro = subjects.length ? subjects.reduce((a, s) => a + s.score, 0) / subjects.length : 0;
-  return { name, subjects: subjects.length, ...counts, macro, micro: counts.n ? counts.correct / counts.n : 0 };
+  const scored = subjects.filter((s) => answered(s) > 0);
+  const macro = scored.length ? scored.reduce((a, s) => a + s.score, 0) / scored.length : 0;
+  const a = answered(counts);
+  return { name, subjects: subjects.length, scoredSubjects: scored.length, ...counts, macro, micro: a > 0 ? counts.correct / a : 0 };
 }
 
 /** mean, p50, p90 (nearest rank) and max of the non-null values; null when there are none. */

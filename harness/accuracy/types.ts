@@ -63,7 +63,8 @@ export interface Counts {
   failed: number;
 }
 
-/** One subject. `score` = correct / n rounded to 4 decimals (evalscope's subset score). */
+/** One subject. `score` = correct / answered (n - failed) rounded to 4 decimals (evalscope's
+ *  subset score: a failed request is not scored, see score.ts), 0 when nothing was answered. */
 export interface SubjectScore extends Counts {
   subject: string;
   chinese: string;
@@ -73,10 +74,14 @@ export interface SubjectScore extends Counts {
 
 /** A group of subjects (a category, or all): `macro` is the plain mean of the rounded subject
  *  scores (evalscope's "AverageAccuracy": the published 0.90197884615385 for DeepSeek-R1 is the mean of
- *  52 such scores); `micro` is question-weighted, correct / n, unrounded. */
+ *  52 such scores) of the `scoredSubjects` with an answered question; `micro` is question-weighted,
+ *  correct / answered (n - failed), unrounded. Failed requests are counted (`failed`), never scored. */
 export interface GroupScore extends Counts {
   name: string;
   subjects: number;
+  /** Subjects with at least one answered (not failed) question: those the macro mean is over.
+   *  Absent in accuracy.json files written before it existed. */
+  scoredSubjects?: number;
   macro: number;
   micro: number;
 }
