@@ -2,6 +2,7 @@
 // regenerates comparison.json, report.md and report.html from what was saved, and a folder left by
 // an interrupted run can be reported on like any other.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
 import type { RunData } from './runData.js';
@@ -21,7 +22,8 @@ function readJson(file: string): unknown {
 }
 
 /** Loads a results folder written by `abserve ab`. Throws UserError naming the path when it is
- *  not one (no manifest.json) or a file is unreadable. Runs come back in run order. */
+ *  not one (no manifest.json) or a file is unreadable. Runs come back in run order; the manifest
+ *  as settledManifest reads it (a run whose process is gone is `interrupted`, not `running`). */
 export function loadAbResults(dir: string): SavedAb {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder`);
   const mf = path.join(dir, 'manifest.json');
@@ -32,7 +34,7 @@ export function loadAbResults(dir: string): SavedAb {
       : '; is it a results folder of abserve ab?';
     throw new UserError(`${dir}: no manifest.json here${hint}`);
   }
-  const manifest = readJson(mf) as Record<string, unknown>;
+  const manifest = settledManifest(readJson(mf) as Record<string, unknown>);
   const runsDir = path.join(dir, 'runs');
   const runs: RunData[] = [];
   if (existsSync(runsDir)) {
@@ -43,6 +45,29 @@ export function loadAbResults(dir: string): SavedAb {
   }
   runs.sort((a, b) => a.order - b.order);
   return { dir, manifest, runs };
+}
+
+/** Whether process `pid` exists on this host (EPERM: it does, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * A manifest as it stands: one that says `running` while the pid it names is gone from this host
+ * (the run was SIGKILLed or crashed before it could write its end) comes back as status
+ * `interrupted` with a partial_reason saying so, and `stale_running: true`; the file itself is not
+ * rewritten. A manifest from another host, one without a pid (older abserve), or one whose process
+ * is alive comes back unchanged.
+ */
+export function settledManifest(m: Record<string, unknown>, alive: (pid: number) => boolean = pidAlive): Record<string, unknown> {
+  if (m.status !== 'running' || typeof m.pid !== 'number' || !Number.isSafeInteger(m.pid) || m.pid <= 0) return m;
+  if (m.host !== os.hostname() || alive(m.pid)) return m;
+  return { ...m, status: 'interrupted', partial_reason: `interrupted: the run's process (pid ${m.pid}) is gone: killed?`, stale_running: true };
 }
 
 /** The arms (A first) and alpha recorded in a manifest. */

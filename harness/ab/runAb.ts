@@ -99,6 +99,8 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
     scenario: resolvedScenarioJson(s),
     created_at: createdAt.toISOString(),
     ...(await hostFacts()),
+    // With host: a manifest still saying `running` whose process is gone was killed (loadResults).
+    pid: process.pid,
     // What actually happens, beside the scenario's fresh_server: the embedded engine always gets
     // a fresh instance per run (instances.ts).
     fresh_server_per_run: freshPerRun(s),

@@ -3,7 +3,7 @@
 import { execa } from 'execa';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,34 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     for (const srv of manifest.servers) {
       expect(() => process.kill(srv.pid, 0), `engine pid ${srv.pid}`).toThrow();
     }
+  }, 120_000);
+
+  it('SIGKILLed: the manifest names its pid and host, and report says the run is interrupted, not running', async () => {
+    const out = path.join(dir, 'killed');
+    const child = execa(process.execPath, [BIN, 'ab', 'scenarios/smoke.yaml', '--repetitions', '20', '--result-dir', out, '--resamples', '200'], {
+      reject: false, cwd: ROOT, env: { NO_COLOR: '1' }, timeout: 90_000,
+    });
+    // Kill it once two runs are saved: it cannot write its end, so the manifest keeps `running`.
+    const deadline = Date.now() + 60_000;
+    const saved = () => (existsSync(path.join(out, 'runs')) ? readdirSync(path.join(out, 'runs')).filter((r) => existsSync(path.join(out, 'runs', r, 'run.json'))) : []);
+    while (saved().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(saved().length).toBeGreaterThanOrEqual(2);
+    child.kill('SIGKILL');
+    await child;
+    const text = readFileSync(path.join(out, 'manifest.json'), 'utf8');
+    const manifest = JSON.parse(text);
+    expect(manifest).toMatchObject({ status: 'running', pid: child.pid, host: hostname() });
+    const r = await abserve(['report', out]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`interrupted: the run's process (pid ${child.pid}) is gone: killed?`);
+    expect(r.stdout).not.toContain('run status: running');
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain(`the run's process (pid ${child.pid}) is gone: killed?`);
+    expect(readFileSync(path.join(out, 'manifest.json'), 'utf8')).toBe(text); // the user's file as it was
+    // The engines it started watch their parent and stop themselves (parentWatch: about 1 s).
+    const gone = Date.now() + 10_000;
+    const alive = () => manifest.servers.filter((srv: { pid: number }) => { try { process.kill(srv.pid, 0); return true; } catch { return false; } });
+    while (alive().length > 0 && Date.now() < gone) await new Promise((res) => setTimeout(res, 100));
+    expect(alive()).toEqual([]);
   }, 120_000);
 
   it('Ctrl-C before any request of run 1 finished: comparison.json and reports marked partial, exit 3, and report regenerates', async () => {
