@@ -89,7 +89,8 @@ Napi::Value EdgeCheck(const Napi::CallbackInfo& info) {
 Napi::Value Bench(const Napi::CallbackInfo& info) {
   return guard(info, [&](Napi::Env env) -> Napi::Value {
     // (shapes: number[] flat T,H,D..., dtypes: number[], device, coldIters, steadyReps, S,
-    //  threads, naive, check, cpuMinSeconds, cpuScalar, kernels?: number[] of loadKernel ids)
+    //  threads, naive, check, cpuMinSeconds, cpuScalar, kernels?: number[] of loadKernel ids,
+    //  emptyLaunch?: boolean = true (GPU: time empty launches for emptyLaunchUs, ~10 ms))
     bench::Options o;
     if (!info[0].IsArray() || !info[1].IsArray()) throw Fail{"shapes and dtypes must be arrays"};
     Napi::Array sh = info[0].As<Napi::Array>(), dts = info[1].As<Napi::Array>();
@@ -111,6 +112,7 @@ Napi::Value Bench(const Napi::CallbackInfo& info) {
       Napi::Array ks = info[11].As<Napi::Array>();
       for (uint32_t i = 0; i < ks.Length(); ++i) o.kernels.push_back(get_gpu_impl(ks.Get(i)));
     }
+    if (info.Length() > 12 && info[12].IsBoolean()) o.empty_launch = info[12].ToBoolean();
     return Napi::String::New(env, bench::run(o));
   });
 }

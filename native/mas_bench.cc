@@ -330,7 +330,7 @@ std::string run(const Options& o) {
   std::ostringstream j;
   j << "{\"tool\":\"abserve-native-bench\",\"deviceInfo\":" << device_json() << ",\"device\":"
     << jstr(use_gpu ? "gpu" : "cpu");
-  if (use_gpu) {
+  if (use_gpu && o.empty_launch) {
     std::string err;
     double us = gpu::empty_launch_us(2000, err);
     j << ",\"emptyLaunchUs\":" << jnum(us);

@@ -25,6 +25,8 @@ struct Options {
   bool cpu_scalar = true;
   bool check = true;            // compare outputs with the float64 reference
   std::vector<int> kernels;     // ids of loaded --kernel files (gpu::load_kernel), timed after the built-ins
+  bool empty_launch = true;     // GPU: time 2,000 empty launches (~10 ms) for "emptyLaunchUs"; the addon's
+                                // per-case calls ask for it on the first case only
 };
 
 // Runs everything in `o` and returns one JSON document.

@@ -183,7 +183,8 @@ export async function runMicro(o: MicroOptions = {}, signal?: AbortSignal,
       let json: string;
       try {
         json = addon.bench([s.T, s.H, s.D], [dtypeId(dtype)], device, o.coldIters ?? 20, o.steadyReps ?? 10, o.S ?? 0,
-          o.threads ?? 0, o.naive ?? true, o.check ?? true, o.cpuMinSeconds ?? 0.05, true, kernels.map((k) => k.id));
+          o.threads ?? 0, o.naive ?? true, o.check ?? true, o.cpuMinSeconds ?? 0.05, true, kernels.map((k) => k.id),
+          finished === 0); // the empty-launch time once per run, not once per case (2,000 launches, ~10 ms)
       } catch (e) {
         const msg = (e as Error).message;
         if (/out of (host|device) memory|cudaErrorMemoryAllocation|bad_alloc/i.test(msg))

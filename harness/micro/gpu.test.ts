@@ -5,6 +5,7 @@ import { edgeCheck } from './edge.js';
 import { DeviceBuffers, deviceInfo, mergeAttnStates, mergeAttnStatesS, referenceMerge, referenceMergeS, type GpuImpl } from './merge.js';
 import { countMismatches, randomInputs, randomSInputs } from './testutil.js';
 import { loadNative } from './native.js';
+import { runMicro } from './bench.js';
 
 const info = deviceInfo();
 const noGpu = info.device !== 'gpu';
@@ -99,5 +100,18 @@ describe('GPU implementations', () => {
       }
       expect(() => b.run('optimized')).toThrow(/freed/);
     }
+  });
+  it.skipIf(noGpu)('the empty-launch time is measured only when asked (runMicro asks on its first case)', async () => {
+    const { addon } = loadNative();
+    const one = (emptyLaunch?: boolean) => JSON.parse(addon!.bench([8, 2, 64], [2], 'gpu', 1, 1, 0, 0, false, false, 0.01, false,
+      [], emptyLaunch)) as { emptyLaunchUs?: number; cases: unknown[] };
+    expect(one().emptyLaunchUs).toBeGreaterThan(0);
+    expect(one(true).emptyLaunchUs).toBeGreaterThan(0);
+    const skipped = one(false);
+    expect(skipped.emptyLaunchUs).toBeUndefined();
+    expect(skipped.cases.length).toBe(1);
+    const r = await runMicro({ shapes: [{ T: 8, H: 2, D: 64 }, { T: 9, H: 2, D: 64 }], dtypes: ['float32'], coldIters: 1, steadyReps: 1, naive: false, hostCost: false });
+    expect(r.cases.length).toBe(2);
+    expect(r.emptyLaunchUs).toBeGreaterThan(0);
   });
 });

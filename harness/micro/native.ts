@@ -51,7 +51,7 @@ export interface NativeAddon {
   edgeCheck(impl: string, dtype: number, D: number): string;
   bench(shapes: number[], dtypes: number[], device: string, coldIters: number, steadyReps: number,
     S: number, threads: number, naive: boolean, check: boolean, cpuMinSeconds: number,
-    cpuScalar: boolean, kernels?: number[]): string;
+    cpuScalar: boolean, kernels?: number[], emptyLaunch?: boolean): string;
   /** Compiles (.cu, local nvcc, the device's sm) or loads (.so) a --kernel file in the C contract of
    * native/mas_user_kernel.h; returns JSON {id, name, so}; throws a one-line reason. */
   loadKernel(file: string): string;
