@@ -130,7 +130,8 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
     // A run cut short by the interrupt is kept (runs table, its folder) but not compared: the
     // requests that finished before a Ctrl-C are the early ones, not a sample of the run, and
     // made "faster*/slower*" verdicts out of the cut itself.
-    const cut = i.runs.filter((r) => r.partial && isInterrupt(r.partialReason));
+    // The structured cause where the run has one; run.json files older than it, by their text.
+    const cut = i.runs.filter((r) => r.partial && (r.cut ? r.cut.interrupted : isInterrupt(r.partialReason)));
     const compared = cut.length ? i.runs.filter((r) => !cut.includes(r)) : i.runs;
     const inputs = metricInputs(compared, a, b);
     if (inputs.length > 0) {

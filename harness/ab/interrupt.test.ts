@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario } from '../scenario/index.js';
 import { deadArmScenario } from './deadArm.testkit.js';
 import { runAb, type AbEvent } from './runAb.js';
+import { loadAbResults } from './loadResults.js';
+import { summarizeAb } from './compare.js';
 import { testTempDir } from '../common/testTmp.js';
 
 const dir = testTempDir('abserve-ab-interrupt-');
@@ -43,6 +45,9 @@ describe('an A/B interrupted before an arm has a finished request', () => {
     const s = twoArms('slow', 50, 400, 4, 4);
     const out = await interrupted(s, 'slow', (e, abort) => { if (e.type === 'run-start') setTimeout(abort, 300); });
     expect(out.runs.map((r) => [r.arm, r.completed, r.failed, r.partial])).toEqual([['a', 0, 0, true]]);
+    // The cut run's cause and counts as data in run.json, from which the A/B's reason is built.
+    const runJson = JSON.parse(read(path.join(out.dir, 'runs', '01-a-rep1', 'run.json')));
+    expect(runJson.cut).toEqual({ cause: 'interrupted', interrupted: true, finished: 0, of: 4, cancelled: 4 });
     expect(out.measuredNothing).toBeUndefined();
     expect(out.partial).toBe(true);
     expect(out.partialReason).toMatch(/^interrupted; in run 1 \(\S+ rep 1\), 0 of 4 requests completed, 4 cancelled; 0 of 4 runs complete, 1 cut short \(kept\)$/);
@@ -89,5 +94,14 @@ describe('an A/B interrupted before an arm has a finished request', () => {
     expect(out.comparison!.repetitions).toEqual({ a: 1, b: 1 });
     const md = read(path.join(out.dir, 'report.md'));
     expect(md).toMatch(/\| 3 \| b \| 2 \|/); // still listed in the runs table
+    expect(cutRun.cut).toMatchObject({ cause: 'interrupted', interrupted: true, of: 8 });
+    // A folder from before the structured `cut` (run.json with partialReason text only) reads the same.
+    const old = loadAbResults(out.dir).runs.map(({ cut: _, ...r }) => r);
+    expect(old.find((r) => r.order === 2)!.partialReason).toMatch(/^interrupted; /);
+    const again = await summarizeAb({
+      dir: out.dir, scenario: 'cut', createdAt: new Date().toISOString(), arms: ['a', 'b'], alpha: 0.05, runs: old,
+      manifest: {}, partial: true, partialReason: out.partialReason, resamples: 200, write: false,
+    });
+    expect(again.comparison!.repetitions).toEqual({ a: 1, b: 1 });
   }, 60_000);
 });

@@ -82,6 +82,16 @@ export interface AbOutcome extends AbSummary {
  * Runs the scenario's A/B. Throws UserError when a server cannot start or the model cannot be
  * resolved before any run; later failures become a partial outcome, never a lost folder.
  */
+/** The A/B's partial reason from its cut-short run: "<cause>; <where>, N of M requests completed,
+ *  C cancelled", from the run's structured counts; a RunData without them (never from this
+ *  runOne, kept for safety) falls back to its partialReason text. */
+function cutReason(d: RunData, where: string): string {
+  if (d.cut) return `${d.cut.cause}; ${where}, ${d.cut.finished} of ${d.cut.of} requests completed, ${d.cut.cancelled} cancelled`;
+  const why = d.partialReason ?? 'a run was cut short';
+  const m = /^([^;]+); (.+)$/.exec(why);
+  return m ? `${m[1]}; ${where}, ${m[2]}` : `${why} ${where}`;
+}
+
 export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> {
   checkAccuracyStep(s);
   const createdAt = new Date();
@@ -227,9 +237,7 @@ export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> 
       if (out.data.partial) {
         // Which run the request counts are of ("0 of 16 requests completed" read as the whole A/B).
         const where = `in run ${run.order + 1} (${run.arm} rep ${run.rep})`;
-        const why = out.data.partialReason ?? 'a run was cut short';
-        const cut = /^([^;]+); (.+)$/.exec(why);
-        partialReason ??= cut ? `${cut[1]}; ${where}, ${cut[2]}` : `${why} ${where}`;
+        partialReason ??= cutReason(out.data, where);
         break;
       }
       if (s.cooldownMs > 0 && run !== plan[plan.length - 1]) {

@@ -6,6 +6,7 @@ import { deriveRequest, failureLabel, tallyFailures } from '../metrics/index.js'
 import type { BenchResult } from '../metrics/types.js';
 import type { RequestRecord } from '../records/record.js';
 import type { MetricsSeries } from '../target/index.js';
+import type { RunCut } from '../bench/runBenchmark.js';
 
 /** One successful request's metrics (ms), keyed by its workload index for pairing across arms. */
 export interface RunRequest {
@@ -27,6 +28,9 @@ export interface RunData {
   order: number;
   partial: boolean;
   partialReason?: string;
+  /** The cut-short run's cause and request counts as data (absent in run.json files written before
+   *  it existed: those have only partialReason's text). */
+  cut?: RunCut;
   /** Measured requests that succeeded / failed. */
   completed: number;
   failed: number;
@@ -62,6 +66,7 @@ export function toRunData(
   result: BenchResult,
   records: readonly RequestRecord[],
   series: MetricsSeries | undefined,
+  cut?: RunCut,
 ): RunData {
   const measured = records.filter((r) => !r.warmup);
   const ok = measured.filter((r) => r.success);
@@ -76,6 +81,7 @@ export function toRunData(
     ...where,
     partial: result.info.partial,
     ...(result.info.partialReason ? { partialReason: result.info.partialReason } : {}),
+    ...(cut ? { cut } : {}),
     completed: result.completed,
     failed: result.failed,
     failures: failureCounts(records),

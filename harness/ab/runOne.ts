@@ -83,7 +83,7 @@ export async function runOne(o: RunOneOptions): Promise<RunOneOutcome> {
     series = await scraper.stop();
     await jsonl.close();
   }
-  const data = toRunData(o.run, run.result, run.records, series);
+  const data = toRunData(o.run, run.result, run.records, series, run.cut);
   await atomicWriteFile(path.join(dir, 'result.json'), stringifyPyJson(toVllmJson(run.result)) + '\n');
   await atomicWriteFile(path.join(dir, 'run.json'), JSON.stringify(data) + '\n');
   return { data, prefixCacheReset };

@@ -56,6 +56,27 @@ describe('runBenchmark', () => {
     expect(run.result.info.partialReason).toMatch(/ECONNREFUSED/);
     expect(run.result.completed).toBeGreaterThan(0);
     expect(run.result.completed).toBeLessThan(30);
+    // The same facts as data, for `abserve ab` (it had parsed them out of partialReason).
+    const finished = run.result.completed + run.result.failed;
+    expect(run.cut).toEqual({
+      cause: 'server stopped accepting connections (3 requests in a row: ECONNREFUSED)', interrupted: false, finished, of: 30, cancelled: 30 - finished,
+    });
+    expect(run.result.info.partialReason).toBe(`${run.cut!.cause}; ${finished} of 30 requests completed, ${30 - finished} cancelled`);
+  });
+
+  it('an interrupt: the cut says interrupted, with its counts; a complete run has no cut', async () => {
+    const engine = await startEngine({ port: 0, profile: 'tiny', fixedStepMs: 10 });
+    try {
+      const ac = new AbortController();
+      const run = await runBenchmark(config(engine.url, { signal: ac.signal, onProgress: (p) => p.done === 2 && ac.abort() }));
+      expect(run.cut).toMatchObject({ cause: 'interrupted', interrupted: true, of: 30 });
+      expect(run.cut!.finished).toBe(run.result.completed + run.result.failed);
+      expect(run.cut!.finished + run.cut!.cancelled).toBe(30);
+      const whole = await runBenchmark(config(engine.url, { workload: { numPrompts: 2, inputLen: 8, outputLen: 2, tokenIds: true } }));
+      expect(whole.cut).toBeUndefined();
+    } finally {
+      await engine.close();
+    }
   });
 
   it('--run-timeout counts from the start of the load: a slow initial test request does not use it up', async () => {

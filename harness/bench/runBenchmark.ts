@@ -57,8 +57,23 @@ export interface BenchmarkConfig {
   spool?: RecordSpool;
 }
 
+/** Why and where a run was cut short, as data (the same facts as the result's partialReason text). */
+export interface RunCut {
+  /** What stopped it: "interrupted", "run timeout (60000 ms) reached", "server stopped accepting ...". */
+  cause: string;
+  /** True when the cause is the caller's signal (Ctrl-C, SIGTERM, the parent gone). */
+  interrupted: boolean;
+  /** Measured requests that finished (succeeded or failed), of `of` planned; `cancelled` never ran
+   *  or were cut off in flight. */
+  finished: number;
+  of: number;
+  cancelled: number;
+}
+
 export interface BenchmarkRun {
   result: BenchResult;
+  /** Present when the run was cut short (result.info.partial). */
+  cut?: RunCut;
   /** Measured records followed by warmup records (warmup: true), as saved in the JSONL. */
   records: RequestRecord[];
   /** CPU this process spent while the measured requests ran (us): the client's own cost. */
@@ -92,8 +107,11 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
   const client = createClient({ ...cfg.client, maxConnections: poolConnections(cfg, specs.length) });
 
   const stop = new AbortController();
+  /** The cut's cause is the caller's signal (set with partialReason, first cause wins). */
+  let interrupted = false;
   let partialReason: string | undefined;
   const onExternalAbort = () => {
+    if (partialReason === undefined) interrupted = true;
     partialReason ??= 'interrupted';
     stop.abort();
   };
@@ -156,6 +174,9 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         : cfg.onRecord,
     });
     const rate = cfg.workload.requestRate ?? Number.POSITIVE_INFINITY;
+    const cut: RunCut | undefined = out.interrupted
+      ? { cause: partialReason ?? 'interrupted', interrupted: partialReason === undefined || interrupted, finished: out.records.length, of: measured, cancelled: out.cancelled }
+      : undefined;
     const result = aggregate(
       out.records,
       {
@@ -178,13 +199,11 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         metadata: cfg.metadata ?? {},
         ...(typeof cfg.client.extraBody?.ignore_eos === 'boolean' ? { ignoreEos: cfg.client.extraBody.ignore_eos } : {}),
         partial: out.interrupted,
-        partialReason: out.interrupted
-          ? `${partialReason ?? 'interrupted'}; ${out.records.length} of ${measured} requests completed, ${out.cancelled} cancelled`
-          : undefined,
+        partialReason: cut ? `${cut.cause}; ${cut.finished} of ${cut.of} requests completed, ${cut.cancelled} cancelled` : undefined,
       },
       cfg.aggregate,
     );
-    return { result, records: [...out.records, ...out.warmupRecords], clientCpuUs: out.cpuUs };
+    return { result, ...(cut ? { cut } : {}), records: [...out.records, ...out.warmupRecords], clientCpuUs: out.cpuUs };
   } finally {
     if (runTimer) clearTimeout(runTimer);
     cfg.signal?.removeEventListener('abort', onExternalAbort);
