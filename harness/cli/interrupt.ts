@@ -72,6 +72,10 @@ export async function withInterrupt<T, U = T>(
   try {
     return await save(result);
   } finally {
+    // Saved: a signal from now on (often the first one delivered a second time, late) ends the
+    // process with the exit code already set; with no listener it was killed by the signal and
+    // its exit code (3: partial result saved) was lost.
+    listen(() => process.exit());
     unlisten(onHeld);
   }
 }
