@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../scenario/index.js';
 import { claimBeside, PUBLISHED, publishedClaimKey } from './published.js';
 
-function comparison(ratio: number, ci: [number, number], mdePct: number): Comparison {
-  const m = { metric: 'ttft', statistic: 'mean', ratio, ratioCi: ci, mdePct, verdict: 'no_significant_difference' } as MetricComparison;
+function comparison(ratio: number, ci: [number, number], mdePct: number, mde = 1): Comparison {
+  const m = { metric: 'ttft', statistic: 'mean', ratio, ratioCi: ci, mdePct, mde, verdict: 'no_significant_difference' } as MetricComparison;
   return { arms: { a: 'without-op', b: 'with-op' }, alpha: 0.05, confidence: 0.95, resamples: 2000, seed: 1, repetitions: { a: 3, b: 3 }, runToRunCovered: true, metrics: [m], notes: [] };
 }
 
@@ -19,6 +19,12 @@ describe('the published claim beside this run', () => {
     // 8K/64: a 4.5% published change against a 3% MDE is resolvable, so no such remark.
     expect(claimBeside(PUBLISHED['8k-64'], comparison(0.96, [0.93, 0.99], 3))[0]).toContain('with-op / without-op = 0.9569 (-4.3%)');
     expect(claimBeside(PUBLISHED['8k-64'], comparison(0.96, [0.93, 0.99], 3))[1]).not.toContain('below what');
+  });
+
+  it('gives the MDE in ms, not "NaN%", when the baseline is within noise of zero', () => {
+    const line = claimBeside(PUBLISHED['4k-1k'], comparison(1.5, [0.2, 4], NaN, 0.0021))[1];
+    expect(line).toContain('smallest detectable change 0.0021 ms (A within noise of 0, no %)');
+    expect(line).not.toContain('NaN');
   });
 
   it('recognizes the shipped R1 scenarios (reference arm first) and nothing with the arms the other way round', () => {

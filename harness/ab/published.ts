@@ -36,8 +36,10 @@ export function claimBeside(p: PublishedClaim, c: Comparison): string[] {
     lines.push(
       `this run (${c.repetitions.a} + ${c.repetitions.b} repetitions): ${c.arms.b} / ${c.arms.a} = ${m.ratio.toFixed(4)} ` +
         `[${m.ratioCi[0].toFixed(4)}, ${m.ratioCi[1].toFixed(4)}], ${m.verdict.replace(/_/g, ' ')}; ` +
-        `smallest detectable change ${m.mdePct.toFixed(1)}%` +
-        (Math.abs(pubRatio - 1) * 100 < m.mdePct ? ': the published change is below what this design can resolve' : ''),
+        (Number.isFinite(m.mdePct)
+          ? `smallest detectable change ${m.mdePct.toFixed(1)}%` +
+            (Math.abs(pubRatio - 1) * 100 < m.mdePct ? ': the published change is below what this design can resolve' : '')
+          : `smallest detectable change ${m.mde.toPrecision(2)} ms (A within noise of 0, no %)`),
     );
   }
   return lines;

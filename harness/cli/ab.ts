@@ -109,7 +109,8 @@ export function abPrinter(showProgress: boolean, requestsPerRun: number): (e: Ab
         const mean = (xs: number[]) => (xs.length ? (xs.reduce((x, y) => x + y, 0) / xs.length).toFixed(1) : '-');
         if (d.partial && d.completed === 0 && d.failed === 0) {
           // Nothing finished (every request cancelled): no counts or means to show.
-          const when = isInterrupt(d.partialReason) ? 'the interrupt' : `it was cut short (${d.partialReason})`;
+          const interrupted = d.cut ? d.cut.interrupted : isInterrupt(d.partialReason); // cut: structured (run.json since 26650b2)
+          const when = interrupted ? 'the interrupt' : `it was cut short (${d.partialReason})`;
           console.log(`run ${e.run.order + 1}: ${d.arm}#${d.rep}  no request finished before ${when}  (partial)`);
           break;
         }
