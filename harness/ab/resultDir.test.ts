@@ -25,6 +25,12 @@ describe('the results folder of an A/B', () => {
     expect(() => prepareResultDir(d)).toThrow(/already holds a run/);
   });
 
+  it('refuses an empty --result-dir (it wrote manifest.json and runs/ into the current folder)', () => {
+    const before = readdirSync(process.cwd());
+    expect(() => prepareResultDir('')).toThrow(/^--result-dir: got an empty value$/);
+    expect(readdirSync(process.cwd())).toEqual(before);
+  });
+
   it('fails in one line when a part of the path is a file, or cannot be made', () => {
     const f = path.join(root, 'afile');
     writeFileSync(f, 'x');
