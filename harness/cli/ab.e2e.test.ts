@@ -75,6 +75,24 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     expect(c2.notes).toEqual(JSON.parse(before).notes);
   }, 120_000);
 
+  it('stdout closed after its first line (ab ... | head -1): the A/B runs to its end, manifest complete, exit 0', async () => {
+    const out = path.join(dir, 'piped');
+    const child = execa(process.execPath, [BIN, 'ab', 'scenarios/smoke.yaml', '--result-dir', out, '--resamples', '200', '--disable-progress'], {
+      reject: false, cwd: ROOT, env: { NO_COLOR: '1' }, timeout: 90_000, buffer: { stdout: false },
+    });
+    // Read the plan line, then close our end of the pipe as head does: every later write is EPIPE.
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    child.stdout!.destroy();
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('complete');
+    for (const f of ['comparison.json', 'report.md', 'report.html']) expect(existsSync(path.join(out, f)), f).toBe(true);
+    expect(readdirSync(path.join(out, 'runs'))).toHaveLength(4);
+    for (const srv of manifest.servers) expect(() => process.kill(srv.pid, 0), `engine pid ${srv.pid}`).toThrow();
+  }, 120_000);
+
   it('a bad scenario gets one line per problem naming the file, the field and the value, and exit 2', async () => {
     const bad = path.join(dir, 'bad.yaml');
     writeFileSync(bad, 'name: x\ntarget: { engine: { profile: tiny } }\nworkload: { num_prompts: -3 }\narms: [{ name: a, nmae: b }]\nrepetitions: 2\n');

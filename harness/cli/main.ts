@@ -70,10 +70,13 @@ const repeatedFlagCheck = ((argv: Record<string, unknown>, y: { getOptions(): Op
 const numberCheck = ((argv: Record<string, unknown>, y: { getOptions(): { number: string[] } }) =>
   rejectNonNumbers(argv, y.getOptions().number, args)) as unknown as (argv: object) => void;
 
-// Output piped into a reader that stops early (`abserve ... | head`): end quietly, as Unix tools do.
+// Output piped into a reader that stops early (`abserve ab ... | head -1`): the work goes on to its
+// end with that stream's writes dropped (no EPIPE stack trace). Exiting here had abandoned an A/B
+// mid-run with exit 0: engines left to the parent watch, manifest.json still "running", no
+// comparison; the results folder is the product, the printed lines only a view of it.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
+    if (e.code === 'EPIPE') return;
     throw e;
   });
 }
