@@ -212,6 +212,14 @@ describe('errors', () => {
     expect(problems(MIN + 'completely_unrelated: 1\n')).toEqual([`${F}: completely_unrelated: unknown field, got 1`]);
   });
 
+  it('does not offer a short field two changed letters away (foo is not slo), and says "mapping", not zod\'s "object"', () => {
+    expect(problems(MIN + 'foo: 1\n')).toEqual([`${F}: foo: unknown field, got 1`]);
+    expect(problems(MIN + 'sol: 1\n')).toEqual([`${F}: sol: unknown field, got 1; did you mean slo?`]);
+    expect(problems('target: {url: "http://x"}\narms: [{name: a}, {name: b}]\nworkload: [1, 2]\n')).toEqual([
+      `${F}: workload: expected a mapping (key: value lines), got [1,2]`,
+    ]);
+  });
+
   it('names the field and the value for a wrong type and out of range', () => {
     expect(problems(MIN + 'workload: {num_prompts: -3}\n')).toEqual([
       `${F}: workload.num_prompts: expected a positive integer <= 1000000, got -3`,

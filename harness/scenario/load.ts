@@ -11,6 +11,19 @@ import { applyOverrides, markOverridden, type ScenarioOverride } from './overrid
 import { knownFields, suggestField } from './suggest.js';
 import type { Scenario } from './types.js';
 
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping (key: value lines)', array: 'a list', string: 'a string', number: 'a number',
+  int: 'an integer', boolean: 'true or false',
+};
+
+/** zod's default type message ("Invalid input: expected object, received array") in the file's words
+ * ("expected a mapping (key: value lines)"); any other message as it is. */
+function plainType(i: core.$ZodIssue): string {
+  if (i.code !== 'invalid_type' || !i.message.startsWith('Invalid input')) return i.message;
+  const want = TYPE_WORDS[String(i.expected)];
+  return want ? `expected ${want}` : i.message;
+}
+
 /**
  * zod issues -> problems in the file's words: one per unknown key ("unknown field", with "did you
  * mean X?" when `schema` is given and a known field is close), "missing required field", values shown.
@@ -40,7 +53,7 @@ export function problemsFromIssues(issues: readonly core.$ZodIssue[], schema?: z
       out.push({ path: at, message: i.code === 'custom' ? i.message : 'missing required field' });
       continue;
     }
-    out.push({ path: at, message: `${i.message}, got ${formatValue(input)}` });
+    out.push({ path: at, message: `${plainType(i)}, got ${formatValue(input)}` });
   }
   return out;
 }

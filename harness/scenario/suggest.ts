@@ -41,12 +41,17 @@ export function knownFields(schema: z.ZodType, path: readonly PropertyKey[]): st
 /**
  * The known field `key` most likely stands for, or undefined: the same name in snake_case
  * (`num-prompts`, `Num_Prompts`), else the nearest name within a Levenshtein distance of
- * max(2, length / 3) (a transposition costs 2).
+ * max(2, length / 3) (a transposition costs 2). For names of 4 letters or fewer a distance of 2 is
+ * accepted only for the same letters in another order (`nmae` -> name), not for two changed
+ * letters (`foo` had been offered `slo`).
  */
 export function suggestField(key: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
   const snake = key.replace(/-/g, '_').toLowerCase();
   if (snake !== key && known.includes(snake)) return snake;
   const best = closest(snake, known as string[]);
-  return distance(snake, best) <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+  const d = distance(snake, best);
+  const sameLetters = [...snake].sort().join('') === [...best].sort().join('');
+  if (d <= 1 || (d === 2 && best.length <= 4 && sameLetters)) return best;
+  return best.length > 4 && d <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
