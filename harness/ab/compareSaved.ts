@@ -193,3 +193,27 @@ export function designMismatches(a: ImportedRun, b: ImportedRun): string[] {
   }
   return out;
 }
+
+/** `completed of planned` requests (`16 of 64`), or `16 completed` when the plan is not recorded. */
+function completedOf(r: ImportedRun): string {
+  return r.numPrompts !== undefined && Number.isFinite(r.numPrompts) ? `${r.completed} of ${r.numPrompts}` : `${r.completed}`;
+}
+
+/**
+ * One line per side that was cut short (`partial: true` in its file), empty when neither was:
+ * `B (part) is a partial run (interrupted; ...): 16 of 64 requests completed, A 64 of 64`. A cut
+ * run's requests are the ones that finished first, not a sample of the run (abserve ab keeps such
+ * runs but never compares them), so its latencies and throughputs are not like for like.
+ */
+export function partialSides(a: ImportedRun, b: ImportedRun, names: [string, string]): string[] {
+  const out: string[] = [];
+  for (const [side, r, other, otherSide] of [['A', a, b, 'B'], ['B', b, a, 'A']] as const) {
+    if (!r.partial) continue;
+    const name = side === 'A' ? names[0] : names[1];
+    out.push(
+      `${side} (${name}) is a partial run${r.partialReason ? ` (${r.partialReason})` : ''}: ${completedOf(r)} requests completed, ` +
+        `${otherSide} ${completedOf(other)}${other.partial ? ' (also partial)' : ''}`,
+    );
+  }
+  return out;
+}

@@ -103,3 +103,38 @@ describe('abserve compare --result-dir: a folder it cannot or must not write', (
     expect(other.stdout).not.toContain('same file');
   }, 120_000);
 });
+
+describe('abserve compare with a run cut short (partial: true)', () => {
+  it('refuses by default in one line naming the file and the counts; --allow-partial compares with a warning in the output, comparison.json and report.md', async () => {
+    const dir = testTempDir('abserve-compare-partial-');
+    const save = async (name: string, n: number, partial: boolean) => {
+      const records = Array.from({ length: n }, (_, i) => rec({ index: i, sentAt: 0, tokenTimes: [30 + i, 40 + i, 50 + i] }));
+      const info = runInfo({ numPrompts: 64, endedAt: 500, ...(partial ? { partial: true, partialReason: `interrupted; ${n} of 64 requests completed, ${64 - n} cancelled` } : {}) });
+      const result = aggregate(records, info, { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'] });
+      return (await writeRunResults(path.join(dir, name), result, records, { name })).json;
+    };
+    const full = await save('full', 64, false);
+    const part = await save('part', 16, true);
+    const r = await abserve(['compare', full, part]);
+    expect(r.exitCode, r.stdout).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^abserve: compare: B \(part\) is a partial run \(interrupted; 16 of 64 requests completed, 48 cancelled\): 16 of 64 requests completed, A 64 of 64; /);
+    expect(r.stderr).toContain(`${part} was cut short`);
+    expect(r.stderr).toContain('--allow-partial');
+
+    const out = path.join(dir, 'cmp');
+    const ok = await abserve(['compare', full, part, '--allow-partial', '--result-dir', out]);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    const warning = 'WARNING: PARTIAL INPUT (--allow-partial): B (part) is a partial run (interrupted; 16 of 64 requests completed, 48 cancelled): 16 of 64 requests completed, A 64 of 64;';
+    expect(ok.stdout).toContain(warning);
+    // Prominent: before the table, not among the notes at the bottom.
+    expect(ok.stdout.indexOf(warning)).toBeLessThan(ok.stdout.indexOf('B "part" vs A "full"'));
+    const c = JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8'));
+    expect(c.notes.some((n: string) => n.startsWith('PARTIAL INPUT (--allow-partial): B (part) is a partial run'))).toBe(true);
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain('PARTIAL INPUT (--allow-partial): B (part) is a partial run');
+    // Two complete runs: no warning.
+    const clean = await abserve(['compare', full, full]);
+    expect(clean.stdout).not.toContain('PARTIAL');
+  }, 60_000);
+});

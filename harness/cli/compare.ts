@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
-import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSavedRun } from '../ab/compareSaved.js';
+import { aggregateRows, armNames, designMismatches, formatAggregateRows, loadSavedRun, partialSides } from '../ab/compareSaved.js';
 import { summarizeAb } from '../ab/compare.js';
 import { prepareCompareDir } from '../ab/resultDir.js';
 import { formatComparison } from '../stats/format.js';
@@ -14,7 +14,12 @@ function builder(y: Argv) {
     .positional('a', { type: 'string', describe: 'baseline run: result JSON (abserve or vLLM), printed vLLM block, or its folder' })
     .positional('b', { type: 'string', describe: 'changed run, same forms' })
     .option('alpha', { type: 'number', default: 0.05, describe: 'significance level of the intervals and verdicts, in (0, 0.5]' })
-    .option('result-dir', { type: 'string', describe: 'also write comparison.json, report.md and report.html here' });
+    .option('result-dir', { type: 'string', describe: 'also write comparison.json, report.md and report.html here' })
+    .option('allow-partial', {
+      type: 'boolean',
+      default: false,
+      describe: 'compare even when a run was cut short (partial: Ctrl-C, crash, timeout); its requests are the early ones, not a sample',
+    });
 }
 type Args = Awaited<ReturnType<ReturnType<typeof builder>['parseAsync']>>;
 
@@ -23,9 +28,19 @@ async function handler(a: Args): Promise<void> {
   checkAlpha(a.alpha);
   const A0 = loadSavedRun(a.a, 'A');
   const B0 = loadSavedRun(b(a), 'B');
-  if (a['result-dir'] !== undefined) prepareCompareDir(a['result-dir']);
   // Arms are named by the runs' labels, else their file names (made distinct when equal).
   const [na, nb] = armNames(A0, B0);
+  // A run cut short holds the requests that finished first, not a sample of the run: abserve ab
+  // never compares such runs, and compare does not either unless asked (then it warns loudly).
+  const cut = partialSides(A0.run, B0.run, [na, nb]);
+  if (cut.length > 0 && !a['allow-partial']) {
+    const files = [A0, B0].filter((s) => s.run.partial).map((s) => s.file).join(' and ');
+    throw new UserError(
+      `compare: ${cut.join('; ')}; ${files} ${cut.length > 1 ? 'were' : 'was'} cut short: its requests are the early ones, not a sample of the run, ` +
+        'so verdicts would compare the cut, not the change; rerun it, or pass --allow-partial to compare anyway',
+    );
+  }
+  if (a['result-dir'] !== undefined) prepareCompareDir(a['result-dir']);
   const A = { ...A0, data: A0.data ? { ...A0.data, arm: na } : null };
   const B = { ...B0, data: B0.data ? { ...B0.data, arm: nb } : null };
   console.log(`A = ${na}: ${A.file}\nB = ${nb}: ${B.file}\n`);
@@ -33,11 +48,13 @@ async function handler(a: Args): Promise<void> {
   // A run against itself: every difference is 0 by construction, which is no A/A test.
   if (path.resolve(A.file) === path.resolve(B.file)) console.log(`warning: A and B are the same file (${A.file}): every difference is zero by construction`);
   for (const m of mismatch) console.log(`warning: not like for like: ${m}`);
-  if (mismatch.length > 0) console.log('');
+  const partialNotes = cut.map((c) => `PARTIAL INPUT (--allow-partial): ${c}; a cut run's requests are the early ones, not a sample of the run: the verdicts compare the cut as much as the change`);
+  for (const n of partialNotes) console.log(`WARNING: ${n}`);
+  if (mismatch.length + partialNotes.length > 0) console.log('');
   if (A.data && B.data) {
     const out = await summarizeAb({
       dir: a['result-dir'] ?? '', scenario: `compare ${na} vs ${nb}`, createdAt: new Date().toISOString(), arms: [na, nb], alpha: a.alpha,
-      notes: mismatch.map((m) => `not like for like: ${m}`),
+      notes: [...partialNotes, ...mismatch.map((m) => `not like for like: ${m}`)],
       runs: [A.data, { ...B.data, order: 1 }], manifest: { a: A.file, b: B.file }, partial: false,
       write: a['result-dir'] !== undefined,
     });
@@ -47,6 +64,7 @@ async function handler(a: Args): Promise<void> {
     return;
   }
   console.log(formatAggregateRows(aggregateRows(A.run, B.run), na, nb));
+  for (const n of partialNotes) console.log(`\nnote: ${n}`);
   const which = !A.data && !B.data ? 'both runs have' : `${A.data ? `B (${nb})` : `A (${na})`} has`;
   console.log(`\nnote: ${which} aggregates only (a printed block or a JSON without per-request lists): no interval or significance is possible; save with --save-detailed (vLLM) or abserve bench --save-result`);
 }

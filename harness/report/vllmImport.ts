@@ -79,6 +79,11 @@ export interface ImportedRun {
   extra: Record<string, string | number>;
   /** Per request, only from a detailed JSON. */
   requests?: ImportedRequest[];
+  /** True when the source says the run was cut short (abserve's `partial: true`: Ctrl-C, a server
+   *  crash, a run timeout); absent: complete, or not recorded (vLLM's own files). */
+  partial?: boolean;
+  /** Why it was cut short, as the source says (`interrupted; 16 of 64 requests completed, ...`). */
+  partialReason?: string;
 }
 
 // ---------------------------------------------------------------- printed blocks
@@ -250,7 +255,7 @@ const KNOWN_JSON = new Set([
   'max_concurrency', 'duration', 'completed', 'failed', 'total_input_tokens', 'total_output_tokens', 'request_throughput',
   'request_goodput', 'request_goodput:', 'output_throughput', 'total_token_throughput', 'max_output_tokens_per_s',
   'max_concurrent_requests', 'input_lens', 'output_lens', 'ttfts', 'itls', 'latencies', 'start_times', 'queue_times',
-  'generated_texts', 'errors', 'abserve', 'ignore_eos',
+  'generated_texts', 'errors', 'abserve', 'ignore_eos', 'partial', 'partial_reason',
 ]);
 const STAT_KEY = /^(mean|median|std|p(\d+(?:\.\d+)?))_(ttft|tpot|itl|e2el)_ms$/;
 
@@ -298,6 +303,11 @@ export function parseVllmJson(text: string, file: string): ImportedRun {
   const eos = ours.ignore_eos ?? o.ignore_eos ?? meta.ignore_eos;
   if (eos === true || eos === 'true' || eos === 'True') run.ignoreEos = true;
   else if (eos === false || eos === 'false' || eos === 'False') run.ignoreEos = false;
+  if (o.partial === true || ours.partial === true) {
+    run.partial = true;
+    const why = o.partial_reason ?? ours.partial_reason;
+    if (typeof why === 'string' && why !== '') run.partialReason = why;
+  }
   if (typeof o.label === 'string') run.label = o.label;
   if (typeof o.model_id === 'string') run.model = o.model_id;
   if (typeof o.date === 'string') run.date = o.date;
