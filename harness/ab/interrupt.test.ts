@@ -65,7 +65,7 @@ describe('an A/B interrupted before an arm has a finished request', () => {
     const md = read(path.join(out.dir, 'report.md'));
     expect(md).toContain(`> **Warning: partial run.** ${out.partialReason}. Only finished runs are compared; a run cut short is kept in its folder, not compared.`);
     expect(md).toContain('no request finished in arm "a" before the interrupt');
-    expect(md).toMatch(/\| 1 \| a \| 1 \| 0 \| 0 \| partial \| - \|/);
+    expect(md).toMatch(/\| 1 \| a \| 1 \| 0 \| 0 \| cut short \| - \|/);
     const html = read(path.join(out.dir, 'report.html'));
     expect(html).toContain(`<div class="banner" id="partial-banner">Partial run: ${out.partialReason}. Only finished runs are compared; a run cut short is kept in its folder, not compared.</div>`);
   }, 60_000);

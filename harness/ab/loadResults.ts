@@ -5,7 +5,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../common/errors.js';
-import type { RunData } from './runData.js';
+import { aggregate } from '../metrics/index.js';
+import type { RequestRecord } from '../records/record.js';
+import { toRunData, type RunData } from './runData.js';
 
 export interface SavedAb {
   dir: string;
@@ -34,17 +36,69 @@ export function loadAbResults(dir: string): SavedAb {
       : '; is it a results folder of abserve ab?';
     throw new UserError(`${dir}: no manifest.json here${hint}`);
   }
-  const manifest = settledManifest(readJson(mf) as Record<string, unknown>);
+  let manifest = settledManifest(readJson(mf) as Record<string, unknown>);
   const runsDir = path.join(dir, 'runs');
   const runs: RunData[] = [];
+  const killed: RunData[] = [];
   if (existsSync(runsDir)) {
     for (const name of readdirSync(runsDir).sort()) {
       const f = path.join(runsDir, name, 'run.json');
       if (existsSync(f)) runs.push(readJson(f) as RunData);
+      else if (manifest.stale_running === true) {
+        // The run in flight when the process was killed: it never wrote run.json, but its finished
+        // requests are in requests.jsonl (appended as they finished). Kept as a run cut short by the
+        // interrupt, as Ctrl-C keeps it: listed, not compared.
+        const cut = killedRun(path.join(runsDir, name), name, planned(manifest));
+        if (cut) killed.push(cut);
+      }
     }
   }
+  runs.push(...killed);
   runs.sort((a, b) => a.order - b.order);
+  if (killed.length > 0) {
+    const where = killed.map((r) => `run ${r.order + 1} (${r.arm} rep ${r.rep}) cut short: ${r.completed + r.failed} requests finished, kept, not compared`);
+    manifest = { ...manifest, partial_reason: `${String(manifest.partial_reason)}; ${where.join('; ')}` };
+  }
   return { dir, manifest, runs };
+}
+
+/** Measured requests per run in a manifest's scenario (undefined when it does not say). */
+function planned(m: Record<string, unknown>): number | undefined {
+  const n = (m.scenario as { workload?: { numPrompts?: unknown } } | undefined)?.workload?.numPrompts;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/**
+ * A run folder `runs/NN-ARM-repK` without run.json (its process was SIGKILLed mid-run), rebuilt
+ * from its requests.jsonl as a run cut short by an interrupt: partial, with the counts as a cut.
+ * Undefined for a folder whose name is not a run's or that holds no requests.jsonl; a torn last
+ * line (the kill came mid-write) is skipped.
+ */
+export function killedRun(runDir: string, name: string, of: number | undefined): RunData | undefined {
+  const m = /^(\d+)-(.+)-rep(\d+)$/.exec(name);
+  const file = path.join(runDir, 'requests.jsonl');
+  if (!m || !existsSync(file)) return undefined;
+  const records: RequestRecord[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const { metrics: _m, ...rec } = JSON.parse(line) as RequestRecord & { metrics?: unknown };
+      records.push(rec);
+    } catch {
+      // the line being written when the process died
+    }
+  }
+  const measured = records.filter((r) => !r.warmup);
+  const finished = measured.length;
+  const startedAt = measured.reduce((t, r) => Math.min(t, r.sentAt), Number.POSITIVE_INFINITY);
+  const endedAt = measured.reduce((t, r) => Math.max(t, r.endAt ?? r.sentAt), Number.NEGATIVE_INFINITY);
+  const cut = { cause: 'interrupted', interrupted: true, finished, of: of ?? finished, cancelled: Math.max(0, (of ?? finished) - finished) };
+  const reason = `interrupted (process killed); ${finished} of ${cut.of} requests completed, ${cut.cancelled} cancelled`;
+  const result = aggregate(records, {
+    model: '', endpoint: '', baseUrl: '', numPrompts: cut.of, requestRate: Number.POSITIVE_INFINITY, burstiness: 1,
+    startedAt: finished > 0 ? startedAt : 0, endedAt: finished > 0 ? endedAt : 0, date: '', metadata: {}, partial: true, partialReason: reason,
+  });
+  return toRunData({ arm: m[2]!, rep: Number(m[3]), order: Number(m[1]) - 1 }, result, records, undefined, cut);
 }
 
 /** Whether process `pid` exists on this host (EPERM: it does, owned by someone else). */
@@ -67,7 +121,7 @@ export function pidAlive(pid: number): boolean {
 export function settledManifest(m: Record<string, unknown>, alive: (pid: number) => boolean = pidAlive): Record<string, unknown> {
   if (m.status !== 'running' || typeof m.pid !== 'number' || !Number.isSafeInteger(m.pid) || m.pid <= 0) return m;
   if (m.host !== os.hostname() || alive(m.pid)) return m;
-  return { ...m, status: 'interrupted', partial_reason: `interrupted: the run's process (pid ${m.pid}) is gone: killed?`, stale_running: true };
+  return { ...m, status: 'interrupted', partial_reason: `interrupted: the run's process (pid ${m.pid}) is gone (killed or crashed)`, stale_running: true };
 }
 
 /** The arms (A first) and alpha recorded in a manifest. */

@@ -157,9 +157,9 @@ describe('abserve ab scenarios/smoke.yaml', () => {
     expect(manifest).toMatchObject({ status: 'running', pid: child.pid, host: hostname() });
     const r = await abserve(['report', out]);
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`interrupted: the run's process (pid ${child.pid}) is gone: killed?`);
+    expect(r.stdout).toContain(`interrupted: the run's process (pid ${child.pid}) is gone (killed or crashed)`);
     expect(r.stdout).not.toContain('run status: running');
-    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain(`the run's process (pid ${child.pid}) is gone: killed?`);
+    expect(readFileSync(path.join(out, 'report.md'), 'utf8')).toContain(`the run's process (pid ${child.pid}) is gone (killed or crashed)`);
     expect(readFileSync(path.join(out, 'manifest.json'), 'utf8')).toBe(text); // the user's file as it was
     // The engines it started watch their parent and stop themselves (parentWatch: about 1 s).
     const gone = Date.now() + 10_000;

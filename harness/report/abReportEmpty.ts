@@ -38,7 +38,7 @@ const HEAD = ['order', 'arm', 'repetition', 'completed', 'failed', 'status', 'me
 
 function cells(r: EmptyReportRun): string[] {
   return [
-    String(r.order + 1), r.arm, String(r.rep), String(r.completed), String(r.failed), r.partial ? 'partial' : 'complete',
+    String(r.order + 1), r.arm, String(r.rep), String(r.completed), String(r.failed), r.partial ? 'cut short' : 'complete',
     fixed(r.meanTtftMs, 2), fixed(r.outputThroughput, 1), r.failures,
   ];
 }

@@ -104,9 +104,9 @@ function runsSection(d: AbReportData): string[] {
     String(r.rep),
     String(r.completed),
     String(r.failed),
-    r.partial ? 'yes' : '',
+    r.partial ? 'cut short' : 'complete',
   ]);
-  return ['## Runs', '', ...table(['order', 'arm', 'repetition', 'completed', 'failed', 'partial'], rows, ['r', 'l', 'r', 'r', 'r', 'l']), ''];
+  return ['## Runs', '', ...table(['order', 'arm', 'repetition', 'completed', 'failed', 'status'], rows, ['r', 'l', 'r', 'r', 'r', 'l']), ''];
 }
 
 function failuresSection(d: AbReportData): string[] {

@@ -82,7 +82,7 @@ function mean(xs: number[]): number {
 export function runsTableHtml(d: AbReportData): string {
   const rows = inRunOrder(d.repetitions)
     .map((r) => `<tr><td>${r.order + 1}</td><td class="wrap">${h(r.arm)}</td><td>${r.rep}</td><td>${r.completed}</td><td>${r.failed}</td>` +
-      `<td class="l">${r.partial ? 'partial' : 'complete'}</td><td>${num(mean(r.ttft))}</td><td>${num(mean(r.tpot))}</td><td>${num(mean(r.itl))}</td><td>${num(mean(r.e2el))}</td></tr>`)
+      `<td class="l">${r.partial ? 'cut short' : 'complete'}</td><td>${num(mean(r.ttft))}</td><td>${num(mean(r.tpot))}</td><td>${num(mean(r.itl))}</td><td>${num(mean(r.e2el))}</td></tr>`)
     .join('\n');
   return `<div class="table-scroll"><table class="data" id="runs"><thead><tr><th>order</th><th class="l">arm</th><th>repetition</th><th>completed</th><th>failed</th><th class="l">status</th><th>mean TTFT (ms)</th><th>mean TPOT (ms)</th><th>mean ITL (ms)</th><th>mean E2EL (ms)</th></tr></thead>
 <tbody>
