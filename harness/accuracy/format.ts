@@ -42,8 +42,9 @@ export function formatRun(run: AccuracyRun, style: 'grid' | 'markdown' = 'grid',
   rows.push([info.model, 'ceval', 'AverageAccuracy', 'OVERALL', answered(o), f4(o.macro), '-']);
   const out = [table(['Model', 'Dataset', 'Metric', 'Subset', 'Num', 'Score', 'Cat.0'], rows, style), ''];
   out.push(`Overall (macro, mean of ${o.scoredSubjects ?? o.subjects} subject scores, as evalscope's AverageAccuracy): ${Number(o.macro.toPrecision(14))}`);
-  const notScored = o.failed ? `; ${o.failed} failed request(s) not scored` : '';
-  out.push(`Overall (micro, question-weighted): ${f4(o.micro)} (${o.correct} of ${answered(o)} answered${notScored})`);
+  // The vocabulary of runner.ts's askedText: answered = the server replied; failed = it did not.
+  const notScored = o.failed ? `; ${o.failed} failed, not scored` : '';
+  out.push(`Overall (micro, question-weighted): ${f4(o.micro)} (${o.correct} correct of ${answered(o)} answered${notScored})`);
   out.push(`Outcomes: correct ${o.correct}, wrong ${o.wrong}, unparsed ${o.unparsed}, truncated ${o.truncated}, failed ${o.failed}`);
   const L = summary.lengths;
   for (const l of [

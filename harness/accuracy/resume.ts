@@ -23,11 +23,30 @@ export interface ResumePlan {
   label: string | null;
 }
 
+/** Refuses to relabel a stored run on resume: a `label` given (not null) must equal the stored
+ *  run's label (a run continued under another name would say, in accuracy.json, that it is that
+ *  other run). Reads DIR/accuracy.json and answers.jsonl (loadAccuracyRun); cheap, no network, so
+ *  the CLI calls it before contacting the server.
+ *  @throws UserError `label: ...` naming both labels; loadAccuracyRun's UserError for a folder that
+ *  holds no readable run. */
+export function checkResumeLabel(dir: string, label: string | null | undefined): void {
+  checkLabel(dir, loadAccuracyRun(dir).info.label, label);
+}
+
+function checkLabel(dir: string, stored: string | null, label: string | null | undefined): void {
+  if (label == null || label === stored) return;
+  const was = stored === null ? 'has no label' : `is labelled ${JSON.stringify(stored)}`;
+  throw new UserError(`label: ${JSON.stringify(label)} differs from the run in ${dir}, which ${was}; a resumed run keeps its label (leave the label out)`);
+}
+
 /** Checks a stored run against this one and rewrites its answers.jsonl without failed answers.
+ *  @param info this run's settings; `info.label` (null: not given) must be null or the stored one.
  *  @param hashOf the prompt hash this run would send for a question.
- *  @throws UserError naming the directory and the first setting, question or prompt that differs. */
+ *  @throws UserError naming the directory and the first setting, question or prompt that differs,
+ *  or (`label: ...`) a label that differs from the stored run's; nothing is rewritten then. */
 export async function planResume(dir: string, info: AccuracyInfo, questions: Question[], hashOf: (q: Question) => string): Promise<ResumePlan> {
   const prev = loadAccuracyRun(dir);
+  checkLabel(dir, prev.info.label, info.label);
   for (const f of MUST_MATCH) {
     if (prev.info[f] !== info[f]) {
       throw new UserError(`resume: ${dir} was run with ${f} ${JSON.stringify(prev.info[f])}, this run has ${JSON.stringify(info[f])}; results of different settings are never mixed`);

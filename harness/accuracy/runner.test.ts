@@ -79,6 +79,9 @@ describe('runAccuracy', () => {
       expect(srv.bodies[0]).toMatchObject({ model: 'fake-r1', temperature: 0, seed: 7, max_tokens: 1024 });
       expect(run.info.warnings.some((w) => /max_tokens 1024 looks too small/.test(w))).toBe(true);
       expect(run.info.warnings.some((w) => /1 answer\(s\) hit max_tokens/.test(w))).toBe(true);
+      expect(run.info.warnings).toContain(
+        '3 request(s) failed (429, 5xx and connection errors were retried up to 2 time(s), other 4xx never); they are left out of the scores, as evalscope leaves them out; --resume asks them again',
+      );
 
       const back = loadAccuracyRun(outDir);
       expect(back.records).toHaveLength(12);
@@ -141,7 +144,11 @@ describe('runAccuracy', () => {
     const cut = await runAccuracy({ dataDir: DATA, baseUrl: url, model: 'm', concurrency: 1, maxRetries: 0, maxConsecutiveConnectionFailures: 2 });
     expect(cut.records).toHaveLength(2);
     expect(cut.info.partial).toBe(true);
-    expect(cut.info.partialReason).toMatch(/^server unreachable: 2 questions in a row failed .*: 2 of 12 questions answered$/);
+    expect(cut.info.partialReason).toMatch(/^server unreachable: 2 questions in a row failed .*: 2 of 12 questions asked: 0 answered, 2 failed$/);
+    // The warning says what the retry setting was (it had said "server errors are retried" with --retries 0).
+    expect(cut.info.warnings.filter((w) => / request\(s\) failed/.test(w))).toEqual([
+      '2 request(s) failed (retries off: none was retried); they are left out of the scores, as evalscope leaves them out; --resume asks them again',
+    ]);
   });
 
   it('on abort keeps what was answered and says the run is partial; --resume finishes it', async () => {
@@ -161,7 +168,8 @@ describe('runAccuracy', () => {
       expect(run.records).toHaveLength(4);
       expect(run.records[0].outcome).toBe('failed');
       expect(run.info.partial).toBe(true);
-      expect(run.info.partialReason).toBe('interrupted: 4 of 12 questions answered');
+      // One vocabulary with the score lines: asked = answered + failed (it said "4 of 12 questions answered").
+      expect(run.info.partialReason).toBe('interrupted: 4 of 12 questions asked: 3 answered, 1 failed');
       const back = loadAccuracyRun(outDir);
       expect(back.records).toHaveLength(4);
       expect(back.info.partialReason).toMatch(/^interrupted/);
@@ -176,6 +184,13 @@ describe('runAccuracy', () => {
     await expect(runAccuracy({ dataDir: DATA, subjects: ['accountant'], baseUrl: 'http://127.0.0.1:1', model: 'm', outDir, resume: true })).rejects.toThrow(
       /^resume: .* answered high_school_mathematics\/\d, which this run does not select/,
     );
+
+    // A label other than the stored run's (none here) is refused, naming both; nothing is rewritten.
+    const before = fs.readFileSync(path.join(outDir, 'answers.jsonl'), 'utf8');
+    await expect(runAccuracy({ dataDir: DATA, baseUrl: 'http://127.0.0.1:1', model: 'm', outDir, resume: true, label: 'X' })).rejects.toThrow(
+      /^label: "X" differs from the run in .*aborted, which has no label; a resumed run keeps its label/,
+    );
+    expect(fs.readFileSync(path.join(outDir, 'answers.jsonl'), 'utf8')).toBe(before);
 
     const again = await startFakeServer(() => ({ content: 'B' }));
     try {
@@ -230,7 +245,7 @@ describe('runAccuracy', () => {
       expect(run.records.every((r) => r.outcome === 'failed' && r.attempts === 1)).toBe(true);
       expect(run.info.partial).toBe(true);
       expect(run.info.partialReason).toMatch(
-        new RegExp(`^${STOPPED_EARLY}: the first 8 questions all failed with HTTP 400 \\(the first: 400 maximum context length is 4096 tokens; .*\\): \\d+ of 12 questions answered$`),
+        new RegExp(`^${STOPPED_EARLY}: the first 8 questions all failed with HTTP 400 \\(the first: 400 maximum context length is 4096 tokens; .*\\): \\d+ of 12 questions asked: 0 answered, \\d+ failed$`),
       );
       expect(loadAccuracyRun(outDir).info.partialReason).toBe(run.info.partialReason);
     } finally {

@@ -77,6 +77,14 @@ function setupFailure(r: AnswerRecord): number | null {
   return st !== undefined && st >= 400 && st < 500 && st !== 429 ? st : null;
 }
 
+/** The one vocabulary of question counts (format.ts's score lines use it too): a question is
+ *  *asked* when it has a record, *answered* when the server replied (outcome other than `failed`),
+ *  *failed* when the request failed after retries. E.g. "45 of 260 questions asked: 30 answered,
+ *  15 failed". */
+export function askedText(asked: number, planned: number, failed: number): string {
+  return `${asked} of ${planned} questions asked: ${asked - failed} answered, ${failed} failed`;
+}
+
 /** How the partial reason of a run stopped by a setup failure (see failFastAfter) begins. */
 export const STOPPED_EARLY = 'stopped early';
 
@@ -277,7 +285,10 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
 
   const s = summarize(records).overall;
   if (s.truncated) warn(`${s.truncated} answer(s) hit max_tokens ${maxTokens} (finish_reason "length"); raise --max-tokens`);
-  if (s.failed) warn(`${s.failed} request(s) failed (server errors are retried, other 4xx are not); they are left out of the scores, as evalscope leaves them out; --resume asks them again`);
+  if (s.failed) {
+    const how = maxRetries === 0 ? 'retries off: none was retried' : `429, 5xx and connection errors were retried up to ${maxRetries} time(s), other 4xx never`;
+    warn(`${s.failed} request(s) failed (${how}); they are left out of the scores, as evalscope leaves them out; --resume asks them again`);
+  }
   // Most answers without a letter is a format problem (the model, the prompt, the extraction), not
   // accuracy: a 100% unparsed run had ended quietly with exit 0.
   const answered = s.n - s.failed;
@@ -285,7 +296,7 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     warn(`${s.unparsed} of ${answered} answers had no answer letter the extraction could read (unparsed); check the model's output in answers.jsonl before reading the score`);
   const partial =
     records.length < data.questions.length
-      ? `${stopReason ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${records.length} of ${data.questions.length} questions answered`
+      ? `${stopReason ?? (opts.signal?.aborted ? 'interrupted' : 'stopped')}: ${askedText(records.length, data.questions.length, s.failed)}`
       : null;
   return finish(partial);
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../common/errors.js';
+import { makeFolders } from '../common/folders.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
 import { summarize } from './score.js';
 import type { AccuracyInfo, AccuracyRun, AnswerRecord } from './types.js';
@@ -18,11 +19,13 @@ export class AnswersFile {
   private chain: Promise<void> = Promise.resolve();
   private constructor(private readonly fh: fsp.FileHandle) {}
 
-  /** A new answers.jsonl, or (`append`, for --resume) the existing one continued.
-   *  @throws UserError when not appending and `dir` already holds answers (a run is never mixed
+  /** A new answers.jsonl, or (`append`, for --resume) the existing one continued. `dir` is made
+   *  one level at a time (makeFolders: Node 20's recursive mkdir never returns under /proc).
+   *  @throws UserError `out_dir DIR: ...` when `dir` or a folder above it is a file or cannot be
+   *  created; UserError when not appending and `dir` already holds answers (a run is never mixed
    *  into another). */
   static async create(dir: string, append = false): Promise<AnswersFile> {
-    await fsp.mkdir(dir, { recursive: true });
+    makeFolders(dir, 'out_dir');
     const file = path.join(dir, ANSWERS_FILE);
     try {
       return new AnswersFile(await fsp.open(file, append ? 'a' : 'wx'));
@@ -49,6 +52,26 @@ export async function writeInfo(dir: string, run: AccuracyRun): Promise<string> 
   const file = path.join(dir, INFO_FILE);
   await atomicWriteFile(file, JSON.stringify({ info: run.info, summary: run.summary }, null, 2) + '\n');
   return file;
+}
+
+/** Why two saved runs given to a comparison are one and the same run, or null when they are not:
+ *  the same folder (after resolving `.`, `..` and symlinks), or two folders whose accuracy.json
+ *  carry the same start time, model and server (a copy of one run: a run's `startedAt` is an ISO
+ *  timestamp in ms, kept on --resume, so it is the run's identity). Compared with itself every
+ *  difference is zero by construction, which says nothing about the change. */
+export function sameRunReason(dirA: string, a: AccuracyInfo, dirB: string, b: AccuracyInfo): string | null {
+  const real = (d: string) => {
+    try {
+      return fs.realpathSync(d);
+    } catch {
+      return path.resolve(d);
+    }
+  };
+  if (real(dirA) === real(dirB)) return `A and B are the same run (${dirA}): every difference is zero by construction`;
+  if (a.startedAt !== '' && a.startedAt === b.startedAt && a.model === b.model && a.baseUrl === b.baseUrl) {
+    return `A and B are the same run (${dirA} and ${dirB} both hold the run of ${a.model} started ${a.startedAt}): every difference is zero by construction`;
+  }
+  return null;
 }
 
 /** The folder of a saved run named by its directory or its accuracy.json / answers.jsonl path. */

@@ -48,7 +48,7 @@ describe('scoring', () => {
     expect(summarize(answeredPart).overall.micro).toBe(partial.micro);
     expect(summarize([...answeredPart, ...failed]).subjects.map((s) => [s.subject, s.score])).toEqual([['logic', 0.75], ['law', 0.5]]);
     const text = formatRun({ info: { model: 'm', partial: true, partialReason: 'server unreachable', warnings: [] } as unknown as AccuracyInfo, records: [], summary: summarize([...answeredPart, ...failed]) });
-    expect(text).toContain('Overall (micro, question-weighted): 0.6667 (4 of 6 answered; 4 failed request(s) not scored)');
+    expect(text).toContain('Overall (micro, question-weighted): 0.6667 (4 correct of 6 answered; 4 failed, not scored)');
     expect(text).toMatch(/\| OVERALL +\| +6 \| 0\.6250 /);
   });
   it('refuses records of unknown subjects', () => {

@@ -49,9 +49,9 @@ describe('abserve eval', () => {
       child.kill('SIGINT');
       const b = await child;
       expect(b.exitCode, b.stderr).toBe(3);
-      expect(b.stdout).toMatch(/PARTIAL RUN: interrupted: 2 of 3 questions answered/);
+      expect(b.stdout).toMatch(/PARTIAL RUN: interrupted: 2 of 3 questions asked: 2 answered, 0 failed/);
       const saved = JSON.parse(fs.readFileSync(path.join(part, 'accuracy.json'), 'utf8'));
-      expect(saved.info).toMatchObject({ partial: true, partialReason: 'interrupted: 2 of 3 questions answered' });
+      expect(saved.info).toMatchObject({ partial: true, partialReason: 'interrupted: 2 of 3 questions asked: 2 answered, 0 failed' });
 
       const c = await execa(process.execPath, [BIN, 'eval', 'compare', full, part], { reject: false, timeout: 30_000 });
       // Resume the partial run: only the unanswered question is asked.
@@ -154,7 +154,7 @@ describe('abserve eval', () => {
       const n = await execa(process.execPath, [BIN, 'eval', '--data-dir', DATA, '--base-url', engine.url, '--max-tokens', '4090', '--concurrency', '1', '--out', near], { reject: false, timeout: 60_000 });
       expect(n.exitCode).toBe(1);
       expect(n.stderr.trim().split('\n').at(-1)).toMatch(
-        /^abserve: stopped early: the first 8 questions all failed with HTTP 400 \(the first: 400 This model's maximum context length is 4096 tokens\. .*\): 8 of 12 questions answered$/,
+        /^abserve: stopped early: the first 8 questions all failed with HTTP 400 \(the first: 400 This model's maximum context length is 4096 tokens\. .*\): 8 of 12 questions asked: 0 answered, 8 failed$/,
       );
       expect(fs.readFileSync(path.join(near, 'answers.jsonl'), 'utf8').trim().split('\n')).toHaveLength(8);
     } finally {
