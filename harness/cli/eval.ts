@@ -1,12 +1,15 @@
 // `abserve eval`: C-Eval accuracy against an OpenAI-compatible server, and `abserve eval compare
 // RUN_A RUN_B`: the paired A/B regression check of two saved runs. Flags only; the work is in
 // harness/accuracy.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { armNames } from '../common/armNames.js';
 import { UserError, isUserError } from '../common/errors.js';
+import { makeFolders } from '../common/folders.js';
 import {
   accuracyRunDir,
+  checkResumeLabel,
   chooseMaxTokens,
   compareAccuracy,
   DEFAULT_MAX_TOKENS,
@@ -15,6 +18,7 @@ import {
   loadAccuracyRun,
   loadQuestions,
   runAccuracy,
+  sameRunReason,
   STOPPED_EARLY,
   type Category,
 } from '../accuracy/index.js';
@@ -39,6 +43,7 @@ const FLAG_OF: Record<string, string> = {
   resume: '--resume',
   retries: '--retries',
   alpha: '--alpha',
+  label: '--label',
 };
 
 /** Re-words "field: message" errors from accuracy/ with this command's flag names. */
@@ -46,6 +51,52 @@ function asFlagError(e: unknown): unknown {
   if (!isUserError(e)) return e;
   const m = /^([a-z_ ]+): /.exec(e.message);
   return m && FLAG_OF[m[1]] ? new UserError(FLAG_OF[m[1]] + e.message.slice(m[1].length)) : e;
+}
+
+/**
+ * Checks, without creating anything, that `value` (the flag's value) can be a folder: it is no
+ * existing file, and no folder above it is a file. Lets a run refuse a bad --out before contacting
+ * the server and leave no empty folder behind when a later check refuses the run; makeFolders
+ * (which also catches the paths that cannot be created, e.g. under /proc) runs when the folder is
+ * needed.
+ * @throws UserError `${flag} ${value}: is a file, not a folder` (or names the file above it).
+ */
+function checkFolderPath(value: string, flag: string): void {
+  if (value === '') throw new UserError(`${flag}: got an empty value`);
+  let p = path.resolve(value);
+  while (!existsSync(p) && path.dirname(p) !== p) p = path.dirname(p);
+  if (statSync(p).isDirectory()) return;
+  throw new UserError(p === path.resolve(value) ? `${flag} ${value}: is a file, not a folder` : `${flag} ${value}: ${p} is a file, not a folder`);
+}
+
+/**
+ * Checks --out of `eval compare`, a JSON file path, before anything is compared or printed: not an
+ * existing folder, no file where a folder above it should be.
+ * @throws UserError `--out ${value}: is a folder; ...` or `--out ${value}: ... is a file, not a folder`.
+ */
+function checkOutFile(value: string): void {
+  if (value === '') throw new UserError('--out: got an empty value');
+  if (existsSync(value) && statSync(value).isDirectory()) {
+    throw new UserError(`--out ${value}: is a folder; --out names the JSON file to write, e.g. ${path.join(value, 'comparison.json')}`);
+  }
+  checkFolderPath(path.dirname(value), '--out');
+}
+
+/** makeFolders for the folder of --out FILE, its errors naming the flag's own value. */
+function makeOutFileFolder(value: string): void {
+  const dir = path.dirname(value);
+  try {
+    makeFolders(dir, '--out');
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    const prefix = `--out ${dir}: `;
+    throw new UserError(`--out ${value}: ${e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message}`);
+  }
+}
+
+/** Integer flags checked before the server is contacted (the library checks them again, later). */
+function checkInt(flag: string, v: number, min: number): void {
+  if (!(Number.isInteger(v) && v >= min)) throw new UserError(`${flag}: expected an integer >= ${min}, got ${v}`);
 }
 
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
@@ -96,9 +147,25 @@ type RunArgs = Awaited<ReturnType<ReturnType<typeof runFlags>['parseAsync']>>;
 async function runHandler(a: RunArgs): Promise<void> {
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
+  // Every numeric flag is checked here, before the server is contacted (--concurrency 0 had been
+  // refused only after /v1/models was asked).
   if (!(a['request-timeout'] > 0)) throw new UserError(`--request-timeout must be > 0 seconds: got ${a['request-timeout']}`);
+  checkInt('--concurrency', a.concurrency, 1);
+  checkInt('--retries', a.retries, 0);
+  checkInt('--shots', a.shots, 0);
+  if (!Number.isInteger(a.seed)) throw new UserError(`--seed: expected an integer, got ${a.seed}`);
+  if (a['base-url'] === undefined && !(Number.isInteger(a.port) && a.port >= 1 && a.port <= 65535)) throw new UserError(`--port: expected 1-65535, got ${a.port}`);
   if (a.resume !== undefined && a.out !== undefined && path.resolve(a.resume) !== path.resolve(a.out)) {
     throw new UserError(`--resume ${a.resume} and --out ${a.out}: a resumed run stays in its folder; give one of them`);
+  }
+  if (a.out !== undefined) checkFolderPath(a.out, '--out');
+  if (a.resume !== undefined) {
+    // A saved run is never relabelled (its accuracy.json had taken the new --label silently).
+    try {
+      checkResumeLabel(a.resume, a.label);
+    } catch (e) {
+      throw asFlagError(e);
+    }
   }
   const dataset = {
     dataDir: a['data-dir'],
@@ -144,7 +211,10 @@ async function runHandler(a: RunArgs): Promise<void> {
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const outDir = a.resume ?? a.out ?? path.join('results', `eval-${model.replace(/[^\w.-]+/g, '_')}-${stamp}`);
+  // One level at a time: Node 20's recursive mkdir never returns under /proc (eval --out /proc/x spun).
+  makeFolders(outDir, a.resume !== undefined ? '--resume' : '--out');
   const tty = process.stderr.isTTY && !a.quiet;
+  let failedSoFar = 0;
   let run;
   try {
     run = await withInterrupt((signal) =>
@@ -166,8 +236,10 @@ async function runHandler(a: RunArgs): Promise<void> {
         label: a.label,
         signal,
         onWarning: (m) => console.error(`warning: ${m}`),
-        onAnswer: (_r, done, total) => {
-          if (tty) process.stderr.write(`\r${done}/${total} answered`);
+        onAnswer: (r, done, total) => {
+          if (r.outcome === 'failed') failedSoFar++;
+          // runner.ts's askedText vocabulary: asked = answered + failed.
+          if (tty) process.stderr.write(`\r${done}/${total} asked: ${done - failedSoFar} answered, ${failedSoFar} failed`);
         },
       }),
     );
@@ -190,6 +262,14 @@ async function runHandler(a: RunArgs): Promise<void> {
     const first = run.records.find((r) => r.error)?.error;
     console.error(`abserve: every question failed${first ? `; the first: ${first.message}` : ''}`);
     process.exitCode = 1;
+  } else if (run.summary.overall.failed > 0) {
+    // Failed requests are not scored: the run is incomplete (exit 3, as a partial run), and --resume
+    // asks exactly those again (resume.ts drops failed answers before asking).
+    const failed = run.summary.overall.failed;
+    console.error(
+      `abserve: ${failed} of ${run.records.length} requests failed, so the run is incomplete (exit 3); run again with the same flags and --resume ${outDir}${a.out !== undefined ? ' (in place of --out)' : ''} to ask them again`,
+    );
+    process.exitCode = 3;
   }
 }
 
@@ -210,20 +290,30 @@ const compareCommand: CommandModule<object, CompareArgs> = {
       .positional('runB', { type: 'string', demandOption: true, describe: 'changed run folder' })
       .option('alpha', { type: 'number', default: 0.05, describe: 'two-sided significance level, in (0, 0.5]' })
       .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
-      .option('out', { type: 'string', describe: 'also write the comparison JSON to this file' }) as Argv<CompareArgs>,
+      .option('out', { type: 'string', describe: 'also write the comparison JSON to this file (a file path, not a folder)' }) as Argv<CompareArgs>,
   handler: async (a) => {
     const alpha = checkAlpha(a.alpha); // before any file is read
+    if (a.out !== undefined) checkOutFile(a.out); // and before anything is compared or printed
     let c;
+    let same: string | null;
     try {
       const [runA, runB] = [loadAccuracyRun(a.runA), loadAccuracyRun(a.runB)];
+      const [dirA, dirB] = [accuracyRunDir(a.runA), accuracyRunDir(a.runB)];
       // Arms are named by the runs' labels, else their folders (made distinct when equal), as in `abserve compare`.
-      const [na, nb] = armNames({ label: runA.info.label, file: accuracyRunDir(a.runA) }, { label: runB.info.label, file: accuracyRunDir(a.runB) });
+      const [na, nb] = armNames({ label: runA.info.label, file: dirA }, { label: runB.info.label, file: dirB });
       c = compareAccuracy(runA, runB, alpha, { a: na, b: nb });
+      same = sameRunReason(dirA, runA.info, dirB, runB.info);
     } catch (e) {
       throw asFlagError(e);
     }
-    console.log(a.json ? JSON.stringify(c, null, 2) : formatComparison(c));
-    if (a.out) await atomicWriteFile(a.out, JSON.stringify(c, null, 2) + '\n');
+    // The folder of --out is made before anything is printed: one that cannot be (/proc/x/y had hung
+    // in the recursive mkdir after the comparison was printed) is one line and nothing else.
+    if (a.out !== undefined) makeOutFileFolder(a.out);
+    // A run against itself, as `abserve compare` warns for the same file; stderr keeps --json's stdout JSON.
+    if (same) console.error(`warning: ${same}`);
+    const saved = same ? { ...c, notes: [...c.notes, same] } : c;
+    console.log(a.json ? JSON.stringify(saved, null, 2) : formatComparison(c));
+    if (a.out !== undefined) await atomicWriteFile(a.out, JSON.stringify(saved, null, 2) + '\n');
   },
 };
 
