@@ -119,4 +119,16 @@ describe('a data dir without the asked split', () => {
     expect(() => loadQuestions({ dataDir: root })).toThrow(/is not a readable directory \(expected the ceval-exam layout: val\/<subject>_val\.csv\); it has dev\/: use that split \(--split dev, or split: dev in a scenario's accuracy\)$/);
     expect(loadQuestions({ dataDir: root, split: 'dev', subjects: ['accountant'] }).questions).toHaveLength(1);
   });
+
+  it("scenarios/README.md offers exactly the splits loadQuestions accepts, and says why test is refused", () => {
+    // The doc had listed `dev | val | test`; test is refused (no public answers).
+    const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'scenarios', 'README.md'), 'utf8');
+    const line = /^ +split: \w+ +# (.*(?:\n +#.*)*)/m.exec(doc);
+    expect(line, 'the accuracy.split line of scenarios/README.md').not.toBeNull();
+    const offered = line![1].split(';')[0].split('|').map((x) => x.trim());
+    expect(offered.sort()).toEqual(['dev', 'val']);
+    for (const split of offered) expect(loadQuestions({ dataDir: FIXTURE, split: split as 'dev' | 'val' }).questions.length).toBeGreaterThan(0);
+    expect(() => loadQuestions({ dataDir: FIXTURE, split: 'test' })).toThrow(/^split: "test" has no answers/);
+    expect(line![1]).toMatch(/test is refused[^]*no public answers/);
+  });
 });
