@@ -116,6 +116,38 @@ describe.skipIf(!haveChromium)('report.html in headless chromium', () => {
     await page.close();
   });
 
+  it('says which column decides the verdict, shows the paired difference for the mean only, and lists a cut-short run as cut short', async () => {
+    // After a Ctrl-C: A ran 1 repetition, B 2; the paired mean is significant, the verdict is not.
+    const data = syntheticReportData({ partial: true, reps: 2 });
+    data.comparison.repetitions = { a: 1, b: 2 };
+    const mean = data.comparison.metrics.find((m) => m.metric === 'ttft' && m.statistic === 'mean')!;
+    mean.verdict = 'no_significant_difference';
+    mean.paired = { n: 16, meanDiff: 192.02, ci: [148.17, 234.34], pValue: 0.0001 };
+    const { page, problems } = await open(data, 'basis.html');
+    expect(problems).toEqual({ console: [], page: [], dialogs: [] });
+    const basis = page.locator('#verdict-basis');
+    expect(await basis.isVisible()).toBe(true);
+    const text = await basis.innerText();
+    expect(text).toContain('The verdict comes from the run-level comparison: the B-A and B/A intervals');
+    expect(text).toContain('so it can be significant where the verdict is no significant difference');
+    expect(text).toContain('(A 1, B 2): the paired column uses the 1 both ran');
+    const table = page.locator('table.cmp[data-metric="ttft"]');
+    const cells = await table.locator('tr').evaluateAll((trs) =>
+      trs.map((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (c) => (c.textContent ?? '').trim())));
+    expect(cells[0]![7]).toBe('paired diff of means [CI] (per request; not the verdict\'s test)');
+    expect(cells[0]![8]).toBe('verdict (from B−A, B/A CIs)');
+    expect(cells.slice(1).map((r) => [r[0], r[7]!.replace(/\s+/g, ' ')])).toEqual([
+      ['mean', '+192.02 [148.17, 234.34]n=16, p<0.001'], ['median', '-'], ['p90', '-'], ['p99', '-'],
+    ]);
+    expect(cells[1]![8]).toBe('no significant difference');
+    const runs = await page.locator('#runs').innerText();
+    expect(runs).toMatch(/4\s+A\s+2\s+32\s+0\s+cut short/);
+    expect(runs).not.toContain('partial');
+    await basis.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(dir, 'basis.png'), fullPage: true });
+    await page.close();
+  });
+
   it('shows each repetition\'s mean and median per arm, with the spread, in a table per latency metric', async () => {
     const data = syntheticReportData({ reps: 3 });
     const { page, problems } = await open(data, 'reps.html');

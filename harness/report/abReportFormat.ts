@@ -87,11 +87,33 @@ export function mdeText(m: MetricComparison): string {
   return `±${num(m.mde)} ${m.unit} (${num(m.mdePct, 1)}%)`;
 }
 
+/** `p=0.012`, or `p<0.001` (not `p=<0.001`) below what pValue prints. */
+export function pEquals(p: number | null): string {
+  const t = pValue(p);
+  return t.startsWith('<') ? `p${t}` : `p=${t}`;
+}
+
 /** Paired per-request difference, e.g. "-3.10 [-4.00, -2.20] n=32 p=0.004"; "n/a" when absent. */
 export function pairedText(m: MetricComparison): string {
   if (!m.paired) return 'n/a';
   const p = m.paired;
-  return `${signed(p.meanDiff)} ${interval(p.ci)} n=${p.n} p=${pValue(p.pValue)}`;
+  return `${signed(p.meanDiff)} ${interval(p.ci)} n=${p.n} ${pEquals(p.pValue)}`;
+}
+
+/**
+ * Which column decides the verdict, and why the paired column can disagree with it: the verdict is
+ * the run-level comparison (hierarchical bootstrap of B-A and B/A over repetitions, then requests,
+ * and its p); the paired column is the mean per-request difference over the repetitions both arms
+ * ran, which leaves run-to-run variance out (and, with unequal repetitions, some runs).
+ */
+export function verdictBasisText(c: Comparison): string {
+  const both = Math.min(c.repetitions.a, c.repetitions.b);
+  const unequal = c.repetitions.a !== c.repetitions.b
+    ? ` Here the arms ran different numbers of repetitions (A ${c.repetitions.a}, B ${c.repetitions.b}): the paired column uses the ${both} both ran, the other columns all of them.`
+    : '';
+  return 'The verdict comes from the run-level comparison: the B-A and B/A intervals (hierarchical bootstrap: repetitions resampled, then requests within each) and their p. ' +
+    'The paired diff column is the mean of per-request differences B-A (same workload slot in both arms) over the repetitions both arms ran, for the mean only; ' +
+    'it treats requests as independent and leaves run-to-run variance out, so it can be significant where the verdict is no significant difference.' + unequal;
 }
 
 /** The caveat printed when an arm has a single repetition. */

@@ -16,7 +16,7 @@ import { escapeHtml as h, jsonForScript } from './html/escape.js';
 import { PAGE_SCRIPT } from './html/pageScript.js';
 import { perRepetitionTableHtml } from './html/perRepetition.js';
 import {
-  accuracyHtml, chartGridHtml, comparisonTableHtml, failuresHtml, headerHtml, manifestHtml, notesHtml, runsTableHtml,
+  accuracyHtml, chartGridHtml, comparisonTableHtml, failuresHtml, headerHtml, manifestHtml, notesHtml, runsTableHtml, verdictBasisHtml,
 } from './html/sections.js';
 import { REPORT_CSS } from './html/styles.js';
 
@@ -46,7 +46,7 @@ const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-i
 export function renderAbHtml(d: AbReportData): string {
   const uplot = loadUplotAssets();
   const charts: ChartSpec[] = [];
-  const body: string[] = [headerHtml(d), notesHtml(d)];
+  const body: string[] = [headerHtml(d), notesHtml(d), verdictBasisHtml(d)];
   const metrics = metricOrder(d.comparison);
   for (const metric of LATENCY_METRICS) {
     const hasRows = metrics.includes(metric);

@@ -94,3 +94,18 @@ describe('mdText', () => {
     expect(mdText('<b>*x*</b> | `y`\n_z_')).toBe('&lt;b&gt;\\*x\\*&lt;/b&gt; \\| \\`y\\` \\_z\\_');
   });
 });
+
+describe('renderAbMarkdown: which column decides the verdict', () => {
+  it('says the verdict is the CIs\' and the paired column is per request; median/p90/p99 show - there, not a ditto mark', () => {
+    const d = syntheticReportData({ reps: 2 });
+    d.comparison.repetitions = { a: 1, b: 2 };
+    const md = renderAbMarkdown(d);
+    expect(md).toContain('The verdict comes from the run-level comparison: the B-A and B/A intervals');
+    expect(md).toContain('(A 1, B 2): the paired column uses the 1 both ran');
+    const rows = section(md, '### TTFT (ms)').split('\n').filter((l) => /^\| (median|p90|p99) \|/.test(l));
+    expect(rows).toHaveLength(3);
+    for (const r of rows) expect(r.split(' | ')[7]).toBe('-');
+    expect(section(md, '### TTFT (ms)')).toContain('paired diff of means [CI] (per request) | verdict (from the CIs)');
+    expect(md).toMatch(/n=\d+ p=0\.010/);
+  });
+});

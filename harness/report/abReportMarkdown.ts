@@ -4,7 +4,7 @@
 // (arm names, notes, failure kinds, manifest, accuracy cells) goes through mdText / mdCell.
 import type { MetricComparison } from '../stats/types.js';
 import {
-  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, metricOrder, num, pairedText, partialScope, pValue,
+  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, metricOrder, num, pairedText, partialScope, pValue, verdictBasisText,
   rowsOf, signed, verdictText,
 } from './abReportFormat.js';
 import type { AbReportData } from './abReportTypes.js';
@@ -50,7 +50,7 @@ function comparisonRow(m: MetricComparison, covered: boolean): string[] {
     `${num(m.ratio, 4)} ${interval(m.ratioCi, 4)}`,
     pValue(m.pValue),
     m.statistic === 'mean' ? pValue(m.mannWhitneyP) : '″',
-    m.statistic === 'mean' ? pairedText(m) : '″',
+    m.statistic === 'mean' ? pairedText(m) : '-', // of the mean only: a ditto mark read as the mean's
     verdict,
     m.verdict === 'no_significant_difference' ? mdeText(m) : '',
   ];
@@ -64,13 +64,15 @@ function comparisonSection(d: AbReportData): string[] {
     `A = ${mdText(c.arms.a)} (${c.repetitions.a} repetition(s)), B = ${mdText(c.arms.b)} (${c.repetitions.b} repetition(s)); ` +
       `${pct} hierarchical-bootstrap intervals (${c.resamples} resamples, seed ${c.seed}), alpha ${c.alpha}.`,
     '',
+    mdText(verdictBasisText(c)),
+    '',
   );
   for (const metric of metricOrder(c)) {
     const rows = rowsOf(c, metric);
     out.push(`### ${mdText(metricLabel(metric))} (${rows[0]?.unit ?? ''})`, '');
     out.push(
       ...table(
-        ['statistic', 'A', 'B', `B-A [${pct} CI]`, `B/A [${pct} CI]`, 'p', 'Mann-Whitney p', 'paired diff [CI]', 'verdict', 'MDE'],
+        ['statistic', 'A', 'B', `B-A [${pct} CI]`, `B/A [${pct} CI]`, 'p', 'Mann-Whitney p', 'paired diff of means [CI] (per request)', 'verdict (from the CIs)', 'MDE'],
         rows.map((m) => comparisonRow(m, c.runToRunCovered)),
         ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'r'],
       ),

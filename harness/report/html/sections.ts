@@ -3,7 +3,7 @@
 // string from the data passes through escapeHtml here; numbers are formatted by abReportFormat.
 import type { MetricComparison } from '../../stats/types.js';
 import {
-  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, partialScope, pValue, rowsOf, signed, verdictText,
+  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, partialScope, pValue, pEquals, rowsOf, signed, verdictBasisText, verdictText,
 } from '../abReportFormat.js';
 import type { AbReportData } from '../abReportTypes.js';
 import type { ChartSpec } from './chartData.js';
@@ -32,6 +32,11 @@ export function notesHtml(d: AbReportData): string {
   return `<ul class="notes" id="notes">${notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`;
 }
 
+/** Which column decides the verdict (and why the paired column may disagree), once above the tables. */
+export function verdictBasisHtml(d: AbReportData): string {
+  return `<p class="meta" id="verdict-basis">${h(verdictBasisText(d.comparison))}</p>`;
+}
+
 function verdictClass(m: MetricComparison): string {
   return m.verdict === 'faster' ? 'verdict-faster' : m.verdict === 'slower' ? 'verdict-slower' : 'verdict-none';
 }
@@ -39,7 +44,7 @@ function verdictClass(m: MetricComparison): string {
 function pairedHtml(m: MetricComparison): string {
   const p = m.paired;
   if (!p) return 'n/a';
-  return `${signed(p.meanDiff)} <span class="ci">${interval(p.ci)}<br>n=${p.n}, p=${h(pValue(p.pValue))}</span>`;
+  return `${signed(p.meanDiff)} <span class="ci">${interval(p.ci)}<br>n=${p.n}, ${h(pEquals(p.pValue))}</span>`;
 }
 
 /** The A vs B table of one metric: a row per statistic with CIs, p-values, paired difference,
@@ -55,13 +60,15 @@ export function comparisonTableHtml(d: AbReportData, metric: string): string {
       return `<tr><td class="l">${m.statistic}</td><td>${num(m.a)}</td><td>${num(m.b)}</td>` +
         `<td>${signed(m.diff)} <span class="ci">${interval(m.diffCi)}</span></td>` +
         `<td>${num(m.ratio, 4)} <span class="ci">${interval(m.ratioCi, 4)}</span></td>` +
-        `<td>${h(pValue(m.pValue))}</td><td>${perMetric ? h(pValue(m.mannWhitneyP)) : '″'}</td><td>${perMetric ? pairedHtml(m) : '″'}</td>` +
+        `<td>${h(pValue(m.pValue))}</td><td>${perMetric ? h(pValue(m.mannWhitneyP)) : '″'}</td>` +
+        // The paired difference is of means: no value for median or percentiles (a ditto mark read as the mean's).
+        `<td${m.statistic === 'mean' ? '' : ' title="paired per-request difference: of the mean only"'}>${m.statistic === 'mean' ? pairedHtml(m) : '-'}</td>` +
         `<td class="l ${verdictClass(m)}">${verdictText(m.verdict, d.comparison.runToRunCovered)}</td><td>${none ? h(mdeText(m)) : ''}</td></tr>`;
     })
     .join('\n');
   const unit = rows[0]?.unit ?? '';
   return `<div class="table-scroll"><table class="data cmp" data-metric="${h(metric)}">
-<thead><tr><th class="l">${h(metricLabel(metric))} (${h(unit)})</th><th>A</th><th>B</th><th>B−A [${pct} CI]</th><th>B/A [${pct} CI]</th><th>p</th><th>Mann-Whitney p</th><th>paired diff [CI]</th><th class="l">verdict</th><th>MDE (80% power)</th></tr></thead>
+<thead><tr><th class="l">${h(metricLabel(metric))} (${h(unit)})</th><th>A</th><th>B</th><th>B−A [${pct} CI]</th><th>B/A [${pct} CI]</th><th>p</th><th>Mann-Whitney p</th><th>paired diff of means [CI] (per request; not the verdict's test)</th><th class="l">verdict (from B−A, B/A CIs)</th><th>MDE (80% power)</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>`;
