@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { UserError } from '../common/errors.js';
+import { makeFolders } from '../common/folders.js';
 import { formatOutputDiff, judgeOutputDiff, outputDiff } from '../ab/outputDiff.js';
 import { loadDiffInputs } from '../ab/outputDiffLoad.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
@@ -39,9 +40,12 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
     if (ab.pairs === 0) throw new UserError(`RUN_B ${a.runB ?? a.runA}: no request in common with RUN_A (were the requests identical?)`);
     const aa = inputs.aa ? outputDiff(inputs.aa.first, inputs.aa.second) : null;
     const report = { labels: inputs.labels, ...judgeOutputDiff(ab, aa, a.alpha) };
+    const file = a.out === undefined ? undefined : a.out.endsWith('.json') ? a.out : path.join(a.out, 'output-diff.json');
+    // Made one level at a time before anything is printed (atomicWriteFile's recursive mkdir never
+    // returns under /proc: --out /proc/x hung after printing).
+    if (file !== undefined) makeFolders(path.dirname(file), '--out');
     console.log(a.json ? JSON.stringify(report, null, 2) : `A = ${inputs.labels.a}, B = ${inputs.labels.b}${inputs.labels.aa ? `, A/A = ${inputs.labels.aa}` : ''}\n${formatOutputDiff(report)}`);
-    if (a.out) {
-      const file = a.out.endsWith('.json') ? a.out : path.join(a.out, 'output-diff.json');
+    if (file !== undefined) {
       await atomicWriteFile(file, JSON.stringify(report, null, 2) + '\n');
       if (!a.json) console.log(`\nSaved ${file}`);
     }

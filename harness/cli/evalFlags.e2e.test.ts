@@ -88,6 +88,13 @@ describe('abserve eval compare --out', () => {
   });
 });
 
+describe('abserve eval diff --out', () => {
+  it.runIf(process.platform === 'linux')('a folder that cannot be made (/proc/x) is one line before anything is printed, not a hang', async () => {
+    const a = await savedRun('diff-proc');
+    oneLine(await abserve('eval', 'diff', a, a, '--out', '/proc/x'), /^abserve: --out \/proc\/x: cannot create \/proc\/x \(E[A-Z]+\)$/);
+  });
+});
+
 describe('abserve eval compare of a run with itself', () => {
   it('warns for the same folder and for a copy of one run (same start, model, server); not for two runs', async () => {
     const a = await savedRun('self-a');
