@@ -86,4 +86,15 @@ describe('judgeOutputDiff', () => {
     expect(text).toContain('largest logprob difference: skipped (no logprobs in the records)');
     expect(text).not.toContain('A vs A:');
   });
+
+  it('an A/A of 0 pairs is no baseline: no "within A/A", no Fisher p', () => {
+    const empty = outputDiff([], []);
+    const r = judgeOutputDiff(same, empty);
+    expect(r).toMatchObject({ verdict: 'identical', p: null });
+    expect(r.summary).toBe('A vs B: 20/20 identical (100.0%); no A/A baseline (A vs A: 0 pairs; it needs two repetitions of arm A with the same requests)');
+    const differs = judgeOutputDiff(some, empty);
+    expect(differs.verdict).toBe('differs_no_aa');
+    expect(differs.summary).toMatch(/no A\/A baseline .*, so batch-composition noise cannot be ruled out$/);
+    for (const x of [r, differs]) expect(x.summary).not.toMatch(/within A\/A|Fisher/);
+  });
 });

@@ -179,13 +179,16 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
 /** Sets A/B beside A/A and decides whether B diverges more than A/A does. */
 export function judgeOutputDiff(ab: OutputDiff, aa: OutputDiff | null, alpha = 0.05): OutputDiffReport {
   const abc = `${ab.identical}/${ab.pairs} identical (${pct(ab.identicalShare)})`;
-  if (!aa) {
+  // An A/A with no pairs (arm A's second repetition was never run, or it shares no request with
+  // the first) is no baseline: "within A/A" against 0/0 claimed what nothing measured.
+  if (!aa || aa.pairs === 0) {
     const verdict: DiffVerdict = ab.identical === ab.pairs ? 'identical' : 'differs_no_aa';
+    const none = aa ? 'no A/A baseline (A vs A: 0 pairs; it needs two repetitions of arm A with the same requests)' : 'no A/A repetition to compare with';
     const summary =
       verdict === 'identical'
-        ? `A vs B: ${abc}; no A/A repetition to compare with`
-        : `A vs B: ${abc}; no A/A repetition to compare with, so batch-composition noise cannot be ruled out`;
-    return { ab, aa: null, alpha, p: null, verdict, summary };
+        ? `A vs B: ${abc}; ${none}`
+        : `A vs B: ${abc}; ${none}, so batch-composition noise cannot be ruled out`;
+    return { ab, aa: aa ?? null, alpha, p: null, verdict, summary };
   }
   const p = fisherLess(ab.identical, ab.pairs, aa.identical, aa.pairs);
   const verdict: DiffVerdict = p < alpha ? 'diverges' : 'within_aa';
