@@ -40,7 +40,8 @@ describe('readyCheck (issue 10: vLLM initial test request)', () => {
     const c = scripted([{ kind: 'stall', message: 'stalled' }]);
     const err = await readyCheck(c, spec, { timeoutMs: 50, retryIntervalMs: 10 }).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect(err.message).toMatch(/within --ready-check-timeout-sec 0.05 \(\d+ tries\): stall: stalled/);
+    // One try when the machine is busy (the first try's own time can use up the 50 ms), more otherwise.
+    expect(err.message).toMatch(/within --ready-check-timeout-sec 0.05 \((1 try|\d+ tries)\): stall: stalled/);
   });
 
   it('counts the time already spent waiting for the server (since) against the budget, still trying once', async () => {

@@ -11,6 +11,20 @@ import { now } from '../common/clock.js';
 import { readyCheck } from './readyCheck.js';
 import { compactRecord, type RecordSpool } from './recordSpool.js';
 
+/**
+ * Where a run is, as vLLM's serving benchmark announces it: `ready-check` before the initial test
+ * request (also when it is then skipped), `ready-check-done` / `ready-check-skipped` after it,
+ * `warmup` (with the number of warmup requests) and `warmup-done` around the warmups, `load` when
+ * the measured run starts. Events only: printing them is the caller's.
+ */
+export type BenchPhase =
+  | { kind: 'ready-check' }
+  | { kind: 'ready-check-done' }
+  | { kind: 'ready-check-skipped' }
+  | { kind: 'warmup'; requests: number }
+  | { kind: 'warmup-done' }
+  | { kind: 'load' };
+
 /** Connection refusals in a row after which the server is taken to be gone. */
 const SERVER_GONE_AFTER = 3;
 
@@ -32,6 +46,8 @@ export interface BenchmarkConfig {
   /** Called once when the load starts: the initial test request (if any) is done, no request of
    *  the run has been sent yet. The CLI's Ctrl-C message depends on it. */
   onLoadStart?: () => void;
+  /** Every phase as it starts (see BenchPhase), e.g. for a line a piped or CI log shows. */
+  onPhase?: (phase: BenchPhase) => void;
   /** Progress after every finished measured request (the CLI draws its bar from this). */
   onProgress?: (p: LoadProgress) => void;
   /** Every record as it finishes (warmups flagged), e.g. to append it to a JSONL file. */
@@ -146,6 +162,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
   const date = new Date().toISOString();
   try {
     const first = specs.find((s) => !s.warmup);
+    cfg.onPhase?.({ kind: 'ready-check' });
     if (cfg.readyCheckTimeoutMs !== undefined && cfg.readyCheckTimeoutMs > 0 && first !== undefined) {
       await readyCheck(client, { ...first, warmup: true }, {
         timeoutMs: cfg.readyCheckTimeoutMs,
@@ -157,14 +174,22 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
       // Ctrl-C during the test request: no measured request was sent, so there is no run to save
       // (it had saved a block of zeros with a negative duration as a "partial" result).
       if (cfg.signal?.aborted) throw new InterruptedBeforeStart('interrupted during the initial test request');
-    }
+      cfg.onPhase?.({ kind: 'ready-check-done' });
+    } else cfg.onPhase?.({ kind: 'ready-check-skipped' });
     startRunTimer();
     cfg.onLoadStart?.();
+    const warmups = specs.length - measured;
+    if (warmups > 0) cfg.onPhase?.({ kind: 'warmup', requests: warmups });
+    else cfg.onPhase?.({ kind: 'load' });
     const wallMinusClock = Date.now() - now();
     const out = await runLoad(specs, watched, {
       maxConcurrency: cfg.maxConcurrency,
       signal: stop.signal,
       onProgress: cfg.onProgress,
+      onWarmupDone: () => {
+        cfg.onPhase?.({ kind: 'warmup-done' });
+        if (!stop.signal.aborted) cfg.onPhase?.({ kind: 'load' });
+      },
       onRecord: spool
         ? (r) => {
             spool.append(r);

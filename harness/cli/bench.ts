@@ -1,12 +1,13 @@
 // `abserve bench`: one serving benchmark against an OpenAI-compatible server, with vLLM's flag
 // names where vLLM has the flag, its printed block and its saved JSON.
 // Choice flags are checked by benchPlan, not yargs `choices` (whose error spans several lines).
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { InterruptedBeforeStart, runBenchmark } from '../bench/runBenchmark.js';
+import { InterruptedBeforeStart, runBenchmark, type BenchPhase } from '../bench/runBenchmark.js';
 import { RecordSpool, restoreTexts, spoolRecords } from '../bench/recordSpool.js';
 import { UserError } from '../common/errors.js';
+import { makeFolders } from '../common/folders.js';
 import { formatResultBlock, writeRunResults, defaultRunName } from '../report/index.js';
 import { waitForServedModels } from '../target/probe.js';
 import { INTERRUPT_EXIT_CODE } from '../target/cleanup.js';
@@ -35,7 +36,25 @@ import {
 } from './parseFlags.js';
 import { withInterrupt } from './interrupt.js';
 import { requestBody as scenarioRequestBody, ScenarioError, scenarioFromBench, toWorkloadOptions } from '../scenario/index.js';
-import { progressView } from './progress.js';
+import { progressView, type ProgressView } from './progress.js';
+
+/** vLLM's line for each phase of the run (vllm/benchmarks/serve.py prints them to stdout). */
+function phaseLine(p: BenchPhase): string {
+  switch (p.kind) {
+    case 'ready-check':
+      return 'Starting initial single prompt test run...';
+    case 'ready-check-done':
+      return 'Initial test run completed.';
+    case 'ready-check-skipped':
+      return 'Skipping endpoint ready check.';
+    case 'warmup':
+      return `Warming up with ${p.requests} requests...`;
+    case 'warmup-done':
+      return 'Warmup run completed.';
+    case 'load':
+      return 'Starting main benchmark run...';
+  }
+}
 
 export function benchFlags(y: Argv) {
   return y
@@ -231,32 +250,67 @@ async function handler(a: BenchArgs): Promise<void> {
   } = benchPlan(a);
   for (const n of notes) console.error(n);
 
+  // Records go to disk as they finish (bounded memory; a killed run still leaves them), in the
+  // result folder, made now, before the server is contacted: a folder that cannot be made (a
+  // file in the way, no permission, /proc where Node's recursive mkdir never returns) is a
+  // one-line error at once, not after the wait and the run.
+  const spoolDir = a['result-dir'] ?? 'results';
+  const resultDirFlag = a['result-dir'] !== undefined ? '--result-dir' : 'results/';
+  // The folders made only for the spool are removed again when nothing was saved in them (it had
+  // left an empty --result-dir behind a run without --save-result): the first missing ancestor.
+  let madeTop: string | undefined;
+  for (let p = path.resolve(spoolDir); !existsSync(p); p = path.dirname(p)) madeTop = p;
+  makeFolders(spoolDir, resultDirFlag);
+  const dropSpoolDir = () => {
+    if (madeTop === undefined) return;
+    for (let p = path.resolve(spoolDir); ; p = path.dirname(p)) {
+      if (!existsSync(p) || readdirSync(p).length > 0) return;
+      rmdirSync(p);
+      if (p === madeTop) return;
+    }
+  };
+
   // The key never reaches the terminal, even when the server echoes it in an error.
   const redact = (text: string) => (apiKey && apiKey.length >= 4 ? text.split(apiKey).join('***') : text);
   // A server started together with the benchmark (as `vllm bench serve` users do) is waited for:
   // /v1/models is tried until it answers, within the --ready-check-timeout-sec budget that the
   // initial test request then gets the rest of. Ctrl-C stops the wait (nothing ran, nothing saved).
+  // With --model given and --ready-check-timeout-sec 0 nothing is asked before the run, as in
+  // vLLM (which reads /v1/models only for a missing --model, and skips its ready check at 0): a
+  // server that accepts and never answers had held the run for the probe's own 10 s.
   const waitStart = Date.now();
   let waited = false;
-  const served = await withInterrupt(
-    (signal) =>
-      waitForServedModels(baseUrl, {
-        apiKey,
-        // Name the flags the URL came from: `--port 9` alone is not a --base-url the user typed.
-        label: a['base-url'] !== undefined ? '--base-url' : '--host/--port',
-        waitMs: readyCheckTimeoutMs,
-        signal,
-        onWait: (cause, left) => {
-          waited = true;
-          console.error(`abserve: ${redact(cause)}; retrying for up to ${left} s`);
-        },
-      }),
-    'nothing has run yet',
-  ).catch((e: unknown) => {
-    if (e instanceof Error) e.message = redact(e.message);
-    throw e;
-  });
+  let told = false;
+  const skipProbe = readyCheckTimeoutMs === 0 && (a.model !== undefined || a['served-model-name'] !== undefined);
+  const served = skipProbe
+    ? []
+    : await withInterrupt(
+        (signal) =>
+          waitForServedModels(baseUrl, {
+            apiKey,
+            // Name the flags the URL came from: `--port 9` alone is not a --base-url the user typed.
+            label: a['base-url'] !== undefined ? '--base-url' : '--host/--port',
+            waitMs: readyCheckTimeoutMs,
+            signal,
+            onWait: (cause, left, code) => {
+              waited = true;
+              // A mistyped port shows at once, not after the whole wait (600 s by default).
+              if (!told && code === 'ECONNREFUSED') {
+                told = true;
+                console.error(`abserve bench: nothing listening at ${baseUrl} (ECONNREFUSED); waiting up to ${left} s for it (--ready-check-timeout-sec)`);
+                return;
+              }
+              console.error(`abserve: ${redact(cause)}; retrying for up to ${left} s`);
+            },
+          }),
+        'nothing has run yet',
+      ).catch((e: unknown) => {
+        dropSpoolDir();
+        if (e instanceof Error) e.message = redact(e.message);
+        throw e;
+      });
   if (served === undefined) {
+    dropSpoolDir();
     console.error(`abserve: interrupted while waiting for ${baseUrl}: nothing ran, nothing saved`);
     process.exitCode = INTERRUPT_EXIT_CODE;
     return;
@@ -266,25 +320,20 @@ async function handler(a: BenchArgs): Promise<void> {
   // vLLM: --served-model-name is the name sent in requests, --model the model id saved (and the
   // tokenizer's name there); either stands for the other when only one is given.
   const model = a['served-model-name'] ?? a.model ?? models[0];
-  if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
+  if (!model) {
+    dropSpoolDir();
+    throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
+  }
   const modelId = a.model ?? model;
 
-  if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
-  const view = a['disable-progress'] ? undefined : progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
-  // Records go to disk as they finish (bounded memory; a killed run still leaves them).
-  const spoolDir = a['result-dir'] ?? 'results';
-  // The folders made only for the spool are removed again when nothing was saved in them (it had
-  // left an empty --result-dir behind a run without --save-result): the first missing ancestor.
-  let madeTop: string | undefined;
-  for (let p = path.resolve(spoolDir); !existsSync(p); p = path.dirname(p)) madeTop = p;
-  mkdirSync(spoolDir, { recursive: true });
-  const dropSpoolDir = () => {
-    if (madeTop === undefined) return;
-    for (let p = path.resolve(spoolDir); ; p = path.dirname(p)) {
-      if (!existsSync(p) || readdirSync(p).length > 0) return;
-      rmdirSync(p);
-      if (p === madeTop) return;
-    }
+  // The run's phases as vLLM prints them, on stdout as vLLM's print() does: a piped or CI run (no
+  // progress bar: stderr is not a terminal) shows where it is. The bar starts with the measured run.
+  let view: ProgressView | undefined;
+  const onPhase = (phase: BenchPhase): void => {
+    console.log(phaseLine(phase));
+    if (phase.kind !== 'load') return;
+    if (maxConcurrency !== undefined) console.log(`Maximum request concurrency: ${maxConcurrency}`);
+    if (!a['disable-progress']) view = progressView(workload.numPrompts ?? 1000, a.label ?? 'bench');
   };
   const spool = new RecordSpool(path.join(spoolDir, `abserve-bench-${process.pid}.partial.requests.jsonl`));
   // What vLLM saves as backend / endpoint_type and model_id (the run itself only knows the request's
@@ -310,6 +359,7 @@ async function handler(a: BenchArgs): Promise<void> {
     if (a['save-result'] || run.result.info.partial) {
       const name = a['result-filename']?.replace(/\.json$/, '') ?? defaultRunName(run.result);
       const dir = a['result-dir'] ?? path.join('results', name);
+      makeFolders(dir, resultDirFlag);
       restoreTexts(run.result, spool.path);
       const files = await writeRunResults(dir, run.result, spoolRecords(spool.path), { name });
       console.log(`Saved ${files.json} and ${files.requestsJsonl}${run.result.info.partial ? ' (partial run)' : ''}`);
@@ -343,6 +393,7 @@ async function handler(a: BenchArgs): Promise<void> {
         runTimeoutMs,
         signal,
         onLoadStart: () => (loadStarted = true),
+        onPhase,
         onProgress: (p) => {
           finished = p.done;
           view?.update(p);

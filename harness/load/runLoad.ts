@@ -29,6 +29,9 @@ export interface LoadOptions {
   /** Called with every record as it finishes, warmups included (`warmup: true`), in completion
    *  order; records cut off by the run's cancellation are not reported. For appended JSONL. */
   onRecord?: (r: RequestRecord) => void;
+  /** Called once the warmup requests have all finished (only when there were any), before the
+   *  first measured send. */
+  onWarmupDone?: () => void;
   /** Gap between the end of warmup and the first scheduled send (ms). */
   startDelayMs?: number;
 }
@@ -86,6 +89,7 @@ export async function runLoad(
       }
     }),
   );
+  if (warmups.length > 0) opts.onWarmupDone?.();
 
   const progress: LoadProgress = {
     total: measured.length,

@@ -45,7 +45,7 @@ async function probeOnce(
   timeoutMs: number,
   label: string,
   signal?: AbortSignal,
-): Promise<{ models: ServedModel[] } | { error: UserError; transient: boolean }> {
+): Promise<{ models: ServedModel[] } | { error: UserError; transient: boolean; code?: string }> {
   const root = baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const url = `${root}/v1/models`;
   let res;
@@ -65,7 +65,7 @@ async function probeOnce(
     // Every failure to get an answer (refused, reset, DNS, a timeout) may end once the server is
     // up, as vLLM's ready check retries every failure; an argument undici refuses never does.
     const transient = !/INVALID_ARG|NOT_SUPPORTED/.test(code);
-    return { error: new UserError(`${label} ${baseUrl}: cannot reach ${url} (${code}: ${(e as Error).message})`), transient };
+    return { error: new UserError(`${label} ${baseUrl}: cannot reach ${url} (${code}: ${(e as Error).message})`), transient, code };
   }
   if (res.statusCode !== 200) {
     const error = new UserError(`${label} ${baseUrl}: GET ${url} answered ${res.statusCode}: ${oneLine(text)}`);
@@ -100,8 +100,10 @@ export interface WaitForModelsOptions {
   /** Ctrl-C: stop waiting at once (the try in flight is aborted too); resolves undefined. */
   signal?: AbortSignal;
   /** Told after the first failed try and then at most once per noteEveryMs: the failure (one line,
-   *  listServedModels' message) and the whole seconds left before giving up. */
-  onWait?: (cause: string, secondsLeft: number) => void;
+   *  listServedModels' message), the whole seconds left before giving up, and the failure as data:
+   *  the error code when the server could not be reached (e.g. 'ECONNREFUSED': nothing listens),
+   *  undefined when it answered (a 502/503/504). */
+  onWait?: (cause: string, secondsLeft: number, code?: string) => void;
 }
 
 /**
@@ -121,27 +123,29 @@ export async function waitForServedModels(baseUrl: string, o: WaitForModelsOptio
   const noteEveryMs = o.noteEveryMs ?? 5_000;
   const label = o.label ?? '--base-url';
   let lastNote = Number.NEGATIVE_INFINITY;
-  return retryUntil<ServedModel[], UserError>(
+  return retryUntil<ServedModel[], { error: UserError; code?: string }>(
     async (triesSoFar) => {
       // Every try ends by the deadline, the first too when there is a wait (a server that accepts and
       // never answers made --ready-check-timeout-sec 5 give up after 10 s).
       const tryMs = triesSoFar === 0 && o.waitMs <= 0 ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - Date.now()));
       const got = await probeOnce(baseUrl, o.apiKey, tryMs, label, o.signal);
-      return 'models' in got ? { ok: got.models } : { fail: got.error, transient: got.transient };
+      return 'models' in got ? { ok: got.models } : { fail: { error: got.error, code: got.code }, transient: got.transient };
     },
-    (error, tries, transient) =>
+    ({ error }, tries, transient) =>
       !transient || o.waitMs <= 0
         ? error
-        : new UserError(`${error.message}; gave up after waiting ${((Date.now() - start) / 1000).toFixed(1)} s (${tries} tries)`),
+        : new UserError(
+            `${error.message}; gave up after waiting ${((Date.now() - start) / 1000).toFixed(1)} s (${tries} ${tries === 1 ? 'try' : 'tries'})`,
+          ),
     {
       deadline,
       intervalMs: o.pollMs ?? 1_000,
       signal: o.signal,
-      onRetry: (error, _tries, left) => {
+      onRetry: ({ error, code }, _tries, left) => {
         const now = Date.now();
         if (now - lastNote < noteEveryMs) return;
         lastNote = now;
-        o.onWait?.(error.message, Math.ceil(left / 1000));
+        o.onWait?.(error.message, Math.ceil(left / 1000), code);
       },
     },
   );
