@@ -179,7 +179,7 @@ describe('abserve bench started before the server', () => {
     );
     expect(lines).toHaveLength(2); // the note, then the error
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(Date.now() - t0).toBeLessThan(8_000);
+    expect(Date.now() - t0).toBeLessThan(20_000); // the wait is 1.5 s (its own line says so); Node + tsx start took 9.5 s on a loaded 2-core box
   });
 
   it('Ctrl-C during the wait stops it at once: exit 130, no stack trace, nothing saved', async () => {

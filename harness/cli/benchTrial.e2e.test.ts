@@ -88,7 +88,7 @@ describe('bench --result-dir that cannot be made', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toMatch(/^abserve: --result-dir \/proc\/x: cannot create \/proc\/x \(E[A-Z]+\)$/);
     expect(r.stdout).toBe('');
-    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(Date.now() - t0).toBeLessThan(30_000); // not a hang (Node + tsx start alone took 9.5 s on a loaded 2-core box)
   });
 
   it('is checked before the server is contacted: a dead server is not waited for first', async () => {
@@ -108,7 +108,7 @@ describe('bench against a port nothing listens on', () => {
     try {
       const t0 = Date.now();
       const seen = await shows(child, 'stderr', '\n');
-      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(Date.now() - t0).toBeLessThan(20_000); // at start-up, not after the 600 s wait
       expect(seen).toBe(
         `abserve bench: nothing listening at http://127.0.0.1:${port} (ECONNREFUSED); waiting up to 600 s for it (--ready-check-timeout-sec)\n`,
       );
@@ -140,7 +140,7 @@ describe('bench --model with --ready-check-timeout-sec 0', () => {
     expect(r.exitCode, r.stderr).toBe(1); // the one request timed out: nothing measured
     expect(r.stderr).not.toContain('/v1/models');
     expect(r.stdout).toContain('Skipping endpoint ready check.');
-    expect(took).toBeLessThan(8_000); // was > 11 s: 10 s of /v1/models, then the 1 s request
+    expect(took).toBeLessThan(13_000); // old: start-up + 10 s of /v1/models + the 1 s request (and exit 2, above)
   });
 });
 
