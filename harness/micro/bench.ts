@@ -95,9 +95,16 @@ function tsDiff(inputs: MergeInputs, out: Float32Array | Uint16Array, outLse: Fl
   return d;
 }
 
-/** Host cost per call through the addon vs an empty kernel launch, in one process. */
+/**
+ * Host cost per call through the addon vs an empty kernel launch, in one process (us per call).
+ * The optimized kernel, the empty launch through the addon, the native empty-launch loop and each
+ * --kernel are measured in `rounds` interleaved rounds (n/rounds calls each, batches of 200, median
+ * per round) and each figure is the median over rounds, the ratio the median of the per-round
+ * ratios: measured one after the other, a slow stretch of the host had landed on one side (an H200
+ * run gave 1.48x while the same call's GPU test, another process, gave 1.22x).
+ */
 export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 512, H: 16, D: 128 }, n = 2000,
-  kernels: readonly LoadedKernel[] = []): HostCost {
+  kernels: readonly LoadedKernel[] = [], rounds = 5): HostCost {
   const { addon } = loadNative();
   if (!addon) throw new UserError('host cost needs the native addon');
   const bufs = new DeviceBuffers(dtype, 2, shape.T, shape.H, shape.D);
@@ -105,11 +112,10 @@ export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 5
     bufs.fillRandom(7);
     const id = GPU_IMPL_IDS.optimized;
     const batch = 200;
+    const perRound = Math.max(batch, Math.round(n / rounds / batch) * batch);
     const loop = (f: () => void): number => {
       const per: number[] = [];
-      for (let w = 0; w < 3; w++) for (let i = 0; i < batch; i++) f(); // warm-up (JIT, module load)
-      addon.deviceSync();
-      for (let b = 0; b < n / batch; b++) {
+      for (let b = 0; b < perRound / batch; b++) {
         const t0 = performance.now();
         for (let i = 0; i < batch; i++) f();
         per.push(((performance.now() - t0) * 1000) / batch);
@@ -117,15 +123,19 @@ export function measureHostCost(dtype: DType = 'bfloat16', shape: Shape = { T: 5
       }
       return median(per);
     };
-    const opt = loop(() => bufs.runId(id));
-    const empty = loop(() => addon.launchEmpty());
-    const native = addon.emptyLaunchUs(n);
-    const ks = kernels.map((k) => {
-      const us = loop(() => bufs.runId(k.id));
-      return { name: k.name, addonUs: us, ratio: us / native };
-    });
-    return { emptyLaunchNativeUs: native, emptyLaunchAddonUs: empty, optimizedAddonUs: opt, ratio: opt / native, shape, dtype,
-      ...(ks.length ? { kernels: ks } : {}) };
+    const fns: Array<() => void> = [() => bufs.runId(id), () => addon.launchEmpty(), ...kernels.map((k) => () => bufs.runId(k.id))];
+    for (const f of fns) for (let i = 0; i < 3 * batch; i++) f(); // warm-up (JIT, module load)
+    addon.deviceSync();
+    const opt: number[] = [], empty: number[] = [], native: number[] = [], ks: number[][] = kernels.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      opt.push(loop(fns[0]!));
+      empty.push(loop(fns[1]!));
+      native.push(addon.emptyLaunchUs(perRound));
+      kernels.forEach((_, j) => ks[j]!.push(loop(fns[2 + j]!)));
+    }
+    const ratioOf = (xs: number[]) => median(xs.map((x, r) => x / native[r]!));
+    return { emptyLaunchNativeUs: median(native), emptyLaunchAddonUs: median(empty), optimizedAddonUs: median(opt), ratio: ratioOf(opt), shape, dtype,
+      ...(kernels.length ? { kernels: kernels.map((k, j) => ({ name: k.name, addonUs: median(ks[j]!), ratio: ratioOf(ks[j]!) })) } : {}) };
   } finally {
     bufs.free();
   }
