@@ -144,6 +144,12 @@ function runFlags(y: Argv) {
 }
 type RunArgs = Awaited<ReturnType<ReturnType<typeof runFlags>['parseAsync']>>;
 
+/** "run again with the same flags and --resume DIR", the way to continue an incomplete run
+ *  (`viaOut`: the run was given --out, which --resume replaces). */
+function resumeHint(dir: string, viaOut: boolean): string {
+  return `run again with the same flags and --resume ${dir}${viaOut ? ' (in place of --out)' : ''}`;
+}
+
 async function runHandler(a: RunArgs): Promise<void> {
   const baseUrl = a['base-url'] ?? `http://${a.host}:${a.port}`;
   const apiKey = a['api-key'] ?? process.env.OPENAI_API_KEY;
@@ -256,8 +262,12 @@ async function runHandler(a: RunArgs): Promise<void> {
     // A setup problem (the same 4xx for the first questions): the server's reason, exit 1.
     console.error(`abserve: ${run.info.partialReason}`);
     process.exitCode = 1;
-  } else if (run.info.partial) process.exitCode = 3;
-  else if (run.records.length > 0 && run.records.every((r) => r.outcome === 'failed')) {
+  } else if (run.info.partial) {
+    // Ctrl-C or a server gone: the last line says how to continue, as for failed requests below.
+    // partialReason reads e.g. "interrupted: 45 of 260 questions asked: 30 answered, 15 failed".
+    console.error(`abserve: ${run.info.partialReason}; ${resumeHint(outDir, a.out !== undefined)} to ask the rest`);
+    process.exitCode = 3;
+  } else if (run.records.length > 0 && run.records.every((r) => r.outcome === 'failed')) {
     // Nothing was measured: say why in one line, and never exit 0.
     const first = run.records.find((r) => r.error)?.error;
     console.error(`abserve: every question failed${first ? `; the first: ${first.message}` : ''}`);
@@ -267,7 +277,7 @@ async function runHandler(a: RunArgs): Promise<void> {
     // asks exactly those again (resume.ts drops failed answers before asking).
     const failed = run.summary.overall.failed;
     console.error(
-      `abserve: ${failed} of ${run.records.length} requests failed, so the run is incomplete (exit 3); run again with the same flags and --resume ${outDir}${a.out !== undefined ? ' (in place of --out)' : ''} to ask them again`,
+      `abserve: ${failed} of ${run.records.length} requests failed, so the run is incomplete (exit 3); ${resumeHint(outDir, a.out !== undefined)} to ask them again`,
     );
     process.exitCode = 3;
   }
