@@ -5,7 +5,8 @@ import { aggregate } from '../metrics/aggregate.js';
 import { rec, runInfo } from '../metrics/testFixtures.js';
 import { writeRunResults } from '../report/writeResults.js';
 import { summarizeAb } from './compare.js';
-import { aggregateRows, designMismatches, loadSavedRun } from './compareSaved.js';
+import { aggregateRows, designMismatches, loadSavedRun, partialSides } from './compareSaved.js';
+import type { ImportedRun } from '../report/vllmImport.js';
 import { testTempDir } from '../common/testTmp.js';
 
 const dir = testTempDir('abserve-compare-');
@@ -71,5 +72,27 @@ P99 TTFT (ms):                           11861.09
     const empty = mkdtempSync(path.join(dir, 'empty-'));
     expect(() => loadSavedRun(empty, 'A')).toThrow(new RegExp(`${empty}: expected one result .json`));
     expect(() => loadSavedRun(path.join(dir, 'missing.json'), 'A')).toThrow(/no such file/);
+  });
+});
+
+describe('abserve compare: a partial side says its counts once, from the file', () => {
+  const run = (o: Partial<ImportedRun>): ImportedRun =>
+    ({ source: 'x.json', origin: 'abserve', completed: 20, failed: 0, numPrompts: 20, durationS: 1, totalInputTokens: 1, totalOutputTokens: 1, metrics: {}, extra: {}, ...o }) as ImportedRun;
+
+  it('drops the counts bench appends to the reason and states the file\'s', () => {
+    const b = run({ partial: true, partialReason: 'interrupted; 249 of 3000 requests completed, 2751 cancelled', completed: 249, numPrompts: 3000 });
+    expect(partialSides(run({}), b, ['A', 'B'])).toEqual(['B (B) is a partial run (interrupted): 249 of 3000 requests completed, 2751 cancelled; A 20 of 20']);
+  });
+
+  it('trusts the file where the reason\'s counts disagree with it (reason 3 of 4, file 0 completed)', () => {
+    const a = run({ partial: true, partialReason: 'run timeout (5 s); 3 of 4 requests completed, 1 cancelled', completed: 0, failed: 1, numPrompts: 4 });
+    const [line] = partialSides(a, run({}), ['a', 'b']);
+    expect(line).toBe('A (a) is a partial run (run timeout (5 s)): 0 of 4 requests completed, 1 failed, 3 cancelled; B 20 of 20');
+    expect(line).not.toContain('3 of 4');
+  });
+
+  it('keeps a reason that carries no counts as the cause', () => {
+    const b = run({ partial: true, partialReason: 'crashed', completed: 5, numPrompts: undefined, failed: undefined });
+    expect(partialSides(run({}), b, ['A', 'B'])).toEqual(['B (B) is a partial run (crashed): 5 requests completed; A 20 of 20']);
   });
 });

@@ -200,10 +200,33 @@ function completedOf(r: ImportedRun): string {
 }
 
 /**
+ * A partial run's cause without the request counts that abserve bench appends to it
+ * (`interrupted; 16 of 64 requests completed, 48 cancelled` is `interrupted`): the counts are said
+ * once, from the file's own numbers, which win where the reason's disagree with them.
+ */
+export function partialCause(reason: string | undefined): string {
+  if (!reason) return 'interrupted';
+  const cause = reason.replace(/;\s*\d+ of \d+ requests? completed(?:, \d+ cancelled)?\s*$/, '').trim();
+  return cause === '' ? 'interrupted' : cause;
+}
+
+/** A cut run's counts from its file: `16 of 64 requests completed, 2 failed, 46 cancelled` (failed
+ *  when any; cancelled when the plan and the failures are recorded). */
+function cutCounts(r: ImportedRun): string {
+  const planned = r.numPrompts !== undefined && Number.isFinite(r.numPrompts);
+  const failed = r.failed !== undefined && Number.isFinite(r.failed) ? r.failed : undefined;
+  const parts = [`${completedOf(r)} requests completed`];
+  if (failed) parts.push(`${failed} failed`);
+  if (planned && failed !== undefined) parts.push(`${Math.max(0, r.numPrompts! - r.completed - failed)} cancelled`);
+  return parts.join(', ');
+}
+
+/**
  * One line per side that was cut short (`partial: true` in its file), empty when neither was:
- * `B (part) is a partial run (interrupted; ...): 16 of 64 requests completed, A 64 of 64`. A cut
- * run's requests are the ones that finished first, not a sample of the run (abserve ab keeps such
- * runs but never compares them), so its latencies and throughputs are not like for like.
+ * `B (part) is a partial run (interrupted): 16 of 64 requests completed, 48 cancelled; A 64 of 64`.
+ * The counts are the file's (completed, failed, num_prompts), said once; the reason gives the cause
+ * only. A cut run's requests are the ones that finished first, not a sample of the run (abserve ab
+ * keeps such runs but never compares them), so its latencies and throughputs are not like for like.
  */
 export function partialSides(a: ImportedRun, b: ImportedRun, names: [string, string]): string[] {
   const out: string[] = [];
@@ -211,7 +234,7 @@ export function partialSides(a: ImportedRun, b: ImportedRun, names: [string, str
     if (!r.partial) continue;
     const name = side === 'A' ? names[0] : names[1];
     out.push(
-      `${side} (${name}) is a partial run${r.partialReason ? ` (${r.partialReason})` : ''}: ${completedOf(r)} requests completed, ` +
+      `${side} (${name}) is a partial run (${partialCause(r.partialReason)}): ${cutCounts(r)}; ` +
         `${otherSide} ${completedOf(other)}${other.partial ? ' (also partial)' : ''}`,
     );
   }

@@ -119,14 +119,14 @@ describe('abserve compare with a run cut short (partial: true)', () => {
     expect(r.exitCode, r.stdout).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^abserve: compare: B \(part\) is a partial run \(interrupted; 16 of 64 requests completed, 48 cancelled\): 16 of 64 requests completed, A 64 of 64; /);
+    expect(r.stderr).toMatch(/^abserve: compare: B \(part\) is a partial run \(interrupted\): 16 of 64 requests completed, 48 cancelled; A 64 of 64; /);
     expect(r.stderr).toContain(`${part} was cut short`);
     expect(r.stderr).toContain('--allow-partial');
 
     const out = path.join(dir, 'cmp');
     const ok = await abserve(['compare', full, part, '--allow-partial', '--result-dir', out]);
     expect(ok.exitCode, ok.stderr).toBe(0);
-    const warning = 'WARNING: PARTIAL INPUT (--allow-partial): B (part) is a partial run (interrupted; 16 of 64 requests completed, 48 cancelled): 16 of 64 requests completed, A 64 of 64;';
+    const warning = 'WARNING: PARTIAL INPUT (--allow-partial): B (part) is a partial run (interrupted): 16 of 64 requests completed, 48 cancelled; A 64 of 64;';
     expect(ok.stdout).toContain(warning);
     // Prominent: before the table, not among the notes at the bottom.
     expect(ok.stdout.indexOf(warning)).toBeLessThan(ok.stdout.indexOf('B "part" vs A "full"'));
