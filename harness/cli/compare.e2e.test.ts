@@ -138,3 +138,19 @@ describe('abserve compare with a run cut short (partial: true)', () => {
     expect(clean.stdout).not.toContain('PARTIAL');
   }, 60_000);
 });
+
+describe('abserve compare with a side that has no successful request', () => {
+  it('--allow-partial with an arm that measured nothing exits 1 with one line, not 0 under a note', async () => {
+    const dir = testTempDir('abserve-compare-empty-');
+    const ok = Array.from({ length: 20 }, (_, i) => rec({ index: i, sentAt: 0, tokenTimes: [30 + i, 40 + i, 50 + i] }));
+    const full = aggregate(ok, runInfo({ numPrompts: 20, endedAt: 500 }), { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'] });
+    const a = (await writeRunResults(path.join(dir, 'without-op'), full, ok, { name: 'without-op' })).json;
+    const bad = Array.from({ length: 3 }, (_, i) => rec({ index: i, sentAt: 0, success: false, failure: { kind: 'http_5xx' as const, message: 'HTTP 500' } }));
+    const info = runInfo({ numPrompts: 20, endedAt: 500, partial: true, partialReason: 'interrupted; 3 of 20 requests completed, 17 cancelled' });
+    const cut = aggregate(bad, info, { percentileMetrics: ['ttft', 'tpot', 'itl', 'e2el'] });
+    const b = (await writeRunResults(path.join(dir, 'with-op'), cut, bad, { name: 'with-op' })).json;
+    const r = await abserve(['compare', a, b, '--allow-partial']);
+    expect(r.exitCode, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['abserve: compare: no comparison: arm "with-op" has no successful request']);
+  }, 60_000);
+});

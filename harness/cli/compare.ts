@@ -61,14 +61,25 @@ async function handler(a: Args): Promise<void> {
     if (out.comparison) console.log(formatComparison(out.comparison));
     for (const n of out.notes) console.log(`note: ${n}`);
     if (out.files.html) console.log(`report: ${out.files.html}`);
+    // Nothing compared (a side without a successful request): an error, exit 1, as abserve ab's.
+    if (!out.comparison) nothingCompared(out.notes.find((n) => n.startsWith('no comparison: '))?.slice('no comparison: '.length) ?? 'the runs have no metric in common');
     return;
   }
   console.log(formatAggregateRows(aggregateRows(A.run, B.run), na, nb));
   for (const n of partialNotes) console.log(`\nnote: ${n}`);
   const which = !A.data && !B.data ? 'both runs have' : `${A.data ? `B (${nb})` : `A (${na})`} has`;
   console.log(`\nnote: ${which} aggregates only (a printed block or a JSON without per-request lists): no interval or significance is possible; save with --save-detailed (vLLM) or abserve bench --save-result`);
+  const empty = ([['A', na, A.run.completed], ['B', nb, B.run.completed]] as const).filter(([, , c]) => !(c > 0));
+  if (empty.length > 0) nothingCompared(empty.map(([side, n]) => `${side} (${n}) has no successful request`).join('; '));
 }
 const b = (a: Args) => a.b!;
+
+/** A comparison that measured nothing: one line on stderr and exit 1 (abserve ab's code for an arm
+ *  without a successful request), never a quiet 0 under a table of nothing. */
+function nothingCompared(why: string): void {
+  console.error(`abserve: compare: no comparison: ${why}`);
+  process.exitCode = 1;
+}
 
 export const compareCommand: CommandModule<object, Args> = {
   command: 'compare [a] [b]',
