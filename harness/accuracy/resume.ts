@@ -8,7 +8,7 @@ import { UserError } from '../common/errors.js';
 import { atomicWriteFile } from '../report/atomicWrite.js';
 import type { Question } from './dataset.js';
 import { ANSWERS_FILE, loadAccuracyRun } from './savedRun.js';
-import type { AccuracyInfo, AnswerRecord } from './types.js';
+import type { AccuracyInfo, AnswerRecord, ResumeEntry } from './types.js';
 
 /** Settings that must be equal for answers to be pooled into one run. */
 const MUST_MATCH = ['model', 'split', 'shots', 'maxTokens', 'temperature', 'seed', 'promptVersion'] as const;
@@ -21,6 +21,10 @@ export interface ResumePlan {
   /** The stored run's start time and label, kept for the resumed run. */
   startedAt: string;
   label: string | null;
+  /** Failed answers dropped from answers.jsonl (they are among `todo`). */
+  failedDropped: number;
+  /** The stored run's earlier resumes (AccuracyInfo.resumes; [] when none or an older file). */
+  resumes: ResumeEntry[];
 }
 
 /** Refuses to relabel a stored run on resume: a `label` given (not null) must equal the stored
@@ -65,5 +69,12 @@ export async function planResume(dir: string, info: AccuracyInfo, questions: Que
   }
   await atomicWriteFile(path.join(dir, ANSWERS_FILE), kept.map((r) => JSON.stringify(r) + '\n'));
   const done = new Set(kept.map((r) => r.key));
-  return { kept, todo: questions.filter((q) => !done.has(q.key)), startedAt: prev.info.startedAt, label: prev.info.label };
+  return {
+    kept,
+    todo: questions.filter((q) => !done.has(q.key)),
+    startedAt: prev.info.startedAt,
+    label: prev.info.label,
+    failedDropped: prev.records.length - kept.length,
+    resumes: Array.isArray(prev.info.resumes) ? prev.info.resumes : [],
+  };
 }

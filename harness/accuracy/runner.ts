@@ -13,7 +13,7 @@ import { summarize } from './score.js';
 import { AnswersFile, writeInfo } from './savedRun.js';
 import { planResume } from './resume.js';
 import { UserError } from '../common/errors.js';
-import type { AccuracyInfo, AccuracyRun, AnswerRecord, Outcome } from './types.js';
+import type { AccuracyInfo, AccuracyRun, AnswerRecord, Outcome, ResumeEntry } from './types.js';
 import type { AskResult } from './ask.js';
 import { askStream } from './askStream.js';
 import { createClient } from '../client/index.js';
@@ -55,6 +55,8 @@ export interface AccuracyOptions extends DatasetOptions {
   signal?: AbortSignal;
   onAnswer?: (record: AnswerRecord, done: number, total: number) => void;
   onWarning?: (message: string) => void;
+  /** With `resume`: called once, before any question is asked, with what the stored run kept. */
+  onResume?: (r: ResumeEntry) => void;
   /** Stop (partial) after this many consecutive questions failed with connection errors or
    *  timeouts; default max(8, 2 x concurrency). */
   maxConsecutiveConnectionFailures?: number;
@@ -202,6 +204,9 @@ export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
     todo = plan.todo;
     info.startedAt = plan.startedAt;
     info.label ??= plan.label;
+    const entry: ResumeEntry = { at: new Date().toISOString(), answersKept: plan.kept.length, failedAskedAgain: plan.failedDropped, toAsk: todo.length };
+    info.resumes = [...plan.resumes, entry];
+    opts.onResume?.(entry);
   }
   const file = opts.outDir ? await AnswersFile.create(opts.outDir, opts.resume) : undefined;
   const finish = async (partialReason: string | null): Promise<AccuracyRun> => {

@@ -133,6 +133,18 @@ export interface AccuracyInfo {
   partial: boolean;
   partialReason: string | null;
   warnings: string[];
+  /** One entry per `--resume` of this run, oldest first: when it started, the answers it kept, the
+   *  failed answers it dropped to ask again and the questions it had left to ask (those included).
+   *  Absent when the run was never resumed (and in accuracy.json files written before it existed). */
+  resumes?: ResumeEntry[];
+}
+
+/** A `--resume` of a saved run (AccuracyInfo.resumes). */
+export interface ResumeEntry {
+  at: string;
+  answersKept: number;
+  failedAskedAgain: number;
+  toAsk: number;
 }
 
 /** A finished (or partial) run: what `runAccuracy` returns and `loadAccuracyRun` reads back. */

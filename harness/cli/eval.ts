@@ -242,6 +242,11 @@ async function runHandler(a: RunArgs): Promise<void> {
         label: a.label,
         signal,
         onWarning: (m) => console.error(`warning: ${m}`),
+        onResume: (r) =>
+          console.error(
+            `resuming ${outDir}: ${r.answersKept} answer${r.answersKept === 1 ? '' : 's'} kept, ${r.toAsk} question${r.toAsk === 1 ? '' : 's'} to ask` +
+              (r.failedAskedAgain ? ` (${r.failedAskedAgain} of them failed before)` : ''),
+          ),
         onAnswer: (r, done, total) => {
           if (r.outcome === 'failed') failedSoFar++;
           // runner.ts's askedText vocabulary: asked = answered + failed.

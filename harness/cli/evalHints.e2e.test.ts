@@ -46,4 +46,27 @@ describe('abserve eval hints', () => {
       await srv.close();
     }
   });
+  it('--resume says what it kept and what it asks, and accuracy.json records each resume', async () => {
+    // Two questions fail with a 400 (never retried) the first time they are asked.
+    const srv = await startFakeServer((text, attempt) => ((text.includes('1+1') || text.includes('会计题三')) && attempt === 1 ? { status: 400 } : { content: '答案：A' }));
+    try {
+      const dir = path.join(tmp, 'resumed');
+      const first = await abserve('eval', '--data-dir', DATA, '--base-url', srv.url, '--out', dir, '--retries', '0', '--quiet');
+      expect(first.exitCode, first.stderr).toBe(3);
+      expect(first.stderr).not.toMatch(/resuming/);
+      const info = () => JSON.parse(fs.readFileSync(path.join(dir, 'accuracy.json'), 'utf8')).info;
+      // A run never resumed has no resumes (its accuracy.json, as files written before the field, has none).
+      expect(info().resumes).toBeUndefined();
+      const again = await abserve('eval', '--data-dir', DATA, '--base-url', srv.url, '--resume', dir, '--retries', '0', '--quiet');
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(again.stderr.split('\n')).toContain(`resuming ${dir}: 10 answers kept, 2 questions to ask (2 of them failed before)`);
+      expect(info().resumes).toEqual([{ at: expect.any(String), answersKept: 10, failedAskedAgain: 2, toAsk: 2 }]);
+      const third = await abserve('eval', '--data-dir', DATA, '--base-url', srv.url, '--resume', dir, '--quiet');
+      expect(third.exitCode, third.stderr).toBe(0);
+      expect(third.stderr.split('\n')).toContain(`resuming ${dir}: 12 answers kept, 0 questions to ask`);
+      expect(info().resumes.map((r: { answersKept: number }) => r.answersKept)).toEqual([10, 12]);
+    } finally {
+      await srv.close();
+    }
+  });
 });
