@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startEngine } from '../engine/index.js';
 import { builtinTokenizer } from '../workload/index.js';
 import { gatedProxy } from './gatedProxy.testkit.js';
-import { poolConnections, runBenchmark, type BenchmarkConfig } from './runBenchmark.js';
+import { cutReason, poolConnections, runBenchmark, type BenchmarkConfig } from './runBenchmark.js';
 
 function config(url: string, over: Partial<BenchmarkConfig> = {}): BenchmarkConfig {
   return {
@@ -61,7 +61,25 @@ describe('runBenchmark', () => {
     expect(run.cut).toEqual({
       cause: 'server stopped accepting connections (3 requests in a row: ECONNREFUSED)', interrupted: false, finished, of: 30, cancelled: 30 - finished,
     });
-    expect(run.result.info.partialReason).toBe(`${run.cut!.cause}; ${finished} of 30 requests completed, ${30 - finished} cancelled`);
+    // Failed requests are not "completed": the finished ones are split (the refusals among them).
+    expect(run.result.info.partialReason).toBe(
+      `${run.cut!.cause}; ${finished} of 30 requests finished (${run.result.completed} succeeded, ${run.result.failed} failed), ${30 - finished} cancelled`,
+    );
+  });
+
+  it('a server that never accepted a connection "refused every connection", not "stopped accepting"', async () => {
+    // Nothing listens at port 9 (discard); no ready check, as `--model m --ready-check-timeout-sec 0`.
+    const run = await runBenchmark(config('http://127.0.0.1:9', { workload: { numPrompts: 4, inputLen: 16, outputLen: 4, tokenIds: true, seed: 3 }, maxConcurrency: 1 }));
+    expect(run.result.completed).toBe(0);
+    expect(run.cut).toEqual({ cause: 'server refused every connection (3 requests in a row: ECONNREFUSED)', interrupted: false, finished: 3, of: 4, cancelled: 1 });
+    expect(run.result.info.partialReason).toBe(`${run.cut!.cause}; 3 of 4 requests finished (0 succeeded, 3 failed), 1 cancelled`);
+  });
+
+  it('cutReason: "completed" only when every finished request succeeded', () => {
+    const cut = { cause: 'interrupted', interrupted: true, finished: 3, of: 4, cancelled: 1 };
+    expect(cutReason(cut, 3)).toBe('interrupted; 3 of 4 requests completed, 1 cancelled');
+    expect(cutReason(cut, 1)).toBe('interrupted; 3 of 4 requests finished (1 succeeded, 2 failed), 1 cancelled');
+    expect(cutReason({ ...cut, finished: 0, cancelled: 4 }, 0)).toBe('interrupted; 0 of 4 requests completed, 4 cancelled');
   });
 
   it('an interrupt: the cut says interrupted, with its counts; a complete run has no cut', async () => {

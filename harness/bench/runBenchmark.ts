@@ -110,10 +110,30 @@ export class InterruptedBeforeStart extends Error {
   override name = 'InterruptedBeforeStart';
 }
 
+/** The cause of a run stopped by SERVER_GONE_AFTER refusals in a row; `accepted`: the server had
+ *  accepted a connection before (else it never did, and "stopped" would be wrong). */
+export function serverGoneCause(accepted: boolean): string {
+  const streak = `${SERVER_GONE_AFTER} requests in a row: ECONNREFUSED`;
+  return accepted ? `server stopped accepting connections (${streak})` : `server refused every connection (${streak})`;
+}
+
+/**
+ * A cut-short run's partialReason: "<cause>; N of M requests completed, C cancelled" when every
+ * finished request succeeded, else "<cause>; N of M requests finished (S succeeded, F failed), C
+ * cancelled" (failed requests are not "completed": "3 of 4 completed" with 0 successes misleads).
+ */
+export function cutReason(cut: RunCut, succeeded: number): string {
+  const failed = cut.finished - succeeded;
+  const counts = failed === 0
+    ? `${cut.finished} of ${cut.of} requests completed`
+    : `${cut.finished} of ${cut.of} requests finished (${succeeded} succeeded, ${failed} failed)`;
+  return `${cut.cause}; ${counts}, ${cut.cancelled} cancelled`;
+}
+
 /**
  * One run: the initial test request (when asked), then the workload on its schedule, aggregated.
  * An interrupt or --run-timeout cuts the load short: the result is marked partial with
- * `partialReason` "<cause>; N of M requests completed, C cancelled". Throws
+ * `partialReason` "<cause>; N of M requests completed, C cancelled" (cutReason). Throws
  * InterruptedBeforeStart when `signal` aborted during the test request, and the ready check's
  * UserError when the test request fails; server failures during the load are records, not errors.
  */
@@ -145,13 +165,17 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
 
   // A server that went away (crashed, killed) refuses every new connection: stop after a few
   // refusals in a row instead of burning through the rest of the schedule, and say so.
+  // A server that never accepted a connection (nothing listening, wrong port) is not one that
+  // "stopped": `accepted` is set by a passed test request or any request that got past connecting.
   let refusedInARow = 0;
+  let accepted = false;
   const watched = {
     send: async (spec: RequestSpec, scheduledAt: number, signal?: AbortSignal): Promise<RequestRecord> => {
       const rec = await client.send(spec, scheduledAt, signal);
+      if (rec.success || (rec.failure !== undefined && rec.failure.kind !== 'refused')) accepted = true;
       if (rec.success) refusedInARow = 0;
       else if (rec.failure?.kind === 'refused' && ++refusedInARow >= SERVER_GONE_AFTER) {
-        partialReason ??= `server stopped accepting connections (${SERVER_GONE_AFTER} requests in a row: ECONNREFUSED)`;
+        partialReason ??= serverGoneCause(accepted);
         stop.abort();
       }
       return rec;
@@ -174,6 +198,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
       // Ctrl-C during the test request: no measured request was sent, so there is no run to save
       // (it had saved a block of zeros with a negative duration as a "partial" result).
       if (cfg.signal?.aborted) throw new InterruptedBeforeStart('interrupted during the initial test request');
+      accepted = true;
       cfg.onPhase?.({ kind: 'ready-check-done' });
     } else cfg.onPhase?.({ kind: 'ready-check-skipped' });
     startRunTimer();
@@ -224,7 +249,7 @@ export async function runBenchmark(cfg: BenchmarkConfig): Promise<BenchmarkRun> 
         metadata: cfg.metadata ?? {},
         ...(typeof cfg.client.extraBody?.ignore_eos === 'boolean' ? { ignoreEos: cfg.client.extraBody.ignore_eos } : {}),
         partial: out.interrupted,
-        partialReason: cut ? `${cut.cause}; ${cut.finished} of ${cut.of} requests completed, ${cut.cancelled} cancelled` : undefined,
+        partialReason: cut ? cutReason(cut, out.records.filter((r) => r.success).length) : undefined,
       },
       cfg.aggregate,
     );

@@ -366,12 +366,16 @@ async function handler(a: BenchArgs): Promise<void> {
     }
     spool.remove();
     dropSpoolDir();
-    if (run.result.info.partial) process.exitCode = 3;
-    else if (run.result.completed === 0) {
-      // A run with no successful request measured nothing: never exit 0 with a block of zeros.
-      console.error(`abserve: no request succeeded (${run.result.failed} failed: ${formatFailureTally(run.result.failureTally)})`);
+    if (run.result.completed === 0) {
+      // A run with no successful request measured nothing: never exit 0 with a block of zeros, nor
+      // 3 ("a partial result") when it was cut short, e.g. by refusals from a server that was never
+      // there: the no-success rule wins. The result is still saved above (its failures by kind).
+      const why = run.result.failed > 0
+        ? `${run.result.failed} failed: ${formatFailureTally(run.result.failureTally)}`
+        : `none finished: ${run.result.info.partialReason ?? 'no request was sent'}`;
+      console.error(`abserve: no request succeeded (${why})`);
       process.exitCode = 1;
-    }
+    } else if (run.result.info.partial) process.exitCode = 3;
   };
   const done = await withInterrupt(
     (signal) => {

@@ -88,4 +88,23 @@ describe('abserve bench: runs that measure nothing (issue 10)', () => {
     expect(r.stderr).toContain('abserve: no request succeeded (6 failed: http_500 x6)');
     expect(r.stdout).toContain('  by kind: http_500 x6');
   });
+
+  it('exits 1, not 3, when nothing listens (--model, ready check off): cut short by refusals, no success', async () => {
+    // It had said "server stopped accepting connections ...; 3 of 4 requests completed, 1 cancelled"
+    // with "Successful requests: 0", and exited 3 (a partial result) though no request succeeded.
+    const out = path.join(dir, 'refused');
+    const r = await abserve([
+      'bench', '--base-url', DEAD, '--model', 'm', '--ready-check-timeout-sec', '0', '--num-prompts', '4',
+      '--random-input-len', '16', '--random-output-len', '4', '--result-dir', out, '--disable-progress',
+    ]);
+    expect(r.exitCode).toBe(1);
+    const reason = 'server refused every connection (3 requests in a row: ECONNREFUSED); 3 of 4 requests finished (0 succeeded, 3 failed), 1 cancelled';
+    expect(r.stdout).toContain(`WARNING: partial run (${reason})`);
+    expect(r.stdout).not.toMatch(/stopped accepting|requests completed/);
+    expect(r.stdout).toMatch(/Successful requests: +0 *\n/);
+    expect(r.stderr).toMatch(/^abserve: no request succeeded \(3 failed: refused x3\)$/m);
+    // Still saved: its failures by kind are data.
+    const saved = JSON.parse(readFileSync(path.join(out, readdirSync(out).find((f) => f.endsWith('.json'))!), 'utf8'));
+    expect(saved).toMatchObject({ completed: 0, failed: 3, partial: true, partial_reason: reason });
+  });
 });
