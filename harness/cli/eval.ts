@@ -9,6 +9,7 @@ import { UserError, isUserError } from '../common/errors.js';
 import { makeFolders } from '../common/folders.js';
 import {
   accuracyRunDir,
+  ANSWERS_FILE,
   checkResumeLabel,
   chooseMaxTokens,
   compareAccuracy,
@@ -165,6 +166,11 @@ async function runHandler(a: RunArgs): Promise<void> {
     throw new UserError(`--resume ${a.resume} and --out ${a.out}: a resumed run stays in its folder; give one of them`);
   }
   if (a.out !== undefined) checkFolderPath(a.out, '--out');
+  // A saved run is never overwritten nor mixed into: say so before the server is contacted, naming
+  // the flag that continues it (the library's refusal came after the probe, without the flag).
+  if (a.out !== undefined && a.resume === undefined && existsSync(path.join(a.out, ANSWERS_FILE))) {
+    throw new UserError(`--out ${a.out}: holds a saved run (${ANSWERS_FILE}); choose another folder, or continue that run with --resume ${a.out} (in place of --out)`);
+  }
   if (a.resume !== undefined) {
     // A saved run is never relabelled (its accuracy.json had taken the new --label silently).
     try {

@@ -69,4 +69,20 @@ describe('abserve eval hints', () => {
       await srv.close();
     }
   });
+  it('--out naming a saved run is refused in one line naming --resume, before the server is contacted', async () => {
+    const srv = await startFakeServer(() => ({ content: '答案：A' }));
+    try {
+      const dir = path.join(tmp, 'existing');
+      const first = await abserve('eval', '--data-dir', DATA, '--base-url', srv.url, '--out', dir, '--quiet');
+      expect(first.exitCode, first.stderr).toBe(0);
+      const asked = srv.bodies.length;
+      const r = await abserve('eval', '--data-dir', DATA, '--base-url', srv.url, '--out', dir, '--quiet');
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.trim()).toBe(`abserve: --out ${dir}: holds a saved run (answers.jsonl); choose another folder, or continue that run with --resume ${dir} (in place of --out)`);
+      expect(r.stdout).toBe('');
+      expect(srv.bodies.length).toBe(asked);
+    } finally {
+      await srv.close();
+    }
+  });
 });
