@@ -6,6 +6,7 @@ import { atomicWriteFile } from '../report/index.js';
 import { renderAbHtml } from '../report/abReportHtml.js';
 import { renderAbMarkdown } from '../report/abReportMarkdown.js';
 import type { AbReportData, ReportRepetition } from '../report/abReportTypes.js';
+import { failureOf } from '../report/abReportFormat.js';
 import { compareArms } from '../stats/arms.js';
 import { resolveOptions } from '../stats/compare.js';
 import type { Comparison } from '../stats/types.js';
@@ -163,7 +164,12 @@ export async function summarizeAb(i: AbSummaryInput): Promise<AbSummary> {
       if (fNote) notes.push(fNote);
     }
   }
-  if (i.partial) notes.unshift(`partial run: ${i.partialReason ?? 'interrupted'}; only finished runs are compared`);
+  if (i.partial) {
+    const error = failureOf(i.partialReason);
+    notes.unshift(error !== undefined
+      ? `the A/B failed: ${error}; only the runs that finished before the failure are compared`
+      : `partial run: ${i.partialReason ?? 'interrupted'}; only finished runs are compared`);
+  }
   const partialFields = { partial: i.partial, ...(i.partial && i.partialReason ? { partialReason: i.partialReason } : {}) };
   const files: AbSummary['files'] = { comparison: null, markdown: null, html: null };
   // A simulated A/B says so in its heading, not only in a note at the bottom.

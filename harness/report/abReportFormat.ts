@@ -158,7 +158,25 @@ export function failuresByArm(d: AbReportData): { kinds: string[]; byArm: Map<st
  * compared with the requests it finished. `reason` as in the manifest's partial_reason.
  */
 export function partialScope(reason: string | undefined): string {
+  if (failureOf(reason) !== undefined) return 'Only the runs that finished before the failure are compared.';
   return reason === undefined || /^interrupted\b/.test(reason)
     ? 'Only finished runs are compared; a run cut short is kept in its folder, not compared.'
     : 'Only finished requests are counted.';
+}
+
+const FAILED = 'the A/B failed: ';
+
+/** The partial_reason of an A/B that failed (manifest status `failed`) with `error`, on one line. */
+export function failedReason(error: string): string {
+  return `${FAILED}${oneLine(error)}`;
+}
+
+/** The error of a reason made by failedReason, else undefined (an interrupt, a timeout, ...). */
+export function failureOf(reason: string | undefined): string | undefined {
+  return reason?.startsWith(FAILED) ? reason.slice(FAILED.length) : undefined;
+}
+
+/** A message on one line: its lines trimmed and joined by a space. */
+export function oneLine(s: string): string {
+  return s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(' ');
 }

@@ -4,6 +4,7 @@
 // (arm names, notes, failure kinds, manifest, accuracy cells) goes through mdText / mdCell.
 import type { MetricComparison } from '../stats/types.js';
 import {
+  failureOf,
   allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, metricOrder, num, pairedText, partialScope, pValue, verdictBasisText,
   rowsOf, signed, verdictText,
 } from './abReportFormat.js';
@@ -27,6 +28,8 @@ function sentence(s: string): string {
 
 /** report.md's partial-run banner (both the report with a comparison and the one without). */
 export function partialBannerMarkdown(partialReason: string | undefined): string {
+  const error = failureOf(partialReason);
+  if (error !== undefined) return `> **Warning: the A/B failed.** ${mdText(sentence(error))} ${partialScope(partialReason)}`;
   return `> **Warning: partial run.** ${mdText(sentence(partialReason ?? 'The run was interrupted'))} ${partialScope(partialReason)}`;
 }
 

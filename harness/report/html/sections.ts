@@ -3,7 +3,7 @@
 // string from the data passes through escapeHtml here; numbers are formatted by abReportFormat.
 import type { MetricComparison } from '../../stats/types.js';
 import {
-  allNotes, failuresByArm, inRunOrder, interval, mdeText, metricLabel, num, partialScope, pValue, pEquals, rowsOf, signed, verdictBasisText, verdictText,
+  allNotes, failuresByArm, inRunOrder, interval, failureOf, mdeText, metricLabel, num, partialScope, pValue, pEquals, rowsOf, signed, verdictBasisText, verdictText,
 } from '../abReportFormat.js';
 import type { AbReportData } from '../abReportTypes.js';
 import type { ChartSpec } from './chartData.js';
@@ -11,6 +11,8 @@ import { escapeHtml as h } from './escape.js';
 
 /** report.html's partial-run banner (both the report with a comparison and the one without). */
 export function partialBannerHtml(partialReason: string | undefined): string {
+  const error = failureOf(partialReason);
+  if (error !== undefined) return `<div class="banner" id="partial-banner">The A/B failed: ${h(error)}. ${partialScope(partialReason)}</div>`;
   return `<div class="banner" id="partial-banner">Partial run: ${h(partialReason ?? 'the run was interrupted')}. ${partialScope(partialReason)}</div>`;
 }
 
