@@ -24,11 +24,20 @@ export interface FakeServer {
 
 /** Starts the server on 127.0.0.1 at a free port. `close()` drops open sockets (hanging requests
  *  included) and stops it. With `maxModelLen`, /v1/models reports it as vLLM does (`max_model_len`). */
-export async function startFakeServer(script: Script, opts: { maxModelLen?: number } = {}): Promise<FakeServer> {
+export async function startFakeServer(
+  script: Script,
+  /** `apiKey`: requests without `Authorization: Bearer <apiKey>` get a 401 (GET /v1/models too unless `modelsOpen`). */
+  opts: { maxModelLen?: number; apiKey?: string; modelsOpen?: boolean } = {},
+): Promise<FakeServer> {
   const bodies: Record<string, unknown>[] = [];
   const seen = new Map<string, number>();
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer(async (req, res) => {
+    const isModels = req.method === 'GET' && req.url === '/v1/models';
+    if (opts.apiKey !== undefined && req.headers.authorization !== `Bearer ${opts.apiKey}` && !(isModels && opts.modelsOpen)) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ error: 'Unauthorized' }));
+    }
     if (req.method === 'GET' && req.url === '/v1/models') {
       res.writeHead(200, { 'content-type': 'application/json' });
       const model = { id: 'fake-model', object: 'model', ...(opts.maxModelLen !== undefined ? { max_model_len: opts.maxModelLen } : {}) };

@@ -145,6 +145,14 @@ function runFlags(y: Argv) {
 }
 type RunArgs = Awaited<ReturnType<ReturnType<typeof runFlags>['parseAsync']>>;
 
+/** What to do about a 401/403 (the server wants an API key, or refused the one sent), else ''. */
+function authHint(status: number | undefined, apiKey: string | undefined): string {
+  if (status !== 401 && status !== 403) return '';
+  return apiKey === undefined
+    ? `; the server wants an API key: pass --api-key KEY (or set OPENAI_API_KEY)`
+    : `; the server refused the API key sent (--api-key, else OPENAI_API_KEY): check it`;
+}
+
 /** "run again with the same flags and --resume DIR", the way to continue an incomplete run
  *  (`viaOut`: the run was given --out, which --resume replaces). */
 function resumeHint(dir: string, viaOut: boolean): string {
@@ -199,13 +207,21 @@ async function runHandler(a: RunArgs): Promise<void> {
   // Then probe: a dead server or a wrong model name is one clear line, not N failed questions.
   const waitSec = a['ready-check-timeout-sec'];
   if (!(Number.isFinite(waitSec) && waitSec >= 0)) throw new UserError(`--ready-check-timeout-sec: expected seconds >= 0, got ${waitSec}`);
-  const models = waitSec > 0
+  const probe = async () => waitSec > 0
     ? ((await waitForServedModels(baseUrl, {
         apiKey,
         waitMs: waitSec * 1000,
         onWait: (cause, left) => console.error(`abserve: ${cause}; waiting up to ${left} s more for the server`),
       })) ?? [])
     : await listServedModels(baseUrl, apiKey);
+  let models;
+  try {
+    models = await probe();
+  } catch (e) {
+    // probe.ts says "GET URL answered 401: <body>": name the flags that send a key.
+    const st = isUserError(e) ? /answered (\d{3})\b/.exec(e.message)?.[1] : undefined;
+    throw st && authHint(Number(st), apiKey) ? new UserError(e instanceof Error ? e.message + authHint(Number(st), apiKey) : String(e)) : e;
+  }
   const served = models.map((m) => m.id);
   const model = a.model ?? served[0];
   if (!model) throw new UserError(`--model not given and ${baseUrl}/v1/models lists no model`);
@@ -271,7 +287,8 @@ async function runHandler(a: RunArgs): Promise<void> {
   console.log(`\nSaved ${path.join(outDir, 'accuracy.json')}, answers.jsonl and accuracy.md${run.info.partial ? ' (partial run)' : ''}`);
   if (run.info.partialReason?.startsWith(STOPPED_EARLY)) {
     // A setup problem (the same 4xx for the first questions): the server's reason, exit 1.
-    console.error(`abserve: ${run.info.partialReason}`);
+    const status = run.records.find((r) => r.error)?.error?.status;
+    console.error(`abserve: ${run.info.partialReason}${authHint(status, apiKey)}`);
     process.exitCode = 1;
   } else if (run.info.partial) {
     // Ctrl-C or a server gone: the last line says how to continue, as for failed requests below.
@@ -281,7 +298,7 @@ async function runHandler(a: RunArgs): Promise<void> {
   } else if (run.records.length > 0 && run.records.every((r) => r.outcome === 'failed')) {
     // Nothing was measured: say why in one line, and never exit 0.
     const first = run.records.find((r) => r.error)?.error;
-    console.error(`abserve: every question failed${first ? `; the first: ${first.message}` : ''}`);
+    console.error(`abserve: every question failed${first ? `; the first: ${first.message}` : ''}${authHint(first?.status, apiKey)}`);
     process.exitCode = 1;
   } else if (run.summary.overall.failed > 0) {
     // Failed requests are not scored: the run is incomplete (exit 3, as a partial run), and --resume

@@ -85,4 +85,32 @@ describe('abserve eval hints', () => {
       await srv.close();
     }
   });
+  it('a 401 names --api-key and OPENAI_API_KEY: at the probe (exit 2) and on every question (exit 1)', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'OPENAI_API_KEY'));
+    const noKey = (...args: string[]) => execa(process.execPath, [BIN, ...args], { reject: false, timeout: 30_000, killSignal: 'SIGKILL', env, extendEnv: false });
+    const hint = '; the server wants an API key: pass --api-key KEY (or set OPENAI_API_KEY)';
+    const locked = await startFakeServer(() => ({ content: '答案：A' }), { apiKey: 'k' });
+    try {
+      const r = await noKey('eval', '--data-dir', DATA, '--base-url', locked.url, '--out', path.join(tmp, 'key1'), '--quiet');
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(/answered 401: .*Unauthorized/);
+      expect(r.stderr.trim().endsWith(hint)).toBe(true);
+      const ok = await noKey('eval', '--data-dir', DATA, '--base-url', locked.url, '--out', path.join(tmp, 'key2'), '--quiet', '--api-key', 'k');
+      expect(ok.exitCode, ok.stderr).toBe(0);
+    } finally {
+      await locked.close();
+    }
+    // /v1/models open, the chat route locked: every question fails with the same 401.
+    const chat = await startFakeServer(() => ({ content: '答案：A' }), { apiKey: 'k', modelsOpen: true });
+    try {
+      const r = await noKey('eval', '--data-dir', DATA, '--base-url', chat.url, '--out', path.join(tmp, 'key3'), '--quiet');
+      expect(r.exitCode, r.stderr).toBe(1);
+      const last = r.stderr.trim().split('\n').at(-1)!;
+      expect(last).toMatch(/HTTP 401/);
+      expect(last.endsWith(hint)).toBe(true);
+    } finally {
+      await chat.close();
+    }
+  });
 });
