@@ -91,6 +91,11 @@ describe('abserve compare: a partial side says its counts once, from the file', 
     expect(line).not.toContain('3 of 4');
   });
 
+  it('drops bench\'s newer counts too (finished, with succeeded and failed)', () => {
+    const b = run({ partial: true, partialReason: 'server refused every connection; 3 of 4 requests finished (0 succeeded, 3 failed), 1 cancelled', completed: 0, failed: 3, numPrompts: 4 });
+    expect(partialSides(run({}), b, ['A', 'B'])).toEqual(['B (B) is a partial run (server refused every connection): 0 of 4 requests completed, 3 failed, 1 cancelled; A 20 of 20']);
+  });
+
   it('keeps a reason that carries no counts as the cause', () => {
     const b = run({ partial: true, partialReason: 'crashed', completed: 5, numPrompts: undefined, failed: undefined });
     expect(partialSides(run({}), b, ['A', 'B'])).toEqual(['B (B) is a partial run (crashed): 5 requests completed; A 20 of 20']);

@@ -206,7 +206,7 @@ function completedOf(r: ImportedRun): string {
  */
 export function partialCause(reason: string | undefined): string {
   if (!reason) return 'interrupted';
-  const cause = reason.replace(/;\s*\d+ of \d+ requests? completed(?:, \d+ cancelled)?\s*$/, '').trim();
+  const cause = reason.replace(/;\s*\d+ of \d+ requests? (?:completed|finished)(?: \([^)]*\))?(?:, \d+ cancelled)?\s*$/, '').trim();
   return cause === '' ? 'interrupted' : cause;
 }
 
