@@ -36,13 +36,15 @@ export async function waitReady(o: WaitReadyOptions): Promise<WaitReadyResult> {
     if (o.signal?.aborted) return { ready: false, reason: 'aborted' };
     const left = deadline - Date.now();
     if (left <= 0) return { ready: false, reason };
-    const health = await get(o.healthUrl, Math.min(left, 5000), o.signal);
+    const hMs = Math.min(left, 5000);
+    const health = await get(o.healthUrl, hMs, o.signal);
     if (health === 200) {
-      const m = await get(models, Math.max(1, Math.min(deadline - Date.now(), 5000)), o.signal);
+      const mMs = Math.max(1, Math.min(deadline - Date.now(), 5000));
+      const m = await get(models, mMs, o.signal);
       if (m === 200) return { ready: true };
-      reason = typeof m === 'number' ? `GET ${models} answered ${m}` : `GET ${models}: ${m}`;
+      reason = better(reason, typeof m === 'number' ? `GET ${models} answered ${m}` : `GET ${models}: ${m}`, m, mMs);
     } else {
-      reason = typeof health === 'number' ? `GET ${o.healthUrl} answered ${health}` : `GET ${o.healthUrl}: ${health}`;
+      reason = better(reason, typeof health === 'number' ? `GET ${o.healthUrl} answered ${health}` : `GET ${o.healthUrl}: ${health}`, health, hMs);
     }
     if (o.check && Date.now() - lastCheck >= (o.checkEveryMs ?? 5000)) {
       lastCheck = Date.now();
@@ -52,6 +54,17 @@ export async function waitReady(o: WaitReadyOptions): Promise<WaitReadyResult> {
     const pause = Math.min(o.intervalMs ?? 1000, deadline - Date.now());
     if (pause > 0) await sleep(pause, undefined, { signal: o.signal }).catch(() => undefined);
   }
+}
+
+/**
+ * The reason to keep after a try: the new one, unless the try was cut short by the deadline (its
+ * bound under the usual 5 s) and timed out while an earlier try had a real answer: "answered 503"
+ * says more than the last try's TimeoutError (seen on a loaded machine: a stand-in server's 503
+ * came too late for the last, deadline-bounded try and hid the status from the error).
+ */
+function better(prev: string, next: string, result: number | string, boundMs: number): string {
+  const cutByDeadline = typeof result === 'string' && /timeout/i.test(result) && boundMs < 5000;
+  return cutByDeadline && prev !== 'no attempt finished' ? prev : next;
 }
 
 /** Status code, or the error code/message when there was no answer. */
