@@ -78,20 +78,26 @@ export interface AbOutcome extends AbSummary {
 }
 
 
-/**
- * Runs the scenario's A/B. Throws UserError when a server cannot start or the model cannot be
- * resolved before any run; later failures become a partial outcome, never a lost folder.
- */
 /** The A/B's partial reason from its cut-short run: "<cause>; <where>, N of M requests completed,
- *  C cancelled", from the run's structured counts; a RunData without them (never from this
- *  runOne, kept for safety) falls back to its partialReason text. */
-function cutReason(d: RunData, where: string): string {
-  if (d.cut) return `${d.cut.cause}; ${where}, ${d.cut.finished} of ${d.cut.of} requests completed, ${d.cut.cancelled} cancelled`;
+ *  C cancelled" (with failures: "N of M requests finished (S succeeded, F failed)", as bench says
+ *  it), from the run's structured counts; a RunData without them (never from this runOne, kept
+ *  for safety) falls back to its partialReason text. */
+export function cutReason(d: RunData, where: string): string {
+  if (d.cut) {
+    const done = d.failed > 0
+      ? `${d.cut.finished} of ${d.cut.of} requests finished (${d.completed} succeeded, ${d.failed} failed)`
+      : `${d.cut.finished} of ${d.cut.of} requests completed`;
+    return `${d.cut.cause}; ${where}, ${done}, ${d.cut.cancelled} cancelled`;
+  }
   const why = d.partialReason ?? 'a run was cut short';
   const m = /^([^;]+); (.+)$/.exec(why);
   return m ? `${m[1]}; ${where}, ${m[2]}` : `${why} ${where}`;
 }
 
+/**
+ * Runs the scenario's A/B. Throws UserError when a server cannot start or the model cannot be
+ * resolved before any run; later failures become a partial outcome, never a lost folder.
+ */
 export async function runAb(s: Scenario, o: AbOptions = {}): Promise<AbOutcome> {
   checkAccuracyStep(s);
   const createdAt = new Date();

@@ -99,7 +99,7 @@ describe('abserve bench against the embedded engine', () => {
       // The printed totals are flagged before vLLM's block's first line, and the JSON at its top.
       const lines = r.stdout.split('\n');
       const start = lines.indexOf('============ Serving Benchmark Result ============');
-      expect(lines[start - 1]).toMatch(/^WARNING: partial run \(run timeout \(1500 ms\) reached; \d+ of 40 requests completed.*\): only completed requests are counted$/);
+      expect(lines[start - 1]).toMatch(/^WARNING: partial run \(run timeout \(1500 ms\) reached; \d+ of 40 requests completed.*\): only requests that finished before the cut are counted$/);
       expect(saved.partial).toBe(true);
       expect(saved.partial_reason).toMatch(/^run timeout \(1500 ms\) reached; \d+ of 40 requests completed/);
     } finally {

@@ -155,7 +155,7 @@ describe('formatResultBlock, vLLM layout', () => {
     r.failures = [{ index: 7, kind: 'http_5xx', error: 'HTTP 500: engine dead', httpStatus: 500 }];
     const full = formatResultBlock(r);
     // A partial run is flagged before vLLM's block, whose lines stay vLLM's.
-    const warning = 'WARNING: partial run (SIGINT): only completed requests are counted\n';
+    const warning = 'WARNING: partial run (SIGINT): only requests that finished before the cut are counted\n';
     expect(full.startsWith(warning + MODERN)).toBe(true);
     expect(formatResultBlock(modern()).startsWith(MODERN)).toBe(true);
     const extra = full.slice(warning.length + MODERN.length);

@@ -106,7 +106,7 @@ export function formatAdditionsBlock(r: BenchResult): string[] {
 
 /** The line printed before vLLM's block (and again in ours) when the run was cut short. */
 export function partialWarning(r: BenchResult): string {
-  return `WARNING: partial run (${r.info.partialReason ?? 'interrupted'}): only completed requests are counted`;
+  return `WARNING: partial run (${r.info.partialReason ?? 'interrupted'}): only requests that finished before the cut are counted`;
 }
 
 /** vLLM's block, then ours; newline-terminated. A partial run is flagged on the line before
