@@ -15,6 +15,7 @@ import { isInterrupt, joinNotes, summarizeAb, type AbSummary } from './compare.j
 import { hostFacts, workloadHash } from './manifest.js';
 import { needsStart, planRuns, type PlannedRun } from './plan.js';
 import type { RunData } from './runData.js';
+import { cutCounts } from '../bench/runBenchmark.js';
 import { metricInputs } from './samples.js';
 import { compareArms } from '../stats/arms.js';
 import type { Comparison, Statistic } from '../stats/types.js';
@@ -83,12 +84,7 @@ export interface AbOutcome extends AbSummary {
  *  it), from the run's structured counts; a RunData without them (never from this runOne, kept
  *  for safety) falls back to its partialReason text. */
 export function cutReason(d: RunData, where: string): string {
-  if (d.cut) {
-    const done = d.failed > 0
-      ? `${d.cut.finished} of ${d.cut.of} requests finished (${d.completed} succeeded, ${d.failed} failed)`
-      : `${d.cut.finished} of ${d.cut.of} requests completed`;
-    return `${d.cut.cause}; ${where}, ${done}, ${d.cut.cancelled} cancelled`;
-  }
+  if (d.cut) return `${d.cut.cause}; ${where}, ${cutCounts(d.cut, d.completed)}`;
   const why = d.partialReason ?? 'a run was cut short';
   const m = /^([^;]+); (.+)$/.exec(why);
   return m ? `${m[1]}; ${where}, ${m[2]}` : `${why} ${where}`;

@@ -123,11 +123,17 @@ export function serverGoneCause(accepted: boolean): string {
  * cancelled" (failed requests are not "completed": "3 of 4 completed" with 0 successes misleads).
  */
 export function cutReason(cut: RunCut, succeeded: number): string {
+  return `${cut.cause}; ${cutCounts(cut, succeeded)}`;
+}
+
+/** The counts part of cutReason ("N of M requests completed, C cancelled", or with failures "N of M
+ *  requests finished (S succeeded, F failed), C cancelled"); ab puts the cut run's place before it. */
+export function cutCounts(cut: RunCut, succeeded: number): string {
   const failed = cut.finished - succeeded;
   const counts = failed === 0
     ? `${cut.finished} of ${cut.of} requests completed`
     : `${cut.finished} of ${cut.of} requests finished (${succeeded} succeeded, ${failed} failed)`;
-  return `${cut.cause}; ${counts}, ${cut.cancelled} cancelled`;
+  return `${counts}, ${cut.cancelled} cancelled`;
 }
 
 /**
