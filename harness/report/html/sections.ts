@@ -70,7 +70,7 @@ export function comparisonTableHtml(d: AbReportData, metric: string): string {
     .join('\n');
   const unit = rows[0]?.unit ?? '';
   return `<div class="table-scroll"><table class="data cmp" data-metric="${h(metric)}">
-<thead><tr><th class="l">${h(metricLabel(metric))} (${h(unit)})</th><th>A</th><th>B</th><th>B−A [${pct} CI]</th><th>B/A [${pct} CI]</th><th>p</th><th>Mann-Whitney p</th><th>paired diff of means [CI] (per request; not the verdict's test)</th><th class="l">verdict (from B−A, B/A CIs)</th><th>MDE (80% power)</th></tr></thead>
+<thead><tr><th class="l">${h(metricLabel(metric))} (${h(unit)})</th><th>A</th><th>B</th><th>B−A [${pct} CI]</th><th>B/A [${pct} CI]</th><th>p</th><th>Mann-Whitney p</th><th title="the mean of per-request differences B-A over the repetitions both arms ran; not the verdict's test">paired diff of means [CI]</th><th class="l" title="from the B−A and B/A intervals">verdict (from the CIs)</th><th>MDE (80% power)</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table></div>`;
