@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { armNames } from '../common/armNames.js';
 import { UserError, isUserError } from '../common/errors.js';
-import { makeFolders } from '../common/folders.js';
+import { checkFolderPath, makeFolders } from '../common/folders.js';
 import {
   accuracyRunDir,
   ANSWERS_FILE,
@@ -52,22 +52,6 @@ function asFlagError(e: unknown): unknown {
   if (!isUserError(e)) return e;
   const m = /^([a-z_ ]+): /.exec(e.message);
   return m && FLAG_OF[m[1]] ? new UserError(FLAG_OF[m[1]] + e.message.slice(m[1].length)) : e;
-}
-
-/**
- * Checks, without creating anything, that `value` (the flag's value) can be a folder: it is no
- * existing file, and no folder above it is a file. Lets a run refuse a bad --out before contacting
- * the server and leave no empty folder behind when a later check refuses the run; makeFolders
- * (which also catches the paths that cannot be created, e.g. under /proc) runs when the folder is
- * needed.
- * @throws UserError `${flag} ${value}: is a file, not a folder` (or names the file above it).
- */
-function checkFolderPath(value: string, flag: string): void {
-  if (value === '') throw new UserError(`${flag}: got an empty value`);
-  let p = path.resolve(value);
-  while (!existsSync(p) && path.dirname(p) !== p) p = path.dirname(p);
-  if (statSync(p).isDirectory()) return;
-  throw new UserError(p === path.resolve(value) ? `${flag} ${value}: is a file, not a folder` : `${flag} ${value}: ${p} is a file, not a folder`);
 }
 
 /**

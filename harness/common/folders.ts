@@ -13,14 +13,7 @@ import { UserError } from './errors.js';
  */
 export function makeFolders(dir: string, label: string, sub: readonly string[] = []): void {
   if (dir === '') throw new UserError(`${label}: got an empty value`);
-  const missing: string[] = [];
-  let p = path.resolve(dir);
-  while (!existsSync(p)) {
-    missing.unshift(p);
-    const up = path.dirname(p);
-    if (up === p) break;
-    p = up;
-  }
+  const { p, missing } = nearestExisting(dir);
   if (existsSync(p) && !statSync(p).isDirectory()) throw new UserError(`${label} ${dir}: ${p} is a file, not a folder`);
   for (const m of [...missing, ...sub.map((x) => path.resolve(dir, x))]) {
     if (existsSync(m)) {
@@ -34,4 +27,33 @@ export function makeFolders(dir: string, label: string, sub: readonly string[] =
       throw new UserError(`${label} ${dir}: cannot create ${m} (${code})`);
     }
   }
+}
+
+/** The nearest existing path at or above `dir` (resolved), and the missing levels below it, top first. */
+function nearestExisting(dir: string): { p: string; missing: string[] } {
+  const missing: string[] = [];
+  let p = path.resolve(dir);
+  while (!existsSync(p)) {
+    missing.unshift(p);
+    const up = path.dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  return { p, missing };
+}
+
+/**
+ * Checks, without creating anything, that `value` (a flag's value) can be a folder: it is no
+ * existing file, and no folder above it is a file. Lets a command refuse a bad folder flag before
+ * it contacts a server, and leave no empty folder behind when a later check refuses the run;
+ * makeFolders (which also catches the paths that cannot be created, e.g. under /proc) runs when
+ * the folder is needed.
+ * @throws UserError `${flag}: got an empty value`, `${flag} ${value}: is a file, not a folder`, or
+ *   `${flag} ${value}: ${file above it} is a file, not a folder`.
+ */
+export function checkFolderPath(value: string, flag: string): void {
+  if (value === '') throw new UserError(`${flag}: got an empty value`);
+  const { p } = nearestExisting(value);
+  if (!existsSync(p) || statSync(p).isDirectory()) return;
+  throw new UserError(p === path.resolve(value) ? `${flag} ${value}: is a file, not a folder` : `${flag} ${value}: ${p} is a file, not a folder`);
 }
