@@ -45,6 +45,13 @@ describe('atomicWriteFile', () => {
   });
 });
 
+describe('a folder that cannot be made (Node 20 recursive mkdir never returns under /proc)', () => {
+  it.skipIf(process.platform !== 'linux')('is a one-line error naming the file, async and sync', async () => {
+    await expect(atomicWriteFile('/proc/x/report.html', 'x')).rejects.toThrow(/^writing \/proc\/x\/report\.html: \/proc\/x: cannot create \/proc\/x \(E[A-Z]+\)$/);
+    expect(() => atomicWriteFileSync('/proc/x/y.json', 'x')).toThrow(/^writing \/proc\/x\/y\.json: \/proc\/x: cannot create/);
+  }, 5_000);
+});
+
 describe('atomicWriteFileSync', () => {
   it('replaces the file, or leaves it alone on failure', () => {
     const target = path.join(dir, 'run.json');

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import { makeFolders } from '../common/folders.js';
 
 export type AtomicData = string | Uint8Array | Iterable<string | Uint8Array>;
 
@@ -18,8 +19,14 @@ function chunksOf(data: AtomicData): Iterable<string | Uint8Array> {
   return typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
 }
 
+/** The target's folder, made one level at a time (common/folders.ts: Node's recursive mkdir never
+ *  returns under /proc); a folder that cannot be made is a UserError naming the file. */
+function makeFolderFor(target: string): void {
+  makeFolders(path.dirname(target), `writing ${target}:`);
+}
+
 export async function atomicWriteFile(target: string, data: AtomicData): Promise<void> {
-  await fsp.mkdir(path.dirname(target), { recursive: true });
+  makeFolderFor(target);
   const tmp = tempPathFor(target);
   let fh: fsp.FileHandle | undefined;
   try {
@@ -41,7 +48,7 @@ export async function atomicWriteFile(target: string, data: AtomicData): Promise
 
 /** Synchronous twin for exit paths (signal handlers) where awaiting is not an option. */
 export function atomicWriteFileSync(target: string, data: AtomicData): void {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+  makeFolderFor(target);
   const tmp = tempPathFor(target);
   let fd: number | undefined;
   try {
