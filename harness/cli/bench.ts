@@ -172,6 +172,10 @@ export function benchPlan(a: BenchArgs) {
   const extraBodyFlag = Object.keys(sampling).length > 0 ? { ...sampling, ...parseJsonObject('--extra-body', a['extra-body']) } : a['extra-body'];
   const rampStrategy = a['ramp-up-strategy'] as 'linear' | 'exponential' | undefined;
   const burstiness = parseBurstiness(a.burstiness);
+  // A dataset file that is not there is said before the server is contacted (it had come after the
+  // wait for the server: up to --ready-check-timeout-sec, 600 s, for an unrelated message).
+  const datasetPath = a['dataset-path'];
+  if (datasetPath !== undefined && datasetPath !== '' && !existsSync(datasetPath)) throw new UserError(`--dataset-path ${datasetPath}: no such file`);
   // The workload checked in the flags' words (workload/ validates its own options)...
   resolveWorkloadOptions({
     dataset: a['dataset-name'] as DatasetName,

@@ -14,7 +14,8 @@ function builder(y: Argv) {
     .option('port', { type: 'number', default: 8000, describe: 'port to listen on (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind' })
     .option('model', { type: 'string', default: DEFAULT_MODEL, describe: 'served model name' })
-    .option('profile', { type: 'string', default: DEFAULT_PROFILE, choices: profileNames(), describe: 'cost profile' })
+    // Checked in the handler, not by yargs `choices` (whose error spans two lines).
+    .option('profile', { type: 'string', default: DEFAULT_PROFILE, describe: `cost profile: ${profileNames().join(', ')}` })
     .option('time-scale', { type: 'number', default: 1, describe: 'multiply every step time (0.02 = 50x faster)' })
     .option('fixed-step-ms', { type: 'number', describe: 'every step takes exactly this many ms (overrides the profile)' })
     .option('max-num-seqs', { type: 'number', describe: "max running sequences (default: the profile's)" })
@@ -52,6 +53,8 @@ export const engineCommand: CommandModule = {
   builder,
   handler: async (raw) => {
     const a = raw as unknown as Args;
+    if (!profileNames().includes(a.profile)) throw new UserError(`--profile: expected one of ${profileNames().join(', ')}, got ${JSON.stringify(a.profile)}`);
+    if (!(Number.isInteger(a.port) && a.port >= 0 && a.port <= 65535)) throw new UserError(`--port: expected an integer 0-65535 (0: any free port), got ${String(a.port)}`);
     const seed = a['noise-seed'];
     if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) {
       throw new UserError(`--noise-seed: want an integer >= 0, got ${String(seed)}`);

@@ -48,6 +48,13 @@ const CASES: [string[], RegExp][] = [
   // One form for range errors: --flag: expected ..., got VALUE.
   [['bench', '--num-prompts', '-1'], /^abserve: --num-prompts: expected an integer in \[1, 1000000\], got -1$/],
   [['bench', '--max-concurrency', '0'], /^abserve: --max-concurrency: expected an integer in \[1, 1000000\], got 0$/],
+  // Found by a fresh-user trial: a missing dataset file is named before the server is waited for
+  // (nothing listens on port 9: the old code waited, then named the server), and the engine's
+  // --profile / --port in the same one-line form as every other flag.
+  [['bench', '--dataset-name', 'jsonl', '--dataset-path', 'out/missing.jsonl', '--base-url', 'http://127.0.0.1:9', '--ready-check-timeout-sec', '0'],
+    /^abserve: --dataset-path out\/missing\.jsonl: no such file$/],
+  [['engine', '--profile', 'huge'], /^abserve: --profile: expected one of tiny, .*, got "huge"$/],
+  [['engine', '--port', '99999'], /^abserve: --port: expected an integer 0-65535 \(0: any free port\), got 99999$/],
 ];
 
 describe('user errors', () => {
